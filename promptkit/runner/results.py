@@ -1,0 +1,194 @@
+"""The run's results file (``results.json``): versioned pydantic models, a loader and an atomic writer.
+
+``results.json`` is the data every report is rendered from; HTML and Markdown never hold a number
+that is not here. Paths inside it are relative to the run folder, so a run folder can be moved or
+archived whole. ``schema_version`` changes only when a field changes meaning or disappears; new
+optional fields keep version 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from promptkit.errors import InputError
+
+SCHEMA_VERSION = 1
+
+ClipStatus = Literal[
+    "planned",
+    "submitting",
+    "submitted",
+    "uncertain",
+    "done",
+    "failed",
+    "moderated",
+    "expired",
+    "downloaded",
+    "scored",
+    "error",
+    "skipped",
+]
+CLIP_STATUSES: tuple[str, ...] = ClipStatus.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LintFinding(_Model):
+    """One lint diagnostic of the clip's prompt (same fields as ``Diagnostic.to_dict()``)."""
+
+    code: str = Field(description="Rule code, e.g. PK101.")
+    name: str = Field(description="Rule name.")
+    severity: Literal["error", "warning", "info"] = Field(description="How serious it is.")
+    message: str = Field(description="What is wrong, one line.")
+    help: str | None = Field(default=None, description="What to do about it.")
+    line: int | None = Field(default=None, description="1-based line in the prompt.")
+    column: int | None = Field(default=None, description="1-based column in the prompt.")
+
+
+class Freeze(_Model):
+    """One frozen stretch of the clip, in seconds from its start."""
+
+    start_s: float = Field(description="Start of the frozen stretch.")
+    end_s: float = Field(description="End of the frozen stretch.")
+
+
+class Camera(_Model):
+    """The dominant camera motion the scorer saw."""
+
+    motion: str = Field(description="static, pan-left, pan-right, tilt-up, zoom-in, ...")
+    confidence: float = Field(description="0–1.")
+
+
+class Artifacts(_Model):
+    """Pictures and series the scorer wrote for the clip (paths relative to the run folder)."""
+
+    contact_sheet: str | None = Field(default=None, description="Grid of frames (JPEG/PNG).")
+    thumbnail: str | None = Field(default=None, description="One frame for tables.")
+    series_csv: str | None = Field(default=None, description="Per-frame motion series (CSV).")
+
+
+class ClipRecord(_Model):
+    """One job of the run: one replicate of one variant, from plan to score."""
+
+    job_id: str = Field(description="'<variant_id>-r<replicate>', unique in the run.")
+    variant_id: str = Field(description="Stable hash of the variant's inputs (10 hex chars).")
+    replicate: int = Field(description="Replicate number, 1-based.")
+    arm: str | None = Field(default=None, description="A/B arm this clip belongs to, if any.")
+    pair_key: str | None = Field(
+        default=None,
+        description="Hash of the variant's inputs without the arm: equal keys pair across arms.",
+    )
+    template: str | None = Field(default=None, description="Template name (None for raw prompts).")
+    variables: dict[str, Any] = Field(default_factory=dict, description="Template variables.")
+    params: dict[str, Any] = Field(default_factory=dict, description="GenerationParams as JSON.")
+    prompt: str = Field(description="The prompt text as sent.")
+    lint: list[LintFinding] = Field(default_factory=list, description="Lint findings.")
+    tags: list[str] = Field(default_factory=list, description="Tags from the spec/template.")
+    request_id: str | None = Field(default=None, description="Provider request id once known.")
+    status: ClipStatus = Field(description="Last state the journal recorded for the job.")
+    error: str | None = Field(default=None, description="Why the job stopped short, one line.")
+    cost_ticks: int | None = Field(default=None, description="What the provider charged.")
+    file: str | None = Field(default=None, description="'clips/<variant_id>-r<k>.mp4'.")
+    sha256: str | None = Field(default=None, description="SHA-256 of the downloaded clip.")
+    metrics: dict[str, Any] | None = Field(default=None, description="Scorer metrics.")
+    verdict: str | None = Field(
+        default=None, description="frozen, partial-freeze, low-motion, ok or unreadable."
+    )
+    flags: list[str] = Field(default_factory=list, description="Scorer flags.")
+    reason: str | None = Field(default=None, description="Why the scorer gave its verdict.")
+    freezes: list[Freeze] = Field(default_factory=list, description="Frozen stretches.")
+    camera: Camera | None = Field(default=None, description="Dominant camera motion.")
+    artifacts: Artifacts = Field(default_factory=Artifacts, description="Scorer pictures.")
+    duration_s: float | None = Field(default=None, description="Measured clip length.")
+    width: int | None = Field(default=None, description="Measured frame width.")
+    height: int | None = Field(default=None, description="Measured frame height.")
+    fps: float | None = Field(default=None, description="Measured frame rate.")
+
+
+class RunSummary(_Model):
+    """Totals over the run's clips."""
+
+    jobs: int = Field(default=0, description="Number of jobs planned.")
+    by_status: dict[str, int] = Field(default_factory=dict, description="Jobs per status.")
+    by_verdict: dict[str, int] = Field(default_factory=dict, description="Scored clips per verdict.")
+    cost_ticks: int = Field(default=0, description="Total charged, in ticks (1 USD = 1e10).")
+    cost_usd: str = Field(default="0", description="Total charged in USD, exact decimal string.")
+    clip_seconds: int = Field(default=0, description="Planned seconds of video.")
+    wall_seconds: float = Field(default=0.0, description="Wall time of all sessions of the run.")
+    submitted: int = Field(default=0, description="Jobs the provider accepted (request id known).")
+    uncertain: int = Field(default=0, description="Submits whose outcome is unknown.")
+    resumes: int = Field(default=0, description="How many times the run was resumed.")
+
+
+class RunResults(_Model):
+    """Everything a report needs about one run."""
+
+    schema_version: int = Field(default=SCHEMA_VERSION, description="Format version (1).")
+    run_id: str = Field(description="The run folder's name.")
+    created_at: str = Field(description="ISO-8601 UTC time the run was planned.")
+    finished_at: str | None = Field(default=None, description="ISO-8601 UTC end, None if open.")
+    spec_path: str = Field(description="Spec file the run came from.")
+    spec: dict[str, Any] = Field(default_factory=dict, description="The spec as loaded.")
+    provider: Literal["sim", "xai"] = Field(description="Which API generated the clips.")
+    model: str = Field(description="Model name.")
+    budget_usd: str | None = Field(default=None, description="Budget cap in USD, if any.")
+    summary: RunSummary = Field(default_factory=RunSummary, description="Totals.")
+    arms: list[str] = Field(default_factory=list, description="A/B arms in spec order.")
+    arm_by: str | None = Field(
+        default=None, description="'template', 'variable:<name>' or None (no arms)."
+    )
+    clips: list[ClipRecord] = Field(default_factory=list, description="One record per job.")
+
+
+def load_results(path: Path) -> RunResults:
+    """Read and validate a ``results.json`` (or the one in a run folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "results.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no results file (is this a run folder?)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read results: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: results must be a JSON object")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: schema_version {version!r} is not supported "
+            f"(this promptkit reads version {SCHEMA_VERSION}; upgrade promptkit)"
+        )
+    try:
+        return RunResults.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        raise InputError(f"{path}: {loc}: {err.get('msg')}") from None
+
+
+def write_results(run_dir: Path, results: RunResults) -> Path:
+    """Write ``run_dir/results.json`` atomically (temp file, fsync, rename) and return its path."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    target = run_dir / "results.json"
+    text = json.dumps(results.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=run_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
