@@ -62,7 +62,9 @@ def make_client(clock: FakeClock) -> Callable[..., VideoClient]:
     return make
 
 
-def status_response(status: str = "pending", code: int | None = None, **fields: Any) -> httpx.Response:
+def status_response(
+    status: str = "pending", code: int | None = None, **fields: Any
+) -> httpx.Response:
     body = {"status": status, **fields}
     return httpx.Response(code or (202 if status == "pending" else 200), json=body)
 

@@ -28,7 +28,9 @@ PARAMS = GenerationParams(duration=2)
 OK_SUBMIT = {"request_id": "req-42"}
 
 
-def scripted(*answers: object) -> tuple[Callable[[httpx.Request], httpx.Response], list[httpx.Request]]:
+def scripted(
+    *answers: object,
+) -> tuple[Callable[[httpx.Request], httpx.Response], list[httpx.Request]]:
     """A handler returning (or raising) ``answers`` in order, recording every request."""
     seen: list[httpx.Request] = []
 
@@ -59,7 +61,9 @@ async def test_400_about_the_api_key_is_an_auth_error_and_not_retried(make_clien
         "error": "Incorrect API key provided: ba***na. You can obtain an API key from https://console.x.ai.",
     }
     handler, seen = scripted((400, body))
-    with pytest.raises(AuthError, match=r"HTTP 400.*Incorrect API key provided: ba\*\*\*na") as info:
+    with pytest.raises(
+        AuthError, match=r"HTTP 400.*Incorrect API key provided: ba\*\*\*na"
+    ) as info:
         await submit(make_client(handler))
     assert len(seen) == 1 and info.value.status_code == 400
 
@@ -79,13 +83,17 @@ async def test_401_is_an_auth_error(make_client) -> None:
 
 
 async def test_422_keeps_the_deserialisation_message(make_client) -> None:
-    handler, seen = scripted((422, {"error": "Failed to deserialize the JSON body: missing field `prompt`"}))
+    handler, seen = scripted(
+        (422, {"error": "Failed to deserialize the JSON body: missing field `prompt`"})
+    )
     with pytest.raises(ApiValidationError, match="missing field `prompt`"):
         await submit(make_client(handler))
     assert len(seen) == 1
 
 
-async def test_429_with_retry_after_waits_that_long_then_succeeds(make_client, clock: FakeClock) -> None:
+async def test_429_with_retry_after_waits_that_long_then_succeeds(
+    make_client, clock: FakeClock
+) -> None:
     handler, seen = scripted((429, {"error": "slow down"}, {"Retry-After": "3"}), (200, OK_SUBMIT))
     client = make_client(handler)
     assert await submit(client) == "req-42"
@@ -165,7 +173,9 @@ async def test_5xx_on_status_exhausts_retries_and_keeps_the_request_id(make_clie
 
 
 @pytest.mark.parametrize("exc", [httpx.ConnectError, httpx.ConnectTimeout, httpx.WriteError])
-async def test_failure_before_sending_a_submit_is_retried(make_client, exc: type[Exception]) -> None:
+async def test_failure_before_sending_a_submit_is_retried(
+    make_client, exc: type[Exception]
+) -> None:
     handler, seen = scripted(exc, (200, OK_SUBMIT))
     assert await submit(make_client(handler)) == "req-42"
     assert len(seen) == 2

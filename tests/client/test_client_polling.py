@@ -84,7 +84,9 @@ async def test_wait_follows_the_progress_rate(make_client, clock: FakeClock) -> 
 
 
 async def test_wait_times_out_keeping_the_request_id(make_client, clock: FakeClock) -> None:
-    client = make_client(lambda request: httpx.Response(202, json={"status": "pending", "progress": 1}))
+    client = make_client(
+        lambda request: httpx.Response(202, json={"status": "pending", "progress": 1})
+    )
     start = clock.now
     policy = PollPolicy(interval=5, timeout=60)
     with pytest.raises(PollTimeout, match="req-9.*after 60 s.*promptkit status req-9") as info:
@@ -97,11 +99,17 @@ async def test_wait_times_out_keeping_the_request_id(make_client, clock: FakeClo
 @pytest.mark.parametrize(
     ("body", "error", "message"),
     [
-        ({"status": "failed", "error": {"code": "invalid_argument", "message": "bad image"}},
-         GenerationFailed, "invalid_argument: bad image"),
+        (
+            {"status": "failed", "error": {"code": "invalid_argument", "message": "bad image"}},
+            GenerationFailed,
+            "invalid_argument: bad image",
+        ),
         ({"status": "expired"}, Expired, "expired"),
-        ({"status": "done", "video": {"url": "", "respect_moderation": False}},
-         Moderated, "withheld by moderation"),
+        (
+            {"status": "done", "video": {"url": "", "respect_moderation": False}},
+            Moderated,
+            "withheld by moderation",
+        ),
     ],
 )
 async def test_wait_raises_for_bad_outcomes_only_when_asked(

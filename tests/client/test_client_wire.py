@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from decimal import Decimal
@@ -71,7 +72,11 @@ def test_failed_keeps_error_code_and_message() -> None:
             "error": {"code": "internal_error", "message": "renderer crashed"},
         }
     )
-    assert (s.status, s.error_code, s.error_message) == ("failed", "internal_error", "renderer crashed")
+    assert (s.status, s.error_code, s.error_message) == (
+        "failed",
+        "internal_error",
+        "renderer crashed",
+    )
     assert s.terminal and s.video_url is None
 
 
@@ -126,7 +131,10 @@ def test_submit_answer_without_request_id_is_uncertain() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b'{"code":"Client specified an invalid argument","error":"duration too long"}', "duration too long"),
+        (
+            b'{"code":"Client specified an invalid argument","error":"duration too long"}',
+            "duration too long",
+        ),
         (b'{"error":{"message":"bad size","type":"invalid_request_error"}}', "bad size"),
         (b'{"detail":"nope"}', "nope"),
         (b"plain text\nwith lines", "plain text with lines"),
@@ -139,8 +147,9 @@ def test_server_message_reads_every_error_shape(body: bytes, message: str | None
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=20,
 )
 status_like = st.fixed_dictionaries(
@@ -150,10 +159,16 @@ status_like = st.fixed_dictionaries(
         | json_values,
         "progress": json_values,
         "video": st.fixed_dictionaries(
-            {}, optional={"url": json_values, "duration": json_values, "respect_moderation": json_values}
+            {},
+            optional={
+                "url": json_values,
+                "duration": json_values,
+                "respect_moderation": json_values,
+            },
         )
         | json_values,
-        "usage": st.fixed_dictionaries({}, optional={"cost_in_usd_ticks": json_values}) | json_values,
+        "usage": st.fixed_dictionaries({}, optional={"cost_in_usd_ticks": json_values})
+        | json_values,
         "error": json_values,
         "model": json_values,
     },
@@ -180,8 +195,6 @@ def test_arbitrary_bytes_never_crash_the_parsers(raw: bytes, code: int) -> None:
         lambda: parse_status("req-1", code, raw),
         lambda: parse_request_id(raw, endpoint="POST x", http_status=code),
     ):
-        try:
+        with contextlib.suppress(PromptkitError):
             call()
-        except PromptkitError:
-            pass
     server_message(raw)

@@ -1,0 +1,62 @@
+"""The blocking facade runs the async client on its own loop."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from promptkit.client import ClientConfig, SyncVideoClient
+from promptkit.errors import AuthError
+from promptkit.models import GenerationParams
+
+from .conftest import KEY, MP4, done_body
+
+
+def handler(request: httpx.Request) -> httpx.Response:
+    if request.method == "POST":
+        return httpx.Response(200, json={"request_id": "sync-1"})
+    if request.url.host == "api.x.ai":
+        return httpx.Response(200, json=done_body())
+    return httpx.Response(200, content=MP4)
+
+
+def make() -> SyncVideoClient:
+    config = ClientConfig(api_key=KEY, rps=1000, rpm=100000)
+    return SyncVideoClient(config, transport=httpx.MockTransport(handler))
+
+
+def test_sync_client_generates_and_downloads(tmp_path: Path) -> None:
+    with make() as client:
+        status, clip = client.generate("a kite", GenerationParams(duration=1), tmp_path)
+        assert client.stats.downloads == 1
+    assert status.status == "done" and clip is not None and clip.path.read_bytes() == MP4
+    assert KEY not in repr(client)
+
+
+async def test_sync_client_works_inside_a_running_event_loop() -> None:
+    # As in a notebook: a loop is already running in this thread.
+    assert asyncio.get_running_loop() is not None
+    with make() as client:
+        assert client.get_status("sync-1").status == "done"
+
+
+def test_sync_client_raises_the_same_errors() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"error": "no"})
+
+    config = ClientConfig(api_key=KEY, rps=1000, rpm=100000)
+    with (
+        SyncVideoClient(config, transport=httpx.MockTransport(refuse)) as client,
+        pytest.raises(AuthError),
+    ):
+        client.submit_generation("x", GenerationParams())
+
+
+def test_closed_sync_client_refuses_calls() -> None:
+    client = make()
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.get_status("x")
