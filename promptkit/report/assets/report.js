@@ -1,0 +1,52 @@
+// Filter and sort the variant cards. The page is complete without this script: it only hides
+// or reorders cards that are already there, from their data-* attributes.
+(function () {
+  "use strict";
+  var controls = document.getElementById("controls");
+  var list = document.getElementById("cards");
+  if (!controls || !list) { return; }
+  var cards = Array.prototype.slice.call(list.querySelectorAll("article.card"));
+  var verdict = document.getElementById("f-verdict");
+  var arm = document.getElementById("f-arm");
+  var tag = document.getElementById("f-tag");
+  var sort = document.getElementById("f-sort");
+  var shown = document.getElementById("f-shown");
+
+  function words(card, name) {
+    // JSON arrays, so a tag may hold any character (spaces included).
+    try { return JSON.parse(card.getAttribute("data-" + name) || "[]"); } catch (e) { return []; }
+  }
+  function num(card, name, missing) {
+    var value = parseFloat(card.getAttribute("data-" + name));
+    return isNaN(value) ? missing : value;
+  }
+  var orders = {
+    spec: function (a, b) { return num(a, "order", 0) - num(b, "order", 0); },
+    worst: function (a, b) {
+      return (num(b, "frozen", -1) - num(a, "frozen", -1)) ||
+        (num(a, "rank", 99) - num(b, "rank", 99)) ||
+        (num(a, "motion", Infinity) - num(b, "motion", Infinity));
+    },
+    "motion-asc": function (a, b) { return num(a, "motion", Infinity) - num(b, "motion", Infinity); },
+    "motion-desc": function (a, b) { return num(b, "motion", -Infinity) - num(a, "motion", -Infinity); }
+  };
+
+  function apply() {
+    var count = 0;
+    cards.forEach(function (card) {
+      var ok = (!verdict.value || words(card, "verdicts").indexOf(verdict.value) >= 0) &&
+        (!arm.value || card.getAttribute("data-arm") === arm.value) &&
+        (!tag.value || words(card, "tags").indexOf(tag.value) >= 0);
+      card.hidden = !ok;
+      if (ok) { count += 1; }
+    });
+    cards.slice().sort(orders[sort.value] || orders.spec).forEach(function (card) {
+      list.appendChild(card);
+    });
+    shown.textContent = count + " of " + cards.length + " variants shown";
+  }
+
+  [verdict, arm, tag, sort].forEach(function (el) { el.addEventListener("change", apply); });
+  controls.hidden = false;
+  apply();
+})();

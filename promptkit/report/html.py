@@ -1,0 +1,239 @@
+"""The run's ``index.html``: one self-contained page rendered from ``results.json``.
+
+Inline CSS and JS, pictures and clips by path relative to the run folder, no external request,
+readable without JavaScript. Every string from ``results.json`` (prompts above all) goes through
+the report's own Jinja environment with autoescaping on, so a prompt holding ``<script>`` is shown
+as text. A Content-Security-Policy allows only the page's own script (by hash) as a second line of
+defence.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from promptkit.report import fmt
+from promptkit.report.ab import ABAnalysis
+from promptkit.report.calibration import CalibrationRow
+from promptkit.report.clips import VERDICT_ORDER, Variant, verdict_rank
+from promptkit.report.svg import motion_curve_svg, read_series
+from promptkit.runner.results import ClipRecord, RunResults
+
+ASSETS = "assets"
+# Metrics shown on a replicate; the rest stay in results.json/results.csv.
+KEY_METRICS = 8
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("promptkit.report").joinpath(ASSETS, name).read_text(encoding="utf-8")
+
+
+@cache
+def environment() -> Environment:
+    """The report's Jinja environment: autoescape always on, undefined names are errors."""
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.globals["fmt"] = fmt
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the report's templates with its inline CSS and hash-pinned script."""
+    js = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    template = environment().from_string(_asset(name))
+    return template.render(
+        css=Markup(_asset("report.css")),
+        js=Markup(js),
+        script_hash=f"sha256-{digest}",
+        **context,
+    )
+
+
+@dataclass
+class ReplicateView:
+    job_id: str
+    replicate: int
+    status: str
+    verdict: str | None
+    flags: list[str]
+    sheet: str | None
+    thumb: str | None
+    video: str | None
+    curve: Markup | None
+    curve_note: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class CardView:
+    id: str
+    title: str
+    arm: str | None
+    tags: list[str]
+    verdicts: list[str]
+    worst: str | None
+    rank: int
+    motion: float | None
+    frozen_rate: float | None
+    summary: str
+    segments: list[fmt.Segment]
+    lint: list[Any]
+    facts: list[tuple[str, str]]
+    replicates: list[ReplicateView]
+
+
+def _link(run_dir: Path, path: str | None, prefix: str) -> str | None:
+    rel = fmt.safe_relpath(path)
+    if rel is None:
+        return None
+    return f"{prefix}{rel}" if prefix else rel
+
+
+def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not metrics:
+        return []
+    rows = []
+    for key, value in metrics.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        rows.append((key, fmt.num(float(value))))
+    return rows[:KEY_METRICS]
+
+
+def replicate_view(run_dir: Path, clip: ClipRecord, prefix: str = "") -> ReplicateView:
+    """What a replicate shows; ``prefix`` makes paths relative to another page's folder."""
+    art = clip.artifacts
+    curve: Markup | None = None
+    note = "the scorer wrote no per-frame series for this clip."
+    csv_rel = fmt.safe_relpath(art.series_csv)
+    if csv_rel is not None:
+        series = read_series(run_dir / csv_rel)
+        if series is None:
+            note = f"the per-frame series {csv_rel} is missing or empty."
+        else:
+            curve = Markup(
+                motion_curve_svg(series, clip.freezes, clip.duration_s, f"Motion of {clip.job_id}:")
+            )
+    elif clip.status not in ("scored",):
+        note = f"the clip was not scored (status {clip.status})."
+    facts: list[tuple[str, str]] = [("status", clip.status)]
+    if clip.error:
+        facts.append(("error", clip.error))
+    if clip.reason:
+        facts.append(("why", clip.reason))
+    if clip.camera is not None:
+        facts.append(("camera", f"{clip.camera.motion} ({clip.camera.confidence:.0%} confidence)"))
+    if clip.freezes:
+        spans = ", ".join(f"{f.start_s:.2f}–{f.end_s:.2f} s" for f in clip.freezes)
+        facts.append(("frozen", spans))
+    facts.extend(_metric_facts(clip.metrics))
+    if clip.width and clip.height:
+        shape = f"{clip.width}×{clip.height}"
+        if clip.fps:
+            shape += f" @ {clip.fps:.3g} fps"
+        if clip.duration_s is not None:
+            shape += f", {clip.duration_s:.2f} s"
+        facts.append(("video", shape))
+    facts.append(("request id", clip.request_id or fmt.NA))
+    facts.append(("cost", fmt.usd(clip.cost_ticks)))
+    if clip.sha256:
+        facts.append(("sha256", clip.sha256[:16] + "…"))
+    return ReplicateView(
+        job_id=clip.job_id,
+        replicate=clip.replicate,
+        status=clip.status,
+        verdict=clip.verdict,
+        flags=list(clip.flags),
+        sheet=_link(run_dir, art.contact_sheet, prefix),
+        thumb=_link(run_dir, art.thumbnail, prefix),
+        video=_link(run_dir, clip.file, prefix),
+        curve=curve,
+        curve_note=note,
+        facts=facts,
+    )
+
+
+def _params_text(params: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for key in ("model", "duration", "resolution", "aspect_ratio"):
+        if params.get(key) is not None:
+            rows.append((key.replace("_", " "), str(params[key])))
+    if params.get("image"):
+        rows.append(("image", "yes (first frame)"))
+    if params.get("reference_images"):
+        rows.append(("reference images", str(len(params["reference_images"]))))
+    return rows
+
+
+def card_view(run_dir: Path, variant: Variant, prefix: str = "") -> CardView:
+    first = variant.first
+    measured = len(variant.measured)
+    parts = [f"{len(variant.clips)} replicate{'s' if len(variant.clips) != 1 else ''}"]
+    if measured:
+        parts.append(f"{variant.frozen}/{measured} frozen")
+    if variant.mean_motion is not None:
+        parts.append(f"mean motion {fmt.num(variant.mean_motion)}")
+    parts.append(f"cost {fmt.usd(variant.cost_ticks)}")
+    facts = [("variant", variant.variant_id)]
+    if first.template:
+        facts.append(("template", first.template))
+    variables = first.variables.items()
+    facts.extend((f"var {k}", json.dumps(v, ensure_ascii=False)) for k, v in variables)
+    facts.extend(_params_text(first.params))
+    return CardView(
+        id=variant.variant_id,
+        title=first.template or "prompt",
+        arm=first.arm,
+        tags=variant.tags,
+        verdicts=sorted({c.verdict for c in variant.clips if c.verdict}, key=verdict_rank),
+        worst=variant.worst_verdict,
+        rank=verdict_rank(variant.worst_verdict),
+        motion=variant.mean_motion,
+        frozen_rate=variant.frozen_rate,
+        summary=" · ".join(parts),
+        segments=fmt.prompt_segments(first.prompt, first.lint),
+        lint=list(first.lint),
+        facts=facts,
+        replicates=[replicate_view(run_dir, c, prefix) for c in variant.clips],
+    )
+
+
+def render_index(
+    run_dir: Path,
+    results: RunResults,
+    variants: list[Variant],
+    ab: ABAnalysis | None,
+    calibration: list[CalibrationRow],
+) -> str:
+    """The complete ``index.html`` text of a run."""
+    verdicts = Counter(c.verdict for c in results.clips if c.verdict)
+    statuses = Counter(c.status for c in results.clips)
+    cards = [card_view(run_dir, v) for v in variants]
+    order = [v for v in VERDICT_ORDER if v in verdicts] + sorted(set(verdicts) - set(VERDICT_ORDER))
+    return render_template(
+        "index.html.j2",
+        run=results,
+        verdict_counts=[(v, verdicts[v]) for v in order],
+        status_counts=sorted(statuses.items()),
+        total_cost=fmt.usd_text(results.summary.cost_usd),
+        budget=fmt.usd_text(results.budget_usd),
+        wall=f"{results.summary.wall_seconds:.1f} s",
+        spec_json=json.dumps(results.spec, indent=2, ensure_ascii=False, default=str),
+        ab=ab,
+        calibration=calibration,
+        cards=cards,
+        filter_verdicts=order,
+        filter_arms=sorted({c.arm for c in cards if c.arm}),
+        filter_tags=sorted({t for c in cards for t in c.tags}),
+    )

@@ -1,0 +1,258 @@
+"""Statistical primitives for reports: intervals, tests, effect sizes, multiplicity, power.
+
+Every function here is pure and deterministic: resampling methods take a ``seed`` so a report
+re-rendered from the same ``results.json`` shows the same numbers. Where scipy has the method it
+is used (Wilson interval, bootstrap, permutation test, Fisher exact, exact binomial for McNemar);
+the rest (Newcombe's hybrid-score difference interval, Cohen's h, Hedges' g, Holm's step-down
+adjustment, minimum detectable effect) is written out and tested against published values.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from scipy import optimize, stats
+
+CONFIDENCE = 0.95
+ALPHA = 0.05
+POWER = 0.80
+N_BOOTSTRAP = 2000
+N_PERMUTATIONS = 9999
+
+
+class Estimate(NamedTuple):
+    """A point estimate with its two-sided interval (``low``/``high`` are None when undefined)."""
+
+    value: float
+    low: float | None
+    high: float | None
+
+
+def _z(confidence: float = CONFIDENCE) -> float:
+    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+
+
+def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> Estimate | None:
+    """Proportion ``k/n`` with its Wilson score interval (no continuity correction); None if n=0."""
+    if n <= 0:
+        return None
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return Estimate(k / n, float(ci.low), float(ci.high))
+
+
+def newcombe_difference(
+    k1: int, n1: int, k2: int, n2: int, confidence: float = CONFIDENCE
+) -> Estimate | None:
+    """Difference ``k1/n1 - k2/n2`` with Newcombe's hybrid score interval (1998, method 10).
+
+    Combines the two Wilson intervals; unlike the Wald interval it stays inside [-1, 1] and
+    behaves at 0 and 1, which is where freeze rates of a good or a broken template live.
+    """
+    a = wilson_interval(k1, n1, confidence)
+    b = wilson_interval(k2, n2, confidence)
+    if a is None or b is None:
+        return None
+    d = a.value - b.value
+    assert a.low is not None and a.high is not None and b.low is not None and b.high is not None
+    lower = math.sqrt((a.value - a.low) ** 2 + (b.high - b.value) ** 2)
+    upper = math.sqrt((a.high - a.value) ** 2 + (b.value - b.low) ** 2)
+    return Estimate(d, d - lower, d + upper)
+
+
+def _bootstrap(data: tuple[np.ndarray, ...], statistic, seed: int) -> tuple[float, float] | None:
+    with warnings.catch_warnings():
+        # Tiny or tied samples make BCa degenerate; fall back to the percentile interval.
+        warnings.simplefilter("ignore")
+        for method in ("BCa", "percentile"):
+            res = stats.bootstrap(
+                data,
+                statistic,
+                n_resamples=N_BOOTSTRAP,
+                confidence_level=CONFIDENCE,
+                method=method,
+                vectorized=True,
+                rng=np.random.default_rng(seed),
+            )
+            low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+            if math.isfinite(low) and math.isfinite(high):
+                return low, high
+    return None
+
+
+def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(x, axis=axis)
+
+
+def bootstrap_mean(values: Sequence[float], seed: int = 0) -> Estimate | None:
+    """Mean with a seeded bootstrap 95% interval (BCa; None when there are no values)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return None
+    m = float(x.mean())
+    if x.size < 2 or np.ptp(x) == 0:
+        # One value or all equal: the bootstrap distribution is a point; say so honestly.
+        return Estimate(m, None, None) if x.size < 2 else Estimate(m, m, m)
+    ci = _bootstrap((x,), _mean, seed)
+    return Estimate(m, *(ci or (None, None)))
+
+
+def _diff_means(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(a, axis=axis) - np.mean(b, axis=axis)
+
+
+def bootstrap_mean_difference(
+    a: Sequence[float], b: Sequence[float], seed: int = 0
+) -> Estimate | None:
+    """``mean(a) - mean(b)`` with a seeded bootstrap interval resampling each group on its own."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size == 0 or y.size == 0:
+        return None
+    d = float(x.mean() - y.mean())
+    if x.size < 2 or y.size < 2:
+        return Estimate(d, None, None)
+    if np.ptp(x) == 0 and np.ptp(y) == 0:
+        return Estimate(d, d, d)
+    ci = _bootstrap((x, y), _diff_means, seed)
+    return Estimate(d, *(ci or (None, None)))
+
+
+def permutation_pvalue(
+    a: Sequence[float], b: Sequence[float], seed: int = 0, n_resamples: int = N_PERMUTATIONS
+) -> float | None:
+    """Two-sided permutation p-value for a difference in means (exact when that is cheaper)."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size == 0 or y.size == 0:
+        return None
+    if np.ptp(np.concatenate([x, y])) == 0:
+        return 1.0
+    res = stats.permutation_test(
+        (x, y),
+        _diff_means,
+        permutation_type="independent",
+        alternative="two-sided",
+        n_resamples=n_resamples,
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
+    return float(min(1.0, res.pvalue))
+
+
+def paired_permutation_pvalue(
+    a: Sequence[float], b: Sequence[float], seed: int = 0, n_resamples: int = N_PERMUTATIONS
+) -> float | None:
+    """Two-sided sign-flip permutation p-value for the mean of paired differences ``a - b``."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size == 0 or x.size != y.size:
+        return None
+    if np.all(x == y):
+        return 1.0
+    res = stats.permutation_test(
+        (x, y),
+        _diff_means,
+        permutation_type="samples",
+        alternative="two-sided",
+        n_resamples=n_resamples,
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
+    return float(min(1.0, res.pvalue))
+
+
+def mcnemar_exact(only_a: int, only_b: int) -> float | None:
+    """Exact McNemar p-value from the discordant pair counts (binomial test at 1/2)."""
+    n = only_a + only_b
+    if n == 0:
+        return None
+    return float(stats.binomtest(only_a, n, 0.5).pvalue)
+
+
+def fisher_exact(k1: int, n1: int, k2: int, n2: int) -> float | None:
+    """Two-sided Fisher exact p-value of the 2×2 table (k1, n1-k1; k2, n2-k2)."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    return float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+
+
+def cohens_h(p1: float, p2: float) -> float:
+    """Cohen's h between two proportions: 2·asin(√p1) − 2·asin(√p2)."""
+    return 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))
+
+
+def hedges_g(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """Hedges' g: Cohen's d on the pooled SD times the small-sample correction J."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    n1, n2 = x.size, y.size
+    if n1 < 2 or n2 < 2:
+        return None
+    pooled = math.sqrt(((n1 - 1) * x.var(ddof=1) + (n2 - 1) * y.var(ddof=1)) / (n1 + n2 - 2))
+    if pooled == 0:
+        return None
+    d = (x.mean() - y.mean()) / pooled
+    return float(d * (1 - 3 / (4 * (n1 + n2) - 9)))
+
+
+def holm(pvalues: Sequence[float | None]) -> list[float | None]:
+    """Holm's step-down adjusted p-values (family-wise error), in the input order; None stays."""
+    indexed = [(p, i) for i, p in enumerate(pvalues) if p is not None]
+    m = len(indexed)
+    out: list[float | None] = [None] * len(pvalues)
+    running = 0.0
+    for rank, (p, i) in enumerate(sorted(indexed)):
+        # Monotone: an adjusted p can never be smaller than the one before it.
+        running = max(running, min(1.0, (m - rank) * p))
+        out[i] = running
+    return out
+
+
+def mde_h(n1: int, n2: int, alpha: float = ALPHA, power: float = POWER) -> float | None:
+    """Smallest Cohen's h a two-sided test detects with ``power`` (normal approximation)."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    return (_z(1 - alpha) + float(stats.norm.ppf(power))) * math.sqrt(1 / n1 + 1 / n2)
+
+
+def mde_rate_difference(
+    n1: int, n2: int, baseline: float, alpha: float = ALPHA, power: float = POWER
+) -> float | None:
+    """Smallest rate difference away from ``baseline`` (toward 1/2) that the test detects.
+
+    Moves the baseline by the detectable h on the arcsine scale toward 1/2 (the side with room),
+    so the answer is a plain difference in proportions a reader can set beside theirs.
+    """
+    h = mde_h(n1, n2, alpha, power)
+    if h is None:
+        return None
+    phi = 2 * math.asin(math.sqrt(min(max(baseline, 0.0), 1.0)))
+    target = phi + h if baseline <= 0.5 else phi - h
+    target = min(max(target, 0.0), math.pi)
+    return abs(math.sin(target / 2) ** 2 - baseline)
+
+
+def mde_d(n1: int, n2: int, alpha: float = ALPHA, power: float = POWER) -> float | None:
+    """Smallest standardised mean difference (Cohen's d) a two-sample t-test detects.
+
+    Solved exactly with the noncentral t distribution; needs at least 3 observations in all.
+    """
+    if n1 <= 0 or n2 <= 0 or n1 + n2 < 3:
+        return None
+    df = n1 + n2 - 2
+    crit = float(stats.t.ppf(1 - alpha / 2, df))
+    scale = math.sqrt(n1 * n2 / (n1 + n2))
+
+    def shortfall(d: float) -> float:
+        nc = d * scale
+        achieved = float(stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc))
+        # scipy's nct gives NaN far in the tail, where the power is 1 for all purposes.
+        return (1.0 if math.isnan(achieved) else achieved) - power
+
+    # Bracket the root by doubling: very large noncentralities make scipy's nct return NaN.
+    high = 1.0
+    while shortfall(high) < 0:
+        high *= 2
+        if high > 64:
+            return None
+    return float(optimize.brentq(shortfall, 1e-6, high, xtol=1e-6))

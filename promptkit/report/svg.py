@@ -1,0 +1,125 @@
+"""The motion curve: a small inline SVG of a clip's per-frame motion with freezes shaded.
+
+The series comes from the scorer's per-frame CSV (header row; first column is the time in
+seconds). The plotted column is the first of ``PREFERRED_COLUMNS`` present, else the first column
+whose name mentions motion or difference, else the second column. Non-numeric cells (``nan``,
+empty) are gaps. Everything written into the SVG is a formatted number or escaped text, so the
+markup is safe to inline in the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from promptkit.runner.results import Freeze
+
+PREFERRED_COLUMNS = ("motion", "diff1", "diff", "mafd")
+WIDTH, HEIGHT, PAD = 320, 90, 4
+
+
+@dataclass
+class Series:
+    """Times and values of one per-frame column."""
+
+    column: str
+    times: list[float]
+    values: list[float | None]
+
+
+def _number(cell: str) -> float | None:
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def pick_column(header: list[str]) -> int | None:
+    """Index of the column to plot, or None when the header has no data column."""
+    names = [h.strip().lower() for h in header]
+    for wanted in PREFERRED_COLUMNS:
+        if wanted in names[1:]:
+            return names.index(wanted, 1)
+    for i, name in enumerate(names[1:], start=1):
+        if "motion" in name or "diff" in name:
+            return i
+    return 1 if len(names) > 1 else None
+
+
+def read_series(path: Path) -> Series | None:
+    """The plotted series of a per-frame CSV; None when the file is missing or has no data."""
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if len(rows) < 2:
+        return None
+    col = pick_column(rows[0])
+    if col is None:
+        return None
+    times: list[float] = []
+    values: list[float | None] = []
+    for row in rows[1:]:
+        if len(row) <= col or (t := _number(row[0])) is None:
+            continue
+        times.append(t)
+        values.append(_number(row[col]))
+    if not times or all(v is None for v in values):
+        return None
+    return Series(rows[0][col].strip(), times, values)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def motion_curve_svg(
+    series: Series, freezes: list[Freeze], duration: float | None = None, label: str = ""
+) -> str:
+    """Inline SVG markup: the curve, shaded freeze intervals, and a text alternative."""
+    t_end = max([duration or 0.0, series.times[-1], *(f.end_s for f in freezes)]) or 1.0
+    peak = max((v for v in series.values if v is not None), default=0.0) or 1.0
+    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+
+    def x(t: float) -> float:
+        return PAD + inner_w * min(max(t / t_end, 0.0), 1.0)
+
+    def y(v: float) -> float:
+        return PAD + inner_h * (1 - min(max(v / peak, 0.0), 1.0))
+
+    shades = "".join(
+        f'<rect class="freeze" x="{_fmt(x(f.start_s))}" y="{PAD}" '
+        f'width="{_fmt(max(x(f.end_s) - x(f.start_s), 1.0))}" height="{inner_h}">'
+        f"<title>frozen {f.start_s:.2f}–{f.end_s:.2f} s</title></rect>"
+        for f in freezes
+    )
+    paths, current = [], []
+    for t, v in zip(series.times, series.values, strict=True):
+        if v is None:
+            # A gap in the data is a gap in the line, not a drop to zero.
+            if current:
+                paths.append(current)
+            current = []
+            continue
+        current.append(f"{_fmt(x(t))},{_fmt(y(v))}")
+    if current:
+        paths.append(current)
+    lines = "".join(
+        f'<polyline class="curve" points="{" ".join(points)}"/>' for points in paths if points
+    )
+    desc = (
+        f"{label} {series.column} over {t_end:.1f} s, peak {peak:.3g}; "
+        f"{len(freezes)} frozen stretch{'es' if len(freezes) != 1 else ''} shaded"
+    ).strip()
+    return (
+        f'<svg class="curve" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-label="{html.escape(desc)}">'
+        f"<title>{html.escape(desc)}</title>"
+        f'<rect class="frame" x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}"/>'
+        f"{shades}{lines}</svg>"
+    )

@@ -1,0 +1,60 @@
+"""Write a run's report files next to its ``results.json``: index.html, summary.md, results.csv.
+
+:func:`write_report` is what ``promptkit eval`` calls at the end of a run and what
+``promptkit report RUN`` calls to re-render an old one. It reads only ``results.json`` (through the
+versioned reader) and the scorer's artifacts it names, so the same run always renders the same
+page. Each file is written to a temporary name and renamed, so a reader never sees half a page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from promptkit.errors import InputError
+from promptkit.report import ab as ab_mod
+from promptkit.report.calibration import lint_calibration
+from promptkit.report.clips import group_variants
+from promptkit.report.csvout import render_csv
+from promptkit.report.html import render_index
+from promptkit.report.markdown import render_summary
+from promptkit.report.reader import read_results, results_path
+
+INDEX = "index.html"
+SUMMARY = "summary.md"
+CSV = "results.csv"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(run_dir: Path, seed: int = 0) -> Path:
+    """Render ``index.html``, ``summary.md`` and ``results.csv`` of a run; return the index path.
+
+    ``seed`` fixes the bootstrap and permutation resampling, so re-rendering is reproducible.
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise InputError(f"{run_dir}: not a run folder")
+    results = read_results(results_path(run_dir))
+    variants = group_variants(results)
+    analysis = ab_mod.analyse(results, seed=seed)
+    calibration = lint_calibration(results.clips)
+    try:
+        write_text_atomic(run_dir / CSV, render_csv(results))
+        write_text_atomic(run_dir / SUMMARY, render_summary(results, variants, analysis))
+        index = run_dir / INDEX
+        write_text_atomic(index, render_index(run_dir, results, variants, analysis, calibration))
+    except OSError as exc:
+        raise InputError(f"{run_dir}: cannot write the report: {exc.strerror or exc}") from exc
+    return index
