@@ -89,6 +89,10 @@ def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
                 raise ConfigError(f"{name}: conflicts with another PROMPTKIT_ variable")
+        # A deeper variable (PROMPTKIT_LINT__SELECT) already made this key a table: whichever
+        # order the environment lists them in, the clash is an error, never a silent overwrite.
+        if isinstance(node.get(path[-1]), dict):
+            raise ConfigError(f"{name}: conflicts with another PROMPTKIT_ variable")
         node[path[-1]] = _parse_env_value(raw)
     return out
 
