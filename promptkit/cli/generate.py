@@ -1,0 +1,136 @@
+"""``promptkit generate``: lint a prompt (or render a template), generate one clip, save it.
+
+Uses the local simulator by default; ``--provider xai`` spends real money and needs
+``XAI_API_KEY``. Prints the clip's path, duration and cost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from promptkit.cli._jobs import (
+    ProgressDisplay,
+    describe,
+    open_provider,
+    out_option,
+    provider_options,
+    run,
+)
+from promptkit.errors import UsageError
+from promptkit.models import ASPECT_RATIOS, RESOLUTIONS, GenerationParams
+
+
+def parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--var {pair!r}: expected NAME=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def build_prompt(
+    prompt: str | None, template: str | None, variables: dict[str, str], overrides: dict[str, Any]
+) -> tuple[str, GenerationParams]:
+    """The prompt text and validated parameters, from text or from a template."""
+    if bool(prompt) == bool(template):
+        raise UsageError(
+            'give either a PROMPT or --template NAME (not both): promptkit generate "a red kite"'
+        )
+    if template:
+        from promptkit.templates import TemplateLibrary
+
+        rendered = TemplateLibrary().render(template, variables, overrides)
+        return rendered.prompt.text, rendered.params
+    if variables:
+        raise UsageError("--var only applies with --template")
+    assert prompt is not None
+    return prompt, GenerationParams.build(**overrides)
+
+
+def lint_or_stop(text: str, params: GenerationParams, skip: bool) -> None:
+    """Run the prompt linter; errors stop the command unless ``--no-lint``."""
+    if skip:
+        return
+    try:
+        from promptkit.lint import lint_prompt
+    except ImportError:
+        return
+    findings = list(
+        lint_prompt(text, duration=params.duration, reference_images=len(params.reference_images))
+    )
+    errors = 0
+    for finding in findings:
+        severity = str(getattr(finding, "severity", "warning")).lower()
+        errors += "error" in severity
+        click.echo(f"lint: {finding}", err=True)
+    if errors:
+        click.echo(
+            f"error: the prompt has {errors} lint error(s); fix them or pass --no-lint", err=True
+        )
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.argument("prompt", required=False)
+@click.option("--template", "-t", help="Render this template instead of a literal PROMPT.")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Template variable.")
+@click.option("--duration", type=int, help="Clip length in seconds (1-15, default 8).")
+@click.option("--resolution", type=click.Choice(RESOLUTIONS), help="480p (default) or 720p.")
+@click.option("--aspect-ratio", type=click.Choice(ASPECT_RATIOS), help="Default 16:9.")
+@click.option("--model", help="Model name (default grok-imagine-video).")
+@click.option("--image", help="First frame: an image URL or a local PNG/JPEG/WebP file.")
+@click.option(
+    "--reference-image", "reference_images", multiple=True, help="Reference image URL (up to 7)."
+)
+@provider_options
+@out_option
+@click.option("--no-lint", is_flag=True, help="Generate even when the linter finds errors.")
+def command(
+    prompt: str | None,
+    template: str | None,
+    variables: tuple[str, ...],
+    duration: int | None,
+    resolution: str | None,
+    aspect_ratio: str | None,
+    model: str | None,
+    image: str | None,
+    reference_images: tuple[str, ...],
+    provider: str,
+    base_url: str | None,
+    sim_speed: float | None,
+    out: Path,
+    no_lint: bool,
+) -> None:
+    """Generate one clip from PROMPT (or a template) and save it under --out."""
+    overrides = {
+        k: v
+        for k, v in {
+            "duration": duration,
+            "resolution": resolution,
+            "aspect_ratio": aspect_ratio,
+            "model": model,
+            "image": image,
+            "reference_images": list(reference_images) or None,
+        }.items()
+        if v is not None
+    }
+    text, params = build_prompt(prompt, template, parse_vars(variables), overrides)
+    lint_or_stop(text, params, no_lint)
+    from promptkit.client import VideoClient, raise_for_outcome
+
+    async def go() -> str:
+        with open_provider(provider, base_url, sim_speed=sim_speed) as config:
+            async with VideoClient(config) as client:
+                rid = await client.submit_generation(text, params)
+                click.echo(f"submitted {rid} ({provider})", err=True)
+                with ProgressDisplay(rid) as show:
+                    status, clip = await client.finish(rid, out, on_progress=show)
+                raise_for_outcome(status)
+                return describe(status, clip, estimate=params.cost_ticks())
+
+    click.echo(run(go()))
