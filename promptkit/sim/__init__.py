@@ -1,0 +1,31 @@
+"""The local xAI-compatible video API simulator: real HTTP, real H.264 clips that follow the prompt.
+
+Public API::
+
+    from promptkit.sim import SimConfig, SimServer, create_app
+
+    with SimServer(SimConfig(speed=100, rps=50, rpm=3000)) as sim:
+        ...  # talk to sim.base_url with sim.api_key
+
+``create_app`` returns the ASGI app for in-process use (``httpx.ASGITransport(app=...)``);
+``app.state`` holds the live state (faults, ledger, stats).
+"""
+
+from __future__ import annotations
+
+from promptkit.sim.app import ConnectionDropped, SimApp, create_app
+from promptkit.sim.config import SimConfig
+from promptkit.sim.jobs import ManualClock, MonotonicClock
+from promptkit.sim.server import SimServer
+from promptkit.sim.state import SimState
+
+__all__ = sorted([
+    "ConnectionDropped",
+    "ManualClock",
+    "MonotonicClock",
+    "SimApp",
+    "SimConfig",
+    "SimServer",
+    "SimState",
+    "create_app",
+])

@@ -1,0 +1,86 @@
+"""Seeded fault injection and per-key rate limiting.
+
+Each fault kind draws from its own RNG seeded with ``(seed, kind)``, so switching one fault on
+does not change when another fires, and the same request sequence always meets the same faults.
+Rate limits are two token buckets per API key (per second and per minute) read from the
+simulator's clock, so tests can move time instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from promptkit.sim.config import SimConfig
+
+
+class Faults:
+    """Seeded coin flips, one independent stream per fault kind."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._rngs: dict[str, random.Random] = {}
+
+    def rng(self, kind: str) -> random.Random:
+        if kind not in self._rngs:
+            self._rngs[kind] = random.Random(f"{self.seed}:{kind}")
+        return self._rngs[kind]
+
+    def roll(self, kind: str, probability: float) -> bool:
+        """True with ``probability``; draws nothing when the fault is off."""
+        if probability <= 0:
+            return False
+        if probability >= 1:
+            return True
+        return self.rng(kind).random() < probability
+
+
+@dataclass
+class TokenBucket:
+    """``capacity`` tokens refilled at ``rate`` per second."""
+
+    capacity: float
+    rate: float
+    tokens: float
+    updated: float
+
+    def refill(self, now: float) -> None:
+        elapsed = max(0.0, now - self.updated)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        self.updated = now
+
+    def wait(self) -> float:
+        """Seconds until one token is available (0 when one is)."""
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+class RateLimiter:
+    """Requests-per-second and requests-per-minute buckets per key; a request needs both."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+
+    def _bucket(self, key: str, kind: str, per_second: float, now: float) -> TokenBucket:
+        capacity = max(1.0, per_second * (1 if kind == "rps" else 60))
+        bucket = self._buckets.get((key, kind))
+        if bucket is None or bucket.rate != per_second:
+            bucket = TokenBucket(capacity, per_second, capacity, now)
+            self._buckets[(key, kind)] = bucket
+        bucket.refill(now)
+        return bucket
+
+    def check(self, key: str, config: SimConfig, now: float) -> tuple[float, str] | None:
+        """None when the request may pass (and is counted); else (retry-after seconds, window)."""
+        buckets = []
+        if config.rps:
+            buckets.append(("second", self._bucket(key, "rps", config.rps, now)))
+        if config.rpm:
+            buckets.append(("minute", self._bucket(key, "rpm", config.rpm / 60.0, now)))
+        waits = [(b.wait(), name) for name, b in buckets if b.wait() > 0]
+        if waits:
+            wait, name = max(waits)
+            return max(1.0, math.ceil(wait)), name
+        for _, bucket in buckets:
+            bucket.tokens -= 1
+        return None

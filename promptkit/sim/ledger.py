@@ -1,0 +1,95 @@
+"""The simulator's books: one JSON line per accepted (job-creating) request, plus counters.
+
+``accepted`` lines are written when a job is created (before its answer is sent, so a dropped
+answer still leaves a record) and ``finished`` lines when a job reaches a final state. The
+in-memory view (:meth:`Ledger.entries`) is one dict per job with its latest status, which is
+what tests use to prove that no paid request was submitted twice (``user`` carries the caller's
+job key). :class:`Stats` counts everything else: answers by HTTP status, 429s, injected 5xx,
+drops, polls and downloads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+
+class Ledger:
+    """Accepted requests, in memory and optionally appended to a JSON-lines file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _write(self, line: dict[str, Any]) -> None:
+        if self.path is None:
+            return
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, sort_keys=True) + "\n")
+
+    def accepted(self, entry: dict[str, Any]) -> None:
+        """Record a new job (``entry`` must hold ``request_id``)."""
+        with self._lock:
+            self._entries[entry["request_id"]] = dict(entry)
+            self._write({"event": "accepted", **entry})
+
+    def finished(self, request_id: str, **fields: Any) -> None:
+        """Record a job's final state (status, cost, sidecar, ...)."""
+        with self._lock:
+            self._entries.setdefault(request_id, {"request_id": request_id}).update(fields)
+            self._write({"event": "finished", "request_id": request_id, **fields})
+
+    def entries(self) -> list[dict[str, Any]]:
+        """One dict per accepted job, oldest first, with its latest known status."""
+        with self._lock:
+            return [dict(e) for e in self._entries.values()]
+
+
+class Stats:
+    """Counters of everything the simulator answered or injected."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.responses: Counter[int] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[name] += n
+
+    def response(self, status: int) -> None:
+        with self._lock:
+            self.responses[status] += 1
+
+    def snapshot(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Counts by endpoint and status, faults, and total cost of finished ``done`` jobs."""
+        by_endpoint = Counter(e.get("endpoint", "?") for e in entries)
+        by_status = Counter(e.get("status", "pending") for e in entries)
+        cost = sum(int(e.get("cost_ticks") or 0) for e in entries if e.get("status") in ("done", "moderated"))
+        with self._lock:
+            counts = dict(self.counts)
+            responses = {str(k): v for k, v in sorted(self.responses.items())}
+        return {
+            "accepted": len(entries),
+            "by_endpoint": dict(sorted(by_endpoint.items())),
+            "by_status": dict(sorted(by_status.items())),
+            "responses": responses,
+            "rate_limited": counts.get("rate_limited", 0),
+            "credits_exhausted": counts.get("credits_exhausted", 0),
+            "errors_5xx_injected": counts.get("errors_5xx_injected", 0),
+            "drops_before_accept": counts.get("drops_before_accept", 0),
+            "drops_after_accept": counts.get("drops_after_accept", 0),
+            "drops_poll": counts.get("drops_poll", 0),
+            "empty_202": counts.get("empty_202", 0),
+            "polls": counts.get("polls", 0),
+            "downloads": counts.get("downloads", 0),
+            "downloads_slow": counts.get("downloads_slow", 0),
+            "downloads_truncated": counts.get("downloads_truncated", 0),
+            "total_cost_ticks": cost,
+        }

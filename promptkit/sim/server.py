@@ -1,0 +1,118 @@
+"""Run the simulator in-process: uvicorn in a background thread on a loopback port.
+
+``with SimServer(SimConfig(...)) as sim:`` gives ``sim.base_url`` and ``sim.api_key`` for any HTTP
+client, ``sim.configure(...)`` to switch faults on while it runs, and ``sim.stats()`` /
+``sim.ledger_entries()`` to check what was requested. The eval runner and the pytest plugin use
+it; ``promptkit sim`` uses it too and just waits for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from promptkit.errors import SimulatorError
+from promptkit.sim.app import SimApp, create_app
+from promptkit.sim.config import SimConfig
+from promptkit.sim.jobs import Clock
+from promptkit.sim.state import SimState
+
+# Sent when no key is configured: the simulator then accepts any bearer key.
+DEFAULT_CLIENT_KEY = "sim-key"
+
+
+class SimServer:
+    """A simulator listening on ``host:port`` (port 0 picks a free one) until :meth:`stop`."""
+
+    def __init__(
+        self,
+        config: SimConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config or SimConfig()
+        self.host = host
+        self.port = port
+        self.app: SimApp = create_app(self.config, clock=clock)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def state(self) -> SimState:
+        return self.app.state
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def api_key(self) -> str:
+        """The key clients should send (the configured one, else any key works)."""
+        return self.state.config.api_key or DEFAULT_CLIENT_KEY
+
+    def start(self, timeout: float = 10.0) -> SimServer:
+        """Bind, serve in a daemon thread, and return once requests are being accepted."""
+        if self._thread is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError as exc:
+            sock.close()
+            raise SimulatorError(
+                f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}; "
+                "choose another --port (0 picks a free one)") from exc
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="promptkit-sim", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise SimulatorError(f"the simulator did not start on {self.base_url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, finish renders in flight, and free the port."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self.state.close()
+        self._server = self._thread = self._socket = None
+
+    def configure(self, **changes: Any) -> SimConfig:
+        """Change settings while running (e.g. ``fail_rate=1.0``)."""
+        return self.state.configure(**changes)
+
+    def stats(self) -> dict[str, Any]:
+        return self.state.stats()
+
+    def ledger_entries(self) -> list[dict[str, Any]]:
+        return self.state.ledger_entries()
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
