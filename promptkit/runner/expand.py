@@ -181,12 +181,6 @@ def expand(
             seen.add(variant.variant_id)
             variants.append(variant)
 
-    def params_for(base: GenerationParams, overrides: dict[str, Any], loc: tuple[Any, ...]):
-        try:
-            return base.merged(model=spec.model, **overrides)
-        except InvalidParamsError as exc:
-            raise spec_error(spec_path, node, ("params",), f"{exc} (for {loc[0]}.{loc[1]})")
-
     for t_index, ref in enumerate(spec.templates):
         loc = ("templates", t_index)
         try:
@@ -195,13 +189,15 @@ def expand(
             raise spec_error(spec_path, node, loc, str(exc)) from None
         declared = set(info.variables)
         for combo in combos:
-            given = {k: v for k, v in combo.items() if not declared or k in declared}
+            # A template only receives the variables it declares (A/B templates may differ).
+            given = {k: v for k, v in combo.items() if k in declared}
             used_vars.update(given)
             for overrides in param_sets:
-                params = params_for(info.params, overrides, loc)
                 try:
-                    rendered = library.render(info, given, params=params)
-                except (TemplateError, InvalidParamsError) as exc:
+                    rendered = library.render(info, given, params={"model": spec.model, **overrides})
+                except InvalidParamsError as exc:
+                    raise spec_error(spec_path, node, ("params",), f"{exc} (for {ref})") from None
+                except TemplateError as exc:
                     raise spec_error(spec_path, node, loc, str(exc)) from None
                 p = rendered.params
                 text = rendered.prompt.text
@@ -213,7 +209,10 @@ def expand(
     for p_index, raw in enumerate(spec.prompts):
         loc = ("prompts", p_index)
         for overrides in param_sets:
-            params = params_for(GenerationParams(), overrides, loc)
+            try:
+                params = GenerationParams.build(model=spec.model, **overrides)
+            except InvalidParamsError as exc:
+                raise spec_error(spec_path, node, ("params",), f"{exc} (for {raw.name})") from None
             text = " ".join(raw.text.split())
             vid = _variant_hash(None, text, {}, params)
             arm, pair = _arm(arm_by, None, raw.name, {}, overrides)

@@ -266,6 +266,17 @@ class Journal:
             )
         return self.get(job_id)
 
+    def note(self, job_id: str, reason: str) -> None:
+        """Record why a job did not move on (e.g. the budget guard held it) without a state change."""
+        with self._tx() as cur:
+            cur.execute(
+                "UPDATE jobs SET error=?, updated_at=? WHERE job_id=?", (reason, utc_now(), job_id)
+            )
+            cur.execute(
+                "INSERT INTO events(ts, job_id, kind, detail) VALUES (?, ?, 'note', ?)",
+                (utc_now(), job_id, reason),
+            )
+
     def count_poll(self, job_id: str) -> None:
         with self._tx() as cur:
             cur.execute("UPDATE jobs SET polls = polls + 1 WHERE job_id=?", (job_id,))

@@ -1,0 +1,105 @@
+"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score) and write its report."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+
+from promptkit.errors import UsageError
+
+
+def _usd(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.strip().lstrip("$"))
+    except InvalidOperation:
+        raise UsageError(f"--max-cost {value!r}: expected an amount in USD, e.g. 2.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise UsageError(f"--max-cost {value!r}: expected an amount of 0 or more")
+    return amount
+
+
+@click.command()
+@click.argument("spec", required=False, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Plan, lint and price only; submit nothing.")
+@click.option("--max-cost", metavar="USD", help="Budget cap (replaces the spec's budget_usd).")
+@click.option("--yes", "-y", is_flag=True, help="Confirm spending on a real provider.")
+@click.option("--provider", type=click.Choice(["sim", "xai"]), help="Override the spec's provider.")
+@click.option("--run-id", help="Name of the run folder (re-using one continues that run).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
+              show_default=True, help="Folder that holds run folders.")
+@click.option("--resume", metavar="RUN", help="Continue a run (its folder or id).")
+@click.option("--resubmit-uncertain", is_flag=True,
+              help="Send again submits whose outcome is unknown (may pay twice).")
+@click.option("--fail-on", "fail_on", multiple=True, metavar="COND",
+              help="Exit 1 when a condition holds, e.g. 'frozen-rate>0.2' (repeatable).")
+@click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
+@click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
+def command(
+    spec: Path | None,
+    dry_run: bool,
+    max_cost: str | None,
+    yes: bool,
+    provider: str | None,
+    run_id: str | None,
+    out: Path,
+    resume: str | None,
+    resubmit_uncertain: bool,
+    fail_on: tuple[str, ...],
+    sim_url: str | None,
+    quiet: bool,
+) -> None:
+    """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
+
+    Exit codes: 0 done, 1 a --fail-on condition held, 2 spec error, 3 refused by budget.
+    """
+    from promptkit.runner.collect import parse_fail_on, failed_conditions
+    from promptkit.runner.evaluate import EvalOptions, run_eval
+    from promptkit.runner.progress import make_progress
+
+    conditions = [parse_fail_on(c) for c in fail_on]
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    options = EvalOptions(
+        provider=provider,
+        max_cost=_usd(max_cost),
+        yes=yes,
+        run_id=run_id,
+        out=out,
+        resume=resume,
+        resubmit_uncertain=resubmit_uncertain,
+        dry_run=dry_run,
+        sim_url=sim_url,
+        interactive=interactive,
+        ask=lambda q: click.confirm(q, default=False, err=True),
+        echo=lambda line: click.echo(line, err=True),
+        progress=make_progress(quiet=quiet),
+        argv=sys.argv[1:],
+    )
+    outcome = run_eval(spec, options)
+    if outcome.results is None or outcome.layout is None:
+        return
+    summary = outcome.results.summary
+    click.echo(
+        f"{outcome.layout.run_id}: {summary.jobs} jobs, "
+        + ", ".join(f"{n} {s}" for s, n in sorted(summary.by_status.items()))
+        + f"; spent ${summary.cost_usd}",
+        err=True,
+    )
+    if not outcome.complete:
+        click.echo(f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
+                   err=True)
+    try:
+        from promptkit.report import write_report
+    except ImportError:  # TEMPORARY until the report writer lands
+        click.echo(f"results: {outcome.results_path}")
+    else:
+        click.echo(f"report: {write_report(outcome.layout.root)}")
+    held = failed_conditions(outcome.results, conditions)
+    for text in held:
+        click.echo(f"fail-on: {text}", err=True)
+    if held:
+        sys.exit(1)

@@ -1,0 +1,305 @@
+"""One eval session, end to end: plan → gate → journal → generate/score → results.json.
+
+:func:`run_eval` is what ``promptkit eval`` calls (and what a library user calls). A session
+either starts a run (a new run folder) or continues one (``resume=`` a run folder or id, or the
+same spec with the same ``run_id``). The provider is the simulator by default, started
+in-process on loopback, or one already running (``sim_url``), or the real xAI API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from promptkit.config import Settings, load_settings
+from promptkit.errors import ConfigError, SpecError, UsageError
+from promptkit.models import ticks_to_usd
+from promptkit.runner.collect import build_results
+from promptkit.runner.journal import Journal
+from promptkit.runner.layout import DEFAULT_OUT, RunLayout, find_run, new_run_id
+from promptkit.runner.preflight import (
+    Plan,
+    build_plan,
+    check_budget,
+    confirm_spend,
+    format_usd,
+)
+from promptkit.runner.progress import Progress, make_progress
+from promptkit.runner.resume import plan_resume
+from promptkit.runner.results import RunResults, write_results
+from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
+from promptkit.runner.scoring import make_pool, resolve_thresholds
+from promptkit.runner.spec import EvalSpec, load_spec, read_yaml, spec_error
+
+# Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
+# small eval finishes in seconds, while still going through real HTTP and real MP4s.
+EVAL_SIM_DEFAULTS: dict[str, Any] = {"speed": 4.0, "rps": 20.0, "rpm": 1200.0}
+
+
+@dataclass
+class EvalOptions:
+    """Everything ``promptkit eval`` can be told besides the spec."""
+
+    provider: str | None = None
+    max_cost: Decimal | None = None
+    yes: bool = False
+    run_id: str | None = None
+    out: Path = DEFAULT_OUT
+    resume: str | None = None
+    resubmit_uncertain: bool = False
+    dry_run: bool = False
+    sim_url: str | None = None
+    interactive: bool = False
+    ask: Callable[[str], bool] | None = None
+    echo: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    progress: Progress | None = None
+    settings: Settings | None = None
+    score_workers: int | None = None
+    argv: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalOutcome:
+    """What a session did."""
+
+    plan: Plan | None
+    layout: RunLayout | None = None
+    results: RunResults | None = None
+    results_path: Path | None = None
+    stats: RunStats | None = None
+    complete: bool = False
+
+
+def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
+    """Run (or continue) an eval; raises SpecError (2), BudgetExceeded (3), PromptkitError."""
+    layout, spec_path, resuming = _locate(spec_path, options)
+    settings = options.settings or load_settings(spec_path.parent)
+    spec_text = spec_path.read_text(encoding="utf-8") if spec_path.is_file() else ""
+    spec = load_spec(spec_path)
+    _, node = read_yaml(spec_path)
+    thresholds = _thresholds(settings, spec, spec_path, node)
+
+    journal: Journal | None = None
+    if resuming:
+        journal = Journal.open(layout.journal)
+        meta = journal.meta()
+        provider = options.provider or meta.get("provider", spec.provider)
+        if provider != meta.get("provider", provider):
+            raise UsageError(
+                f"run {layout.run_id} was made with provider {meta.get('provider')}; "
+                f"it cannot continue on {provider}"
+            )
+    else:
+        provider = options.provider or spec.provider
+    plan = build_plan(
+        spec, spec_path, node=node, settings=settings, provider=provider,
+        max_cost=options.max_cost,
+    )  # fmt: skip
+    for line in plan.describe():
+        options.echo(line)
+
+    if journal is None:
+        check_budget(plan)
+        confirm_spend(plan, yes=options.yes, interactive=options.interactive, ask=options.ask)
+        if options.dry_run:
+            options.echo("dry run: nothing was submitted")
+            return EvalOutcome(plan)
+        layout.create()
+        layout.spec.write_text(spec_text, encoding="utf-8")
+        journal = Journal.open(layout.journal)
+        _write_meta(journal, layout, plan, spec_path, provider)
+        journal.add_jobs((pj.job, pj.lint, "skipped" if pj.skip_reason else "planned",
+                          pj.skip_reason) for pj in plan.jobs)  # fmt: skip
+    try:
+        return _session(journal, layout, plan, spec, provider, thresholds, options, resuming)
+    finally:
+        journal.close()
+
+
+def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Path, bool]:
+    """The run folder, the spec to read and whether this continues an existing run."""
+    if options.resume:
+        layout = find_run(options.resume, options.out)
+        if not layout.exists():
+            raise UsageError(f"{options.resume}: no run there (see `promptkit runs`)")
+        return layout, layout.spec, True
+    if spec_path is None:
+        raise UsageError("give a spec file (or --resume RUN)")
+    if not spec_path.is_file():
+        raise SpecError(f"{spec_path}: no such spec file")
+    text = spec_path.read_text(encoding="utf-8")
+    name = load_spec(spec_path).name
+    run_id = options.run_id or new_run_id(name, text)
+    layout = RunLayout(Path(options.out) / run_id)
+    if layout.exists():
+        # Same --run-id again: continue it, but only with the very same spec.
+        if layout.spec.read_text(encoding="utf-8") != text:
+            raise UsageError(
+                f"run {run_id} was made from a different spec; choose another --run-id"
+            )
+        return layout, layout.spec, True
+    return layout, spec_path, False
+
+
+def _thresholds(
+    settings: Settings, spec: EvalSpec, spec_path: Path, node: Any
+) -> dict[str, Any]:
+    try:
+        return resolve_thresholds(settings, spec.thresholds)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        key = str(err.get("loc", ("?",))[0])
+        raise spec_error(spec_path, node, ("thresholds", key), str(err.get("msg"))) from None
+
+
+def _write_meta(
+    journal: Journal, layout: RunLayout, plan: Plan, spec_path: Path, provider: str
+) -> None:
+    spec = plan.spec
+    journal.set_meta(
+        {
+            "run_id": layout.run_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "spec_path": str(spec_path),
+            "spec": spec.model_dump(mode="json"),
+            "provider": provider,
+            "model": spec.model,
+            "budget_usd": str(plan.budget_usd) if plan.budget_usd is not None else None,
+            "arms": plan.expansion.arms,
+            "arm_by": plan.expansion.arm_by,
+            "status": "planned",
+        }
+    )
+
+
+def _session(
+    journal: Journal,
+    layout: RunLayout,
+    plan: Plan,
+    spec: EvalSpec,
+    provider: str,
+    thresholds: dict[str, Any],
+    options: EvalOptions,
+    resuming: bool,
+) -> EvalOutcome:
+    stages = plan_resume(journal, layout, resubmit_uncertain=options.resubmit_uncertain)
+    spent = journal.spend_ticks()
+    to_submit = [row for row, stage in stages if stage == SUBMIT]
+    if resuming:
+        remaining = sum(r.variant.params.cost_ticks() for r in to_submit)
+        check_budget(plan, to_spend_ticks=remaining, spent_ticks=spent)
+        if to_submit:
+            confirm_spend(
+                plan, yes=options.yes, interactive=options.interactive, ask=options.ask,
+                to_spend_ticks=remaining,
+            )  # fmt: skip
+        left = sum(1 for _, stage in stages if stage is not None)
+        options.echo(
+            f"resuming {layout.run_id}: {left} jobs to continue ({len(to_submit)} to submit),"
+            f" ${format_usd(ticks_to_usd(spent))} spent so far"
+        )
+        journal.event("resume", " ".join(options.argv))
+    budget = plan.budget_ticks
+    sched_options = SchedulerOptions(
+        concurrency=spec.concurrency,
+        budget_ticks=budget,
+        user_prefix=f"{layout.run_id}/",
+        thresholds=thresholds,
+    )
+    session = journal.start_session(options.argv)
+    journal.set_meta({"status": "running"})
+    started = time.monotonic()
+    progress = options.progress or make_progress()
+    stats: RunStats | None = None
+    try:
+        with _client_config(spec, provider, options, plan) as config:
+            from dataclasses import replace
+
+            poll = replace(config.poll, **spec.polling.overrides())
+            sched_options.poll = poll
+            stats = asyncio.run(
+                _drive(journal, layout, config, sched_options, progress, stages, options)
+            )
+    finally:
+        journal.end_session(session, time.monotonic() - started)
+        rows = journal.jobs()
+        open_states = {"planned", "submitting", "submitted", "done", "downloaded", "error"}
+        complete = not any(r.state in open_states for r in rows)
+        journal.set_meta(
+            {
+                "status": "complete" if complete else "incomplete",
+                "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+        results = build_results(journal, layout, finished=complete)
+        path = write_results(layout.root, results)
+    return EvalOutcome(plan, layout, results, path, stats, complete)
+
+
+async def _drive(
+    journal: Journal,
+    layout: RunLayout,
+    config: Any,
+    sched_options: SchedulerOptions,
+    progress: Progress,
+    stages: list[Any],
+    options: EvalOptions,
+) -> RunStats:
+    from promptkit.client import VideoClient
+
+    pool = make_pool(options.score_workers)
+    try:
+        async with VideoClient(config) as client:
+            scheduler = Scheduler(journal, layout, client, sched_options, progress=progress, pool=pool)
+            return await scheduler.run(stages)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _client_config(
+    spec: EvalSpec, provider: str, options: EvalOptions, plan: Plan
+) -> Iterator[Any]:
+    """The client settings for the provider, starting the simulator when needed."""
+    from promptkit.client import ClientConfig
+
+    settings = options.settings or load_settings(plan.spec_path.parent)
+    if provider == "xai":
+        config = ClientConfig.from_env(settings)
+        if not config.api_key:
+            raise ConfigError("XAI_API_KEY is not set: export your xAI API key to use --provider xai")
+        yield config
+        return
+    if options.sim_url:
+        # A simulator someone else runs: never send it a real key.
+        yield ClientConfig.from_env(settings, base_url=options.sim_url, api_key=None)
+        return
+    from promptkit.sim import SimServer
+    from promptkit.sim.config import build_config
+
+    values = {**EVAL_SIM_DEFAULTS, **spec.sim}
+    try:
+        sim_config = build_config(**values)
+    except ConfigError as exc:
+        node = read_yaml(plan.spec_path)[1]
+        key = str(exc).split(":", 1)[0].removeprefix("sim.").split(".")[0]
+        raise spec_error(plan.spec_path, node, ("sim", key), str(exc).split(": ", 1)[-1]) from None
+    with SimServer(sim_config) as server:
+        yield ClientConfig.from_env(
+            settings,
+            base_url=server.base_url,
+            api_key=server.api_key,
+            # The simulator's own limits are the provider's: the client keeps under them.
+            rps=sim_config.rps or 1000.0,
+            rpm=int(sim_config.rpm or 60000),
+        )

@@ -1,0 +1,402 @@
+"""The scheduler: drives every job from submit to score, as fast as the rate limit allows.
+
+One :class:`~promptkit.client.VideoClient` serves the whole run, so submits, polls and
+downloads share one rate limiter. Each job is a task: submit (after the budget guard), poll at
+the moment it is expected to finish (learned from the progress rate of jobs of the same kind,
+then from its own), download as soon as it is done, then hand the clip to the scoring pool and
+free its slot for the next submit. Every state change is committed to the journal before the
+next request; an error ends that job (recorded with its reason), never the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from promptkit.client import JobStatus, PollPolicy, VideoClient, next_poll_delay
+from promptkit.errors import (
+    ApiError,
+    AuthError,
+    CreditsExhausted,
+    DownloadError,
+    Expired,
+    PromptkitError,
+    RateLimited,
+    ServerError,
+    TransportError,
+    UncertainSubmit,
+)
+from promptkit.runner.journal import Journal, JobRow
+from promptkit.runner.layout import RunLayout
+from promptkit.runner.progress import Counts, Progress
+from promptkit.runner.scoring import score_file
+
+log = logging.getLogger("promptkit.runner")
+
+# Stages a job can be (re)started from; see promptkit.runner.resume.
+SUBMIT, POLL, DOWNLOAD, SCORE = "submit", "poll", "download", "score"
+WITH_CLIP = {"downloaded", "scored"}
+NO_CLIP = {"failed", "moderated", "expired", "error", "uncertain", "skipped"}
+
+
+@dataclass
+class SchedulerOptions:
+    """How hard and how long to push."""
+
+    concurrency: int = 8
+    """Jobs between submit and download at once (scoring does not hold a slot)."""
+    poll: PollPolicy = field(default_factory=PollPolicy)
+    budget_ticks: int | None = None
+    """Stop submitting before committed + in-flight cost would pass this."""
+    user_prefix: str = ""
+    """Sent as the API's ``user`` field: ``<prefix><job_id>`` names the job in provider logs."""
+    thresholds: dict[str, Any] | None = None
+    score: bool = True
+    first_poll_quantile: float = 0.9
+    """Which quantile of learned latencies the first poll aims at (higher: fewer polls)."""
+
+
+class LatencyModel:
+    """How long jobs of one kind (model, resolution, duration) take, from progress samples.
+
+    A pending poll at ``elapsed`` seconds with progress ``p`` implies a total of
+    ``elapsed * 100 / p``. Only such estimates are kept: "done at the first poll" is just an
+    upper bound, and feeding those back would push first polls ever later.
+    """
+
+    def __init__(self, keep: int = 50) -> None:
+        self.keep = keep
+        self._seen: dict[tuple[Any, ...], list[float]] = {}
+
+    def observe(self, key: tuple[Any, ...], elapsed: float, progress: int | None) -> None:
+        if progress is None or not 0 < progress < 100 or elapsed <= 0:
+            return
+        values = self._seen.setdefault(key, [])
+        values.append(elapsed * 100.0 / progress)
+        del values[: -self.keep]
+
+    def estimate(self, key: tuple[Any, ...], quantile: float) -> float | None:
+        values = sorted(self._seen.get(key, ()))
+        if not values:
+            return None
+        if len(values) == 1:
+            return values[0]
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        return cuts[min(98, max(0, round(quantile * 100) - 1))]
+
+
+@dataclass
+class RunStats:
+    """What the scheduler did in this session (the benchmark reads it)."""
+
+    submits: int = 0
+    polls: int = 0
+    poll_errors: int = 0
+    downloads: int = 0
+    scored: int = 0
+    first_submit: float | None = None
+    last_download: float | None = None
+    stop_reason: str | None = None
+
+
+class Scheduler:
+    """Runs a set of jobs (each from its resume stage) to completion against one client."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        layout: RunLayout,
+        client: VideoClient,
+        options: SchedulerOptions,
+        *,
+        progress: Progress | None = None,
+        pool: Executor | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.journal = journal
+        self.layout = layout
+        self.client = client
+        self.options = options
+        self.progress = progress or Progress()
+        self.pool = pool
+        self.clock = clock
+        self.latency = LatencyModel()
+        self.stats = RunStats()
+        self._slots = asyncio.Semaphore(options.concurrency)
+        self._states: dict[str, str] = {}
+        self._spent = 0
+        self._reserved: dict[str, int] = {}
+        self.counts = Counts(budget_ticks=options.budget_ticks)
+
+    # --- entry point ---------------------------------------------------------------------
+    async def run(self, plan: list[tuple[JobRow, str | None]]) -> RunStats:
+        """Drive every ``(job, stage)``; a stage of None means nothing is left to do."""
+        for row, stage in plan:
+            self._states[row.job_id] = row.state
+            if row.cost_ticks is not None:
+                self._spent += row.cost_ticks
+            elif row.state in ("submitted", "uncertain", "submitting") or (
+                row.request_id and row.state == "error"
+            ):
+                # Possibly billed but not yet priced: hold its list price against the budget.
+                self._reserved[row.job_id] = row.variant.params.cost_ticks()
+        self.counts.total = len(plan)
+        self._refresh()
+        self.progress.start(self.counts)
+        # Jobs already in flight go first: they are paid for and their URLs expire.
+        order = {POLL: 0, DOWNLOAD: 0, SCORE: 1, SUBMIT: 2}
+        todo = sorted((p for p in plan if p[1] is not None), key=lambda p: order[p[1] or SUBMIT])
+        try:
+            await asyncio.gather(*(self._drive(row, stage) for row, stage in todo))
+        finally:
+            self.progress.stop(self.counts)
+        return self.stats
+
+    # --- one job -------------------------------------------------------------------------
+    async def _drive(self, row: JobRow, stage: str | None) -> None:
+        try:
+            if stage != SCORE:
+                async with self._slots:
+                    row_or_none = await self._until_downloaded(row, stage)
+                if row_or_none is None:
+                    return
+                row = row_or_none
+            if self.options.score and row.state == "downloaded":
+                await self._score(row)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one job's surprise must not end the run
+            log.exception("job %s", row.job_id)
+            self._fail(row.job_id, f"{type(exc).__name__}: {exc}")
+
+    async def _until_downloaded(self, row: JobRow, stage: str | None) -> JobRow | None:
+        if stage == SUBMIT:
+            submitted = await self._submit(row)
+            if submitted is None:
+                return None
+            row, stage = submitted, POLL
+        if stage == POLL:
+            row = await self._poll(row)
+            if row.state != "done":
+                return None
+            stage = DOWNLOAD
+        if stage == DOWNLOAD:
+            got = await self._download(row)
+            return got
+        return row
+
+    async def _submit(self, row: JobRow) -> JobRow | None:
+        job_id = row.job_id
+        if self.stats.stop_reason:
+            self.journal.note(job_id, f"not submitted: {self.stats.stop_reason}")
+            return None
+        estimate = row.variant.params.cost_ticks()
+        budget = self.options.budget_ticks
+        if budget is not None and self._committed() + estimate > budget:
+            self._stop("budget guard: the next submit could pass the budget")
+            self.journal.note(job_id, f"not submitted: {self.stats.stop_reason}")
+            return None
+        self._reserved[job_id] = estimate
+        self._tr(job_id, "submitting", attempt=True)
+        if self.stats.first_submit is None:
+            self.stats.first_submit = self.clock()
+        self.stats.submits += 1
+        try:
+            rid = await self.client.submit_generation(
+                row.variant.prompt, row.variant.params, user=f"{self.options.user_prefix}{job_id}"
+            )
+        except UncertainSubmit as exc:
+            # It may be billed: keep its reservation, never resend it without being asked.
+            self._tr(job_id, "uncertain", error=f"submit outcome unknown: {exc}")
+            return None
+        except CreditsExhausted as exc:
+            self._reserved.pop(job_id, None)
+            self._tr(job_id, "planned", error=f"not submitted: {exc}")
+            self._stop(f"credits exhausted ({exc})")
+            return None
+        except AuthError as exc:
+            self._reserved.pop(job_id, None)
+            self._tr(job_id, "error", error=str(exc))
+            self._stop(f"the API key was refused ({exc})")
+            return None
+        except PromptkitError as exc:
+            self._reserved.pop(job_id, None)
+            self._tr(job_id, "error", error=f"submit refused: {exc}")
+            return None
+        return self._tr(job_id, "submitted", request_id=rid, submitted_at=time.time())
+
+    async def _poll(self, row: JobRow) -> JobRow:
+        job_id, rid = row.job_id, row.request_id
+        assert rid is not None
+        policy = self.options.poll
+        key = _kind(row)
+        now = self.clock()
+        # Map the journal's wall-clock submit time onto our monotonic clock.
+        started = now - max(0.0, time.time() - (row.submitted_at or time.time()))
+        samples: list[tuple[float, int | None]] = [(started, 0)]
+        delay = self._first_delay(key, now - started)
+        while True:
+            await asyncio.sleep(max(0.0, delay))
+            try:
+                status = await self.client.get_status(rid)
+            except (RateLimited, ServerError, TransportError) as exc:
+                # The client already retried; the job itself is fine. Try again later.
+                self.stats.poll_errors += 1
+                self.journal.event("poll-error", str(exc), job_id)
+                if self.clock() - started > policy.timeout:
+                    return self._tr(job_id, "error", error=f"polling kept failing: {exc}")
+                delay = policy.max_interval
+                continue
+            except ApiError as exc:
+                return self._tr(job_id, "error", error=f"poll refused: {exc}")
+            self.stats.polls += 1
+            self.journal.count_poll(job_id)
+            now = self.clock()
+            if status.terminal:
+                return self._finish(row, status)
+            if row.state != "submitted":
+                row = self._tr(job_id, "submitted", detail="pending again")
+            samples.append((now, status.progress))
+            self.latency.observe(key, now - started, status.progress)
+            if now - started > policy.timeout:
+                return self._tr(
+                    job_id,
+                    "error",
+                    error=f"still pending after {policy.timeout:g} s; resume the run to poll again",
+                )
+            delay = self._next_delay(samples)
+
+    def _first_delay(self, key: tuple[Any, ...], elapsed: float) -> float:
+        policy = self.options.poll
+        if not policy.adaptive:
+            return max(0.0, policy.interval - elapsed)
+        estimate = self.latency.estimate(key, self.options.first_poll_quantile)
+        if estimate is None:
+            return max(0.0, policy.clamp(policy.interval) - elapsed)
+        # Aim just after the expected finish: a poll that comes too early costs a request.
+        return max(0.0, estimate * 1.03 + 0.2 - elapsed)
+
+    def _next_delay(self, samples: list[tuple[float, int | None]]) -> float:
+        policy = self.options.poll
+        delay = next_poll_delay(samples, policy)
+        if policy.adaptive and delay < policy.max_interval:
+            delay = min(policy.max_interval, delay * 1.03 + 0.2)
+        return delay
+
+    def _finish(self, row: JobRow, status: JobStatus) -> JobRow:
+        job_id = row.job_id
+        cost = status.cost_ticks
+        if cost is not None:
+            self._spent += cost
+            self._reserved.pop(job_id, None)
+        fields: dict[str, Any] = {"cost_ticks": cost, "finished_at": time.time()}
+        if status.status == "done" and status.moderated:
+            return self._tr(job_id, "moderated", error="withheld by moderation", **fields)
+        if status.status == "done" and status.video_url:
+            return self._tr(job_id, "done", video_url=status.video_url, **fields)
+        if status.status == "done":
+            return self._tr(job_id, "error", error="done but no clip URL was given", **fields)
+        if status.status == "failed":
+            reason = f"{status.error_code or 'unknown'}: {status.error_message or 'no message'}"
+            return self._tr(job_id, "failed", error=f"generation failed: {reason}", **fields)
+        return self._tr(job_id, "expired", error="the job expired before it was fetched", **fields)
+
+    async def _download(self, row: JobRow) -> JobRow | None:
+        job_id, rid = row.job_id, row.request_id
+        rel = self.layout.clip_file(job_id)
+        dest = self.layout.root / rel
+        for attempt in range(2):
+            assert row.video_url is not None
+            try:
+                got = await self.client.download(row.video_url, dest, request_id=rid)
+            except Expired as exc:
+                if attempt == 0 and rid is not None:
+                    # The URL expired, maybe not the job: one fresh status may carry a new URL.
+                    try:
+                        status = await self.client.get_status(rid)
+                    except ApiError as poll_exc:
+                        self._tr(job_id, "error", error=f"download failed: {exc}; {poll_exc}")
+                        return None
+                    self.stats.polls += 1
+                    self.journal.count_poll(job_id)
+                    row = self._finish(row, status)
+                    if row.state != "done":
+                        return None
+                    continue
+                self._tr(job_id, "error", error=f"download failed: {exc}")
+                return None
+            except (DownloadError, ApiError) as exc:
+                self._tr(job_id, "error", error=f"download failed: {exc}")
+                return None
+            self.stats.downloads += 1
+            self.stats.last_download = self.clock()
+            return self._tr(job_id, "downloaded", file=rel, sha256=got.sha256)
+        return None
+
+    async def _score(self, row: JobRow) -> None:
+        assert row.file is not None
+        loop = asyncio.get_running_loop()
+        args = (
+            str(self.layout.root / row.file),
+            row.variant.params.model_dump(mode="json"),
+            self.options.thresholds,
+            str(self.layout.artifacts),
+            row.job_id,
+        )
+        try:
+            result = await loop.run_in_executor(self.pool, score_file, *args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # The clip is safe on disk; `promptkit rescore` or a resume can score it later.
+            self.journal.event("score-error", f"{type(exc).__name__}: {exc}", row.job_id)
+            return
+        self._tr(row.job_id, "scored", score=result)
+        self.stats.scored += 1
+
+    # --- bookkeeping ---------------------------------------------------------------------
+    def _committed(self) -> int:
+        return self._spent + sum(self._reserved.values())
+
+    def _stop(self, reason: str) -> None:
+        if self.stats.stop_reason is None:
+            self.stats.stop_reason = reason
+            self.journal.event("stop-submits", reason)
+            self.progress.message(f"no new submits: {reason}")
+
+    def _fail(self, job_id: str, reason: str) -> None:
+        state = self._states.get(job_id)
+        # Caught mid-submit: it may have reached the provider, so it is uncertain, not failed.
+        target = "uncertain" if state == "submitting" else "error"
+        try:
+            self._tr(job_id, target, error=reason)
+        except Exception:
+            self.journal.event("error", reason, job_id)
+
+    def _tr(self, job_id: str, state: str, **fields: Any) -> JobRow:
+        row = self.journal.transition(job_id, state, **fields)
+        self._states[job_id] = state
+        self._refresh()
+        return row
+
+    def _refresh(self) -> None:
+        states = list(self._states.values())
+        c = self.counts
+        c.submitted = sum(s not in ("planned", "submitting", "skipped") for s in states)
+        c.done = sum(s in ("done", *WITH_CLIP) for s in states)
+        c.downloaded = sum(s in WITH_CLIP for s in states)
+        c.scored = sum(s == "scored" for s in states)
+        c.failed = sum(s in NO_CLIP for s in states)
+        c.spent_ticks = self._spent
+        self.progress.update(c)
+
+
+def _kind(row: JobRow) -> tuple[Any, ...]:
+    p = row.variant.params
+    return (p.model, p.resolution, p.duration, bool(p.image), len(p.reference_images))

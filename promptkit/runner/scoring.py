@@ -1,0 +1,62 @@
+"""Scoring in a process pool: decode is the cost, so clips are scored beside generation.
+
+:func:`score_file` is the picklable unit of work a pool process runs; it imports the metrics
+(OpenCV, NumPy) only inside the worker, so the runner's own process stays light. Pools use the
+``spawn`` start method: forking a process that runs an event loop and server threads is unsafe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+
+def score_file(
+    path: str,
+    params: dict[str, Any],
+    thresholds: dict[str, Any] | None,
+    artifacts_dir: str | None,
+    stem: str,
+) -> dict[str, Any]:
+    """Score one clip (``metrics.score_clip``) and return ``ClipScore.to_dict()``."""
+    from promptkit.metrics import Expected, Thresholds, score_clip
+    from promptkit.models import GenerationParams
+
+    expected = Expected.from_params(GenerationParams(**params))
+    limits = Thresholds(**thresholds) if thresholds else None
+    score = score_clip(
+        Path(path),
+        expected=expected,
+        thresholds=limits,
+        artifacts_dir=Path(artifacts_dir) if artifacts_dir else None,
+        stem=stem,
+    )
+    return dict(score.to_dict())
+
+
+def resolve_thresholds(settings: Any, *layers: dict[str, Any] | None) -> dict[str, Any]:
+    """Settings < spec < command line, validated by ``metrics.Thresholds``; plain values out.
+
+    Raises pydantic's ``ValidationError`` for a bad layer value; callers name the file and key.
+    """
+    from promptkit.metrics.thresholds import Thresholds
+
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer or {})
+    return dict(Thresholds.from_settings(settings).merged(**merged).model_dump(mode="json"))
+
+
+def default_workers() -> int:
+    # Generation is bound by the provider; leave a core for the event loop and the simulator.
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def make_pool(workers: int | None = None) -> Executor:
+    return ProcessPoolExecutor(
+        max_workers=workers or default_workers(),
+        mp_context=multiprocessing.get_context("spawn"),
+    )
