@@ -1,0 +1,223 @@
+"""Frame source: the only module in promptkit that opens videos for reading.
+
+A clip is decoded once, sequentially (seeking re-decodes from the previous keyframe and is 6–30×
+slower on long-GOP H.264), with one decoder thread: clip-level parallelism across processes beats
+frame threads on small machines. OpenCV's FFmpeg backend is asked not to convert colour
+(``CAP_PROP_CONVERT_RGB=0``), which hands back the decoder's 8-bit luma plane and skips the
+YUV→BGR conversion that otherwise costs as much as decoding. Inputs that come back in another
+layout (GIF gives BGRA, some codecs give BGR) are converted to grey instead.
+
+Every frame is reduced to a small *analysis* frame (short side about 90–120 px) with area
+interpolation at an exact integer factor (OpenCV's fast path; cropping at most ``k-1`` pixels),
+which also averages away most per-pixel codec noise. Only the current full-size luma frame is
+alive at any time, so memory does not grow with clip length.
+
+Undecodable input (zero bytes, text, truncated headers, absurd declared sizes) raises
+:class:`~promptkit.errors.UnreadableVideo` with a one-line message; frame-count and wall-clock
+limits make sure a broken stream can never hang a scoring worker.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# OpenCV warns on every frame when colour conversion is off; it reads the level once, at import.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from promptkit.errors import UnreadableVideo  # noqa: E402
+
+ANALYSIS_SHORT_SIDE = 96
+MAX_PIXELS = 8192 * 8192  # larger declared frames are treated as corrupt, not decoded
+MAX_FRAMES = 200_000  # about 2 h at 30 fps: far beyond any generated clip
+MAX_SECONDS = 900.0  # wall-clock cap per clip
+OPEN_TIMEOUT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container declares, before decoding."""
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    declared_frames: int | None
+    codec: str
+
+    @property
+    def declared_duration(self) -> float | None:
+        if self.declared_frames is None or self.fps <= 0:
+            return None
+        return self.declared_frames / self.fps
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame. ``luma`` is only valid until the next frame is read."""
+
+    index: int
+    time_s: float
+    small: np.ndarray  # uint8 analysis frame (short side ~96)
+    luma: np.ndarray  # uint8 full-size luma (or grey) frame
+    limited_range: bool  # True when luma comes straight from a YUV plane (16–235)
+
+
+def analysis_factor(width: int, height: int, short_side: int = ANALYSIS_SHORT_SIDE) -> int:
+    """The integer downscale factor that brings the short side closest to ``short_side``."""
+    return max(1, int(math.floor(min(width, height) / short_side + 0.5)))
+
+
+def _fourcc(value: float) -> str:
+    code = int(value)
+    text = "".join(chr((code >> (8 * i)) & 0xFF) for i in range(4))
+    return text.strip("\x00 ").lower() if text.isprintable() else ""
+
+
+class FrameSource:
+    """Sequential luma frames of one clip: ``with FrameSource(p) as src: for f in src: ...``."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        short_side: int = ANALYSIS_SHORT_SIDE,
+        max_frames: int = MAX_FRAMES,
+        max_seconds: float = MAX_SECONDS,
+    ) -> None:
+        self.path = Path(path)
+        self._short_side = short_side
+        self._max_frames = max_frames
+        self._max_seconds = max_seconds
+        self._cap: cv2.VideoCapture | None = None
+        self.frames_read = 0
+        self.info = self._open()
+        self.factor = analysis_factor(self.info.width, self.info.height, short_side)
+
+    def _fail(self, why: str) -> UnreadableVideo:
+        self.close()
+        return UnreadableVideo(f"{self.path.name}: {why}")
+
+    def _open(self) -> VideoInfo:
+        try:
+            size = self.path.stat().st_size
+        except OSError as exc:
+            raise UnreadableVideo(
+                f"{self.path.name}: cannot read the file ({exc.strerror})"
+            ) from exc
+        if size == 0:
+            raise UnreadableVideo(f"{self.path.name}: the file is empty (0 bytes)")
+        params = [
+            cv2.CAP_PROP_CONVERT_RGB, 0,
+            cv2.CAP_PROP_N_THREADS, 1,
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
+        ]  # fmt: skip
+        try:
+            cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, params)
+        except cv2.error as exc:
+            raise UnreadableVideo(f"{self.path.name}: not a video the decoder can open") from exc
+        self._cap = cap
+        if not cap.isOpened():
+            raise self._fail("not a video the decoder can open (unknown format or corrupt header)")
+        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        if width <= 0 or height <= 0:
+            raise self._fail("the video stream declares no frame size")
+        if width * height > MAX_PIXELS:
+            raise self._fail(f"declared frame size {width}x{height} is implausibly large")
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        if not math.isfinite(fps) or fps <= 0 or fps > 1000:
+            fps = 0.0
+        count = cap.get(cv2.CAP_PROP_FRAME_COUNT)
+        # Containers without a duration (some WebM) report garbage, often negative.
+        declared = int(count) if math.isfinite(count) and 0 < count < 10 * MAX_FRAMES else None
+        return VideoInfo(
+            path=self.path,
+            width=width,
+            height=height,
+            fps=fps,
+            declared_frames=declared,
+            codec=_fourcc(cap.get(cv2.CAP_PROP_FOURCC)),
+        )
+
+    @property
+    def analysis_size(self) -> tuple[int, int]:
+        """(width, height) of the analysis frames."""
+        return self.info.width // self.factor, self.info.height // self.factor
+
+    def _to_luma(self, raw: np.ndarray) -> tuple[np.ndarray, bool]:
+        h, w = self.info.height, self.info.width
+        if raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[0] >= h and raw.shape[1] == w:
+            # The decoder's Y plane (OpenCV may append chroma rows for planar formats).
+            return raw[:h], True
+        if raw.ndim == 3 and raw.shape[2] in (3, 4) and raw.dtype == np.uint8:
+            code = cv2.COLOR_BGRA2GRAY if raw.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+            return cv2.cvtColor(raw, code), False
+        if raw.ndim == 2 and raw.dtype == np.uint16 and raw.shape[1] == w:
+            return (raw[:h] >> 8).astype(np.uint8), True
+        raise self._fail(f"unsupported decoded frame layout {raw.shape} {raw.dtype}")
+
+    def __iter__(self) -> Iterator[Frame]:
+        cap = self._cap
+        if cap is None:
+            raise UnreadableVideo(f"{self.path.name}: the video is closed")
+        k = self.factor
+        aw, ah = self.analysis_size
+        fps = self.info.fps or 25.0
+        deadline = time.monotonic() + self._max_seconds
+        index = 0
+        while True:
+            try:
+                ok, raw = cap.read()
+            except cv2.error as exc:
+                if index == 0:
+                    raise self._fail("the decoder failed on the first frame") from exc
+                break  # a truncated tail: score what decoded
+            if not ok or raw is None:
+                break
+            luma, limited = self._to_luma(raw)
+            crop = luma[: ah * k, : aw * k]
+            small = crop if k == 1 else cv2.resize(crop, (aw, ah), interpolation=cv2.INTER_AREA)
+            yield Frame(index, index / fps, small, luma, limited)
+            index += 1
+            self.frames_read = index
+            if index >= self._max_frames:
+                raise self._fail(f"more than {self._max_frames} frames; refusing to score")
+            if index % 256 == 0 and time.monotonic() > deadline:
+                raise self._fail(f"decoding took longer than {self._max_seconds:.0f} s")
+        if index == 0:
+            raise self._fail("no frame could be decoded (truncated or not a video)")
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+    def __enter__(self) -> FrameSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def decode_only(path: Path) -> int:
+    """Decode every frame with the scorer's settings and do nothing else (benchmark baseline)."""
+    cap = cv2.VideoCapture(
+        str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_CONVERT_RGB, 0, cv2.CAP_PROP_N_THREADS, 1]
+    )
+    n = 0
+    try:
+        while cap.grab():
+            n += 1
+    finally:
+        cap.release()
+    return n
