@@ -69,21 +69,21 @@ def pvalue(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def usd(ticks: int | None) -> str:
-    """Exact dollars from ticks, without trailing zeros beyond cents: ``$0.40``, ``$0.0125``."""
-    if ticks is None:
-        return NA
-    value = ticks_to_usd(ticks)
+def _dollars(value: Decimal) -> str:
+    # Exact: never round; only pad to cents so "$0.4" reads "$0.40".
     text = format(value.normalize(), "f") if value else "0"
-    if "." not in text:
-        text += ".00"
-    elif len(text.split(".")[1]) < 2:
-        text += "0"
-    return f"${text}"
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
+def usd(ticks: int | None) -> str:
+    """Exact dollars from ticks, padded to cents: ``$0.40``, ``$0.0125``."""
+    return NA if ticks is None else _dollars(ticks_to_usd(ticks))
 
 
 def usd_text(value: str | Decimal | None) -> str:
-    return NA if value is None else f"${Decimal(str(value))}"
+    """An exact decimal dollar amount from results.json, padded to cents."""
+    return NA if value is None else _dollars(Decimal(str(value)))
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -123,7 +123,10 @@ def bootstrap_mean_difference(
 def permutation_pvalue(
     a: Sequence[float], b: Sequence[float], seed: int = 0, n_resamples: int = N_PERMUTATIONS
 ) -> float | None:
-    """Two-sided permutation p-value for a difference in means (exact when that is cheaper)."""
+    """Two-sided permutation p-value for a difference in means (exact when that is cheaper).
+
+    scipy's convention: twice the smaller one-sided p-value, capped at 1.
+    """
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.size == 0 or y.size == 0:
         return None

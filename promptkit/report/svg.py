@@ -1,9 +1,11 @@
 """The motion curve: a small inline SVG of a clip's per-frame motion with freezes shaded.
 
-The series comes from the scorer's per-frame CSV (header row; first column is the time in
-seconds). The plotted column is the first of ``PREFERRED_COLUMNS`` present, else the first column
-whose name mentions motion or difference, else the second column. Non-numeric cells (``nan``,
-empty) are gaps. Everything written into the SVG is a formatted number or escaped text, so the
+The series comes from the scorer's per-frame CSV (header row: ``frame, time_s`` then one column
+per series; a CSV whose first column is the time works too). The plotted column is the first of
+``PREFERRED_COLUMNS`` present (``flow_mean`` is the optical-flow magnitude behind the headline
+motion), else the first column whose name mentions motion, flow or difference. Empty cells are
+skipped and the line joins the samples around them: flow is measured every few frames only.
+Everything written into the SVG is a formatted number or escaped text, so the
 markup is safe to inline in the report.
 """
 
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from promptkit.runner.results import Freeze
 
-PREFERRED_COLUMNS = ("motion", "diff1", "diff", "mafd")
+PREFERRED_COLUMNS = ("motion", "flow_mean", "diff8", "diff1", "diff")
+TIME_COLUMNS = ("time_s", "time", "t", "seconds")
+INDEX_COLUMNS = ("frame", "index")
 WIDTH, HEIGHT, PAD = 320, 90, 4
 
 
@@ -38,16 +42,25 @@ def _number(cell: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def time_column(header: list[str]) -> int:
+    """Index of the time column: a column named like time, else the first."""
+    names = [h.strip().lower() for h in header]
+    return next((names.index(n) for n in TIME_COLUMNS if n in names), 0)
+
+
 def pick_column(header: list[str]) -> int | None:
     """Index of the column to plot, or None when the header has no data column."""
     names = [h.strip().lower() for h in header]
+    skip = {time_column(header)} | {i for i, n in enumerate(names) if n in INDEX_COLUMNS}
+    candidates = [i for i in range(len(names)) if i not in skip]
     for wanted in PREFERRED_COLUMNS:
-        if wanted in names[1:]:
-            return names.index(wanted, 1)
-    for i, name in enumerate(names[1:], start=1):
-        if "motion" in name or "diff" in name:
+        for i in candidates:
+            if names[i] == wanted:
+                return i
+    for i in candidates:
+        if any(word in names[i] for word in ("motion", "flow", "diff")):
             return i
-    return 1 if len(names) > 1 else None
+    return None
 
 
 def read_series(path: Path) -> Series | None:
@@ -62,10 +75,11 @@ def read_series(path: Path) -> Series | None:
     col = pick_column(rows[0])
     if col is None:
         return None
+    tcol = time_column(rows[0])
     times: list[float] = []
     values: list[float | None] = []
     for row in rows[1:]:
-        if len(row) <= col or (t := _number(row[0])) is None:
+        if len(row) <= max(col, tcol) or (t := _number(row[tcol])) is None:
             continue
         times.append(t)
         values.append(_number(row[col]))
@@ -98,20 +112,12 @@ def motion_curve_svg(
         f"<title>frozen {f.start_s:.2f}–{f.end_s:.2f} s</title></rect>"
         for f in freezes
     )
-    paths, current = [], []
-    for t, v in zip(series.times, series.values, strict=True):
-        if v is None:
-            # A gap in the data is a gap in the line, not a drop to zero.
-            if current:
-                paths.append(current)
-            current = []
-            continue
-        current.append(f"{_fmt(x(t))},{_fmt(y(v))}")
-    if current:
-        paths.append(current)
-    lines = "".join(
-        f'<polyline class="curve" points="{" ".join(points)}"/>' for points in paths if points
-    )
+    points = [
+        f"{_fmt(x(t))},{_fmt(y(v))}"
+        for t, v in zip(series.times, series.values, strict=True)
+        if v is not None
+    ]
+    lines = f'<polyline class="curve" points="{" ".join(points)}"/>'
     desc = (
         f"{label} {series.column} over {t_end:.1f} s, peak {peak:.3g}; "
         f"{len(freezes)} frozen stretch{'es' if len(freezes) != 1 else ''} shaded"

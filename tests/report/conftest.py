@@ -1,0 +1,87 @@
+"""Fixtures of the report tests: hand-built run folders and one headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from promptkit.runner.results import Freeze
+
+from . import builders as b
+from .cdp import Browser, chromium_path
+
+PK_MOTION = {
+    "code": "PK101",
+    "name": "no-motion-cue",
+    "severity": "warning",
+    "message": "the prompt names no motion",
+    "help": "say what moves",
+    "line": 1,
+    "column": 3,
+}
+
+
+def hand_clips() -> list:
+    """Two arms of four paired variants, XSS prompts, a failed job and a clip without series."""
+    clips = []
+    for i in range(4):
+        frozen = i < 2
+        clips.append(
+            b.clip(
+                f"a{i:02d}",
+                1,
+                arm="A",
+                pair_key=f"p{i}",
+                verdict="frozen" if frozen else "ok",
+                motion=0.01 if frozen else 0.2,
+                artifacts=True,
+                freezes=[Freeze(start_s=0.5, end_s=1.25)] if frozen else [],
+                prompt=b.XSS_SCRIPT if i == 0 else f"a still lake {i}",
+                lint=[PK_MOTION] if frozen else [],
+                tags=["calm"],
+            )
+        )
+        clips.append(
+            b.clip(
+                f"b{i:02d}",
+                1,
+                arm="B",
+                pair_key=f"p{i}",
+                verdict="ok",
+                motion=0.3 + 0.01 * i,
+                artifacts=True,
+                prompt=b.XSS_IMG if i == 0 else f"a river rushes {i}",
+                tags=["busy day"],
+            )
+        )
+    clips.append(b.clip("b00", 2, arm="B", pair_key="p0", status="failed", error="boom"))
+    return clips
+
+
+@pytest.fixture
+def hand_results():
+    return b.run(hand_clips(), arms=["A", "B"], arm_by="template")
+
+
+@pytest.fixture
+def hand_run(tmp_path: Path, hand_results) -> Path:
+    run_dir = tmp_path / "run-1"
+    run_dir.mkdir()
+    b.write_run(run_dir, hand_results)
+    # One clip's series is gone: the report must say so instead of failing.
+    (run_dir / "series" / "a01-r1.csv").unlink()
+    return run_dir
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    binary = chromium_path()
+    if binary is None:
+        pytest.skip("chromium is not installed (CI installs it)")
+    instance = Browser(binary, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield instance
+    finally:
+        instance.close()
