@@ -59,6 +59,7 @@ def command(
     """
     from promptkit.runner.collect import parse_fail_on, failed_conditions
     from promptkit.runner.evaluate import EvalOptions, run_eval
+    from promptkit.runner.preflight import format_usd
     from promptkit.runner.progress import make_progress
 
     conditions = [parse_fail_on(c) for c in fail_on]
@@ -86,7 +87,7 @@ def command(
     click.echo(
         f"{outcome.layout.run_id}: {summary.jobs} jobs, "
         + ", ".join(f"{n} {s}" for s, n in sorted(summary.by_status.items()))
-        + f"; spent ${summary.cost_usd}",
+        + f"; spent ${format_usd(Decimal(summary.cost_usd))}",
         err=True,
     )
     if not outcome.complete:

@@ -97,7 +97,7 @@ class Plan:
                 f"lint gate ({spec.lint}): {self.skipped_variants} variants skipped,"
                 f" {len(self.jobs) - len(self.runnable)} clips not generated"
             )
-        budget = f"${self.budget_usd}" if self.budget_usd is not None else "none"
+        budget = f"${format_usd(self.budget_usd)}" if self.budget_usd is not None else "none"
         lines.append(
             f"to generate: {len(self.runnable)} clips, {self.clip_seconds} clip-seconds,"
             f" estimated cost ${format_usd(self.cost_usd)} (budget {budget})"
