@@ -1,0 +1,109 @@
+"""Reports in real headless Chromium: opened from file://, nothing external, nothing injected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from promptkit.report import compare_runs, write_report
+
+from . import builders as b
+from .cdp import Browser
+
+pytestmark = pytest.mark.chromium
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def check_page(browser: Browser, page: Path, shot: Path) -> None:
+    """The checks every report page must pass, whatever it shows."""
+    browser.navigate(page.as_uri())
+    images = browser.evaluate(
+        "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete,"
+        " i.naturalWidth, i.alt])"
+    )
+    assert images, "the page shows no image"
+    for src, complete, width, alt in images:
+        assert complete and width > 0, f"image did not load: {src}"
+        assert alt, f"image without alt text: {src}"
+    assert browser.evaluate("window.__pwned === undefined")
+    assert browser.console_errors() == []
+    urls = browser.requested_urls()
+    assert urls and all(u.startswith("file://") for u in urls), urls
+    png = browser.screenshot()
+    assert png.startswith(PNG_MAGIC) and len(png) > 10_000
+    shot.write_bytes(png)
+
+
+def test_hand_built_report_loads_cleanly_and_shows_markup_as_text(browser, hand_run):
+    index = write_report(hand_run)
+    check_page(browser, index, hand_run / "screenshot.png")
+    text = browser.evaluate("document.body.innerText")
+    assert "<script>window.__pwned=1</script> a cat sits still" in text
+    assert '"><img src=x onerror="window.__pwned=1"> a dog runs' in text
+    assert browser.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+
+
+def test_filter_and_sort_controls_work(browser, hand_run):
+    browser.navigate(write_report(hand_run).as_uri())
+    assert browser.evaluate("document.getElementById('controls').hidden") is False
+
+    def pick(select: str, value: str) -> int:
+        return browser.evaluate(
+            f"(() => {{ const s = document.getElementById('{select}'); s.value = {value!r};"
+            " s.dispatchEvent(new Event('change'));"
+            " return document.querySelectorAll('article.card:not([hidden])').length; })()"
+        )
+
+    assert pick("f-verdict", "frozen") == 2
+    assert pick("f-verdict", "") == 8
+    assert pick("f-arm", "B") == 4
+    assert pick("f-tag", "busy day") == 4
+    assert pick("f-tag", "calm") == 0  # arm B and tag calm: nothing
+    pick("f-arm", "")
+    pick("f-tag", "")
+    pick("f-sort", "worst")
+    first = browser.evaluate("document.querySelector('article.card').id")
+    assert first in ("v-a00", "v-a01")
+    assert browser.console_errors() == []
+
+
+def test_page_is_complete_without_javascript(browser, hand_run):
+    index = write_report(hand_run)
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=True)
+    try:
+        browser.navigate(index.as_uri())
+        # Runtime.evaluate still runs; only the page's own script is off.
+        shown = browser.evaluate("document.querySelectorAll('article.card:not([hidden])').length")
+        controls_hidden = browser.evaluate("document.getElementById('controls').hidden")
+        text = browser.evaluate("document.body.innerText")
+    finally:
+        browser.call("Emulation.setScriptExecutionDisabled", {"value": False}, session=True)
+    assert shown == 8 and controls_hidden is True
+    assert text.count("Replicate 1") == 8 and "Lint calibration" in text
+
+
+def test_harness_notices_console_errors_and_outside_requests(browser, tmp_path):
+    # The checks above are only worth something if they can fail.
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><img src='http://127.0.0.1:9/x.png' alt='x'>"
+        "<script>console.error('boom'); window.__pwned = 1;</script>"
+    )
+    browser.navigate(page.as_uri())
+    assert browser.evaluate("window.__pwned") == 1
+    assert any("boom" in e for e in browser.console_errors())
+    assert "http://127.0.0.1:9/x.png" in browser.requested_urls()
+
+
+def test_compare_page_loads_cleanly(browser, tmp_path):
+    for name, verdict in (("old", "frozen"), ("new", "ok")):
+        (tmp_path / name).mkdir()
+        clips = [
+            b.clip(f"v{i}", verdict=verdict, artifacts=True, prompt=b.XSS_IMG) for i in range(3)
+        ]
+        b.write_run(tmp_path / name, b.run(clips, run_id=name))
+    index = compare_runs(tmp_path / "old", tmp_path / "new")
+    check_page(browser, index, tmp_path / "compare.png")
+    assert "-100 pts" in browser.evaluate("document.body.innerText")
