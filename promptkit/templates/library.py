@@ -142,9 +142,11 @@ class TemplateLibrary:
             if looks_like_path:
                 raise TemplateNotFound(f"{ref}: no such template file")
         name = ref.removesuffix(TEMPLATE_SUFFIX)
+        for folder in self.search_path:
+            candidate = folder / f"{name}{TEMPLATE_SUFFIX}"
+            if candidate.is_file():
+                return self._read(candidate, name)
         files = self._files()
-        if name in files:
-            return self._read(files[name], name)
         available = ", ".join(sorted(files)) or "none"
         hint = difflib.get_close_matches(name, files, n=1)
         did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
