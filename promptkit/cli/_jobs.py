@@ -73,7 +73,7 @@ def open_provider(
         return
     if base_url:
         # A simulator the user runs: never hand it the real key.
-        sim_key = settings.section("sim").get("api_key")
+        sim_key = settings.section("sim").get("api_key") or _default_sim_key()
         yield ClientConfig.from_env(settings, base_url=base_url, api_key=sim_key)
         return
     if need_running:
@@ -94,6 +94,14 @@ def open_provider(
             rps=sim_config.rps or 1000.0,
             rpm=int(sim_config.rpm or 100000),
         )
+
+
+def _default_sim_key() -> str | None:
+    try:
+        from promptkit.sim.server import DEFAULT_CLIENT_KEY
+    except ImportError:  # pragma: no cover - the simulator ships with promptkit
+        return None
+    return DEFAULT_CLIENT_KEY
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -45,7 +45,9 @@ class RetryPolicy:
             if exc.retry_after > self.max_retry_after:
                 # Waiting minutes inside one call hides the problem; let the caller decide.
                 return None
-            return max(0.0, exc.retry_after)
+            if exc.retry_after > 0:
+                return exc.retry_after
+            # "Retry-After: 0" (a rounded-down sub-second wait) would retry at once: back off.
         return self.backoff(attempt)
 
 

@@ -242,7 +242,13 @@ class HttpSession:
             return TransportError(f"{what}: sending the request failed: {reason}")
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return TransportError(f"{what}: bad URL: {reason}")
-        if isinstance(exc, httpx.TimeoutException | httpx.NetworkError | httpx.ProtocolError):
+        if isinstance(exc, ConnectionRefusedError):
+            return TransportError(f"{what}: cannot connect to {self.config.host}: {reason}")
+        # A bare ConnectionError comes from in-process transports (ASGI) once the app has the
+        # request: as uncertain as a socket dropped mid-answer.
+        if isinstance(
+            exc, httpx.TimeoutException | httpx.NetworkError | httpx.ProtocolError | ConnectionError
+        ):
             kind = "read timeout" if isinstance(exc, httpx.TimeoutException) else reason
             if submit:
                 return UncertainSubmit(

@@ -288,3 +288,9 @@ async def test_empty_prompt_is_refused_before_sending(make_client) -> None:
     with pytest.raises(InvalidParamsError, match="prompt"):
         await make_client(handler).submit_generation("  ", PARAMS)
     assert seen == []
+
+
+async def test_retry_after_zero_backs_off_instead_of_hammering(make_client, clock) -> None:
+    handler, _ = scripted((429, {}, {"Retry-After": "0"}), (200, OK_SUBMIT))
+    assert await submit(make_client(handler, backoff_base=0.5)) == "req-42"
+    assert any(0.375 <= s <= 0.5 for s in clock.sleeps)
