@@ -12,9 +12,9 @@ import pytest
 from promptkit.cli import main
 
 CINEMATIC = (
-    "On a small wooden boat rocking in a grey harbour at first light, a weathered fisherman in "
-    "a yellow raincoat hauls a dripping net over the side, pauses, and wipes rain from his brow. "
-    "Framed as an eye-level medium shot while the camera slowly dollies in. Lit by cool "
+    "On a small wooden boat swaying in a grey harbour at first light, a weathered fisherman in "
+    "a yellow raincoat hauls a dripping net over the side, turns, and wipes rain from his brow. "
+    "Framed as an eye-level medium shot while the camera eases in on a slow dolly. Lit by cool "
     "blue-hour light with warm practical lamps glowing in the background. Shot on 35mm film "
     "with soft grain and a muted teal and amber palette. The mood is quiet and determined."
 )
@@ -57,8 +57,8 @@ def test_render_json_has_template_variables_prompt_and_params(
         "template": "cinematic",
         "variables": {
             "subject": "a weathered fisherman in a yellow raincoat",
-            "action": "hauls a dripping net over the side, pauses, and wipes rain from his brow",
-            "scene": "on a small wooden boat rocking in a grey harbour at first light",
+            "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
+            "scene": "on a small wooden boat swaying in a grey harbour at first light",
             "shot_size": "medium",
             "angle": "eye level",
             "camera_move": "slow dolly in",

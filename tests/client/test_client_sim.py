@@ -121,6 +121,7 @@ async def test_faults_are_absorbed_by_retries(tmp_path: Path) -> None:
         error_5xx_rate=0.3,
         empty_202_rate=0.5,
         random_429_rate=0.2,
+        retry_after_rate=0.0,
         speed=20,
         rps=1000,
         rpm=100000,
@@ -135,7 +136,8 @@ async def test_faults_are_absorbed_by_retries(tmp_path: Path) -> None:
                 continue
             done += status.status == "done" and clip is not None
     assert done + uncertain == 4 and done >= 1
-    assert client.stats.retries > 0
+    assert client.stats.retries > 0 and client.stats.rate_limited > 0
+    assert app.state.stats()["empty_202"] > 0
     # Nothing was ever submitted twice: accepted jobs = successful submits.
     assert len(app.state.ledger_entries()) == done
 
@@ -217,3 +219,46 @@ async def test_loopback_client_over_the_servers_limit_slows_down_and_succeeds() 
             for _ in range(8):
                 await client.get_status(rid)
     assert client.stats.rate_limited > 0 and client.limiter.factor < 1.0
+
+
+def test_cli_generate_on_the_in_process_simulator(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from promptkit.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    # Settings reach the commands' client through PROMPTKIT_CLIENT__* variables.
+    monkeypatch.setenv("PROMPTKIT_CLIENT__POLL__INTERVAL", "0.1")
+    monkeypatch.setenv("PROMPTKIT_CLIENT__POLL__MIN_INTERVAL", "0.05")
+    result = CliRunner().invoke(
+        cli,
+        ["generate", PROMPT, "--duration", "1", "--sim-speed", "0", "--out", "out", "--no-lint"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    assert lines["status"] == "done" and lines["duration"] == "1 s" and lines["cost"] == "$0.05"
+    assert is_mp4(Path(lines["clip"])) and Path(lines["clip"]).parent == Path("out")
+
+
+def test_cli_status_and_download_against_a_running_simulator(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from promptkit.cli import cli
+    from promptkit.client import SyncVideoClient
+
+    monkeypatch.chdir(tmp_path)
+    # Settings reach the commands' client through PROMPTKIT_CLIENT__* variables.
+    monkeypatch.setenv("PROMPTKIT_CLIENT__POLL__INTERVAL", "0.1")
+    monkeypatch.setenv("PROMPTKIT_CLIENT__POLL__MIN_INTERVAL", "0.05")
+    with loopback() as server:
+        config = ClientConfig(base_url=server.base_url, api_key=server.api_key, rps=100, rpm=6000)
+        with SyncVideoClient(config) as client:
+            rid = client.submit_generation(PROMPT, PARAMS)
+        base = ["--base-url", server.base_url]
+        download = CliRunner().invoke(cli, ["download", rid, "--wait", "--out", "got", *base])
+        status = CliRunner().invoke(cli, ["status", rid, *base])
+    assert download.exit_code == 0, download.output
+    assert is_mp4(tmp_path / "got" / f"{rid}.mp4")
+    assert status.exit_code == 0 and f"request_id  {rid}" in status.stdout
+    assert "status      done" in status.stdout

@@ -53,9 +53,25 @@ def test_paired_design_counts_discordant_pairs(hand_results):
 
 
 def test_small_sample_says_it_cannot_detect_the_difference(hand_results):
+    # A froze 2/4, B 0/4: with four clips a side not even 50% -> 0% is detectable.
     (cmp,) = ab.analyse(hand_results).comparisons
+    assert cmp.mde_rate is None
+    assert cmp.notes[0] == (
+        "Frozen rate: with 4 and 4 measured clips, not even a change from A's 50% all the way "
+        "to 0% would be detected 80% of the time, so this sample is too small to tell whether "
+        "the arms differ."
+    )
+
+
+def test_observed_difference_below_the_mde_is_called_too_small():
+    clips = [
+        b.clip(f"{arm}{i}", arm=arm, verdict="frozen" if i < k else "ok")
+        for arm, k in (("A", 5), ("B", 8))
+        for i in range(30)
+    ]
+    (cmp,) = ab.analyse(b.run(clips, arms=["A", "B"], arm_by="template")).comparisons
     assert cmp.mde_rate > abs(cmp.rate_diff.value)
-    assert any("too small to tell" in note and "Frozen rate" in note for note in cmp.notes)
+    assert "only a difference of about" in cmp.notes[0] and "too small" in cmp.notes[0]
 
 
 def test_large_difference_on_a_large_sample_is_called_detectable():

@@ -135,11 +135,18 @@ def test_mde_d_needs_three_observations():
     assert stats.mde_d(1, 1) is None
 
 
-def test_mde_rate_difference_moves_toward_one_half():
-    up = stats.mde_rate_difference(63, 63, 0.25)
-    down = stats.mde_rate_difference(63, 63, 0.75)
+def test_mde_rate_difference_is_symmetric_on_the_arcsine_scale():
+    up = stats.mde_rate_difference(63, 63, 0.25, direction=1)
+    down = stats.mde_rate_difference(63, 63, 0.75, direction=-1)
     assert up == pytest.approx(down)
-    assert math.sin(math.asin(math.sqrt(0.25)) + 0.25) ** 2 - 0.25 == pytest.approx(up, abs=0.01)
+    # h = 0.5 from 25%: sin²(asin(√0.25) + 0.25) = 0.4868 -> about 24 points.
+    assert up == pytest.approx(math.sin(math.pi / 6 + 0.25) ** 2 - 0.25, abs=0.002)
+
+
+def test_mde_rate_difference_is_none_when_no_change_is_detectable():
+    # Four clips a side: h would have to be 1.98, more than 0.5 -> 0 (h = π/2) offers.
+    assert stats.mde_rate_difference(4, 4, 0.5, direction=-1) is None
+    assert stats.mde_rate_difference(4, 4, 0.0, direction=1) == pytest.approx(0.70, abs=0.01)
 
 
 def test_bootstrap_mean_is_reproducible_with_a_seed():

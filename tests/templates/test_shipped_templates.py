@@ -224,3 +224,20 @@ def test_all_camera_and_lighting_pairs_render_for_cinematic() -> None:
 
 def test_shipped_templates_live_in_the_repo_folder(repo_root: Path) -> None:
     assert {t.path.parent for t in TEMPLATES} == {repo_root / "templates"}
+
+
+@pytest.mark.parametrize("info", STRUCTURED, ids=ids(STRUCTURED))
+def test_the_simulator_reads_a_camera_move_and_an_action_from_each_default(
+    info: TemplateInfo,
+) -> None:
+    # The built-in simulator decides what moves from the prompt; a structured template whose
+    # default it reads as motionless would make A/B evals against the baseline meaningless.
+    cues = pytest.importorskip("promptkit.sim.cues")
+    parsed = cues.parse_cues(LIBRARY.render(info).prompt.text)
+    assert parsed.camera is not None and parsed.action is not None, parsed.to_dict()
+
+
+def test_the_simulator_reads_each_camera_phrase_as_a_move() -> None:
+    cues = pytest.importorskip("promptkit.sim.cues")
+    for key, phrase in _partial_table("camera", "MOVES").items():
+        assert cues.parse_cues(f"A fox sits. {phrase}.").camera is not None, key
