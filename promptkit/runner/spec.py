@@ -360,6 +360,11 @@ def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = Non
 
 def spec_error(path: Path, node: yaml.Node | None, loc: tuple[Any, ...], msg: str) -> SpecError:
     """A :class:`SpecError` for a problem found after validation (e.g. while expanding)."""
+    if node is None:
+        try:
+            node = read_yaml(path)[1]
+        except SpecError:
+            node = None
     return SpecError(f"{_where(path, _line_of(node, loc))}: {format_loc(loc)}: {msg}")
 
 
