@@ -25,6 +25,9 @@ from promptkit.metrics.detectors import BrightnessDetector, ClipClock, DiffDetec
 from promptkit.metrics.thresholds import Thresholds
 
 
+TRIM_FLOOR = 0.25  # grey levels: settling frames busier than this (and 3× the run's median) go
+
+
 @dataclass(frozen=True)
 class Freeze:
     """A still interval; ``end_s`` is the time of the first changed frame (or the clip end)."""
@@ -122,7 +125,7 @@ def _trim(b1: np.ndarray, s: int, e: int, th: Thresholds) -> tuple[int, int]:
     """
     if e - s < 3:
         return s, e
-    limit = max(th.still_floor, 3.0 * float(np.median(b1[s + 1 : e + 1])))
+    limit = max(TRIM_FLOOR, 3.0 * float(np.median(b1[s + 1 : e + 1])))
     while s < e and b1[s + 1] > limit:
         s += 1
     while e > s and b1[e] > limit:
@@ -138,7 +141,8 @@ def duplicates(
     if raw.size == 0:
         return 0.0, 0
     dup = np.nan_to_num(raw, nan=np.inf) <= th.duplicate_eps
-    inside = np.zeros(raw.size, dtype=bool)
+    black = black_frames(series, th)
+    inside = black[1:] & black[:-1]  # black frames repeat by nature; they are flagged apart
     for f in freezes:
         inside[max(0, f.start_frame) : f.end_frame] = True  # pair j compares frames j and j+1
     outside = ~inside
@@ -153,16 +157,16 @@ def duplicates(
 def cuts(series: dict[str, np.ndarray], clock: ClipClock, th: Thresholds) -> list[int]:
     """Frames that start a new shot: a jump far above the surrounding content-rate change."""
     d1 = np.nan_to_num(series[DiffDetector.DIFF1], nan=0.0)
-    d8 = series[DiffDetector.DIFF8]
     n = d1.size
     out: list[int] = []
     window = max(2, clock.lag_long)
     min_gap = max(1, int(round(clock.fps / 2)))
     for i in np.flatnonzero(d1 >= th.cut_min):
-        lo, hi = max(0, i - window), min(n, i + window + 1)
-        # diff8 frames that span the cut itself are excluded from the baseline
-        around = np.concatenate([d8[lo:i], d8[i + clock.lag_short : hi]])
-        base = _nanmedian(around, default=0.0)
+        lo, hi = max(1, i - window), min(n, i + window + 1)
+        around = np.concatenate([d1[lo : max(lo, i - 1)], d1[i + 2 : hi]])
+        # The 90th percentile, not the median: with frame holds most adjacent pairs are zero and
+        # every content step would otherwise look like a cut.
+        base = float(np.percentile(around, 90)) if around.size else 0.0
         if d1[i] >= th.cut_ratio * max(base, 1.0) and (not out or i - out[-1] >= min_gap):
             out.append(int(i))
     return out
@@ -188,7 +192,10 @@ def fades(series: dict[str, np.ndarray], clock: ClipClock, th: Thresholds) -> in
             j += 1
         lo, hi = max(0, i - clock.lag_long), min(n, j + clock.lag_long)
         seg = bright[lo:hi]
-        if j - i >= min_len and seg.size and seg.min() <= 0.5 * max(seg.max(), 1.0):
+        steps = np.abs(np.diff(seg))
+        total = float(seg.max() - seg.min()) if seg.size else 0.0
+        gradual = steps.size > 0 and float(steps.max()) < 0.5 * total  # a hard cut is not a fade
+        if j - i >= min_len and gradual and seg.min() <= 0.5 * max(seg.max(), 1.0):
             count += 1
         i = j
     return count

@@ -25,7 +25,7 @@ class Thresholds(BaseModel):
         7.0, gt=0, description="Still threshold = this × the clip's noise floor (block median)."
     )
     still_floor: float = Field(
-        0.3, ge=0, description="Lowest still threshold, grey levels (block max, adjacent frames)."
+        0.6, ge=0, description="Lowest still threshold, grey levels (block max, adjacent frames)."
     )
     still_ceiling: float = Field(
         1.5, gt=0, description="Highest still threshold, grey levels (caps noisy or busy clips)."
@@ -34,7 +34,7 @@ class Thresholds(BaseModel):
         1.5, ge=1, description="Still threshold multiplier for the ≈1/8 s lag."
     )
     long_lag_factor: float = Field(
-        2.0, ge=1, description="Still threshold multiplier for the ≈1 s lag (codec drift)."
+        2.5, ge=1, description="Still threshold multiplier for the ≈1 s lag (codec drift)."
     )
     fade_rate: float = Field(
         6.0, gt=0, description="Brightness change, grey levels per second, that counts as a fade."
