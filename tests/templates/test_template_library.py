@@ -235,3 +235,16 @@ def test_normalise_makes_one_clean_paragraph(raw: str, clean: str) -> None:
 def test_normalise_is_idempotent() -> None:
     once = normalise(SHOT)
     assert normalise(once) == once
+
+
+def test_an_installed_package_uses_its_bundled_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import promptkit
+
+    # In site-packages there is no pyproject.toml beside the package: a stray top-level
+    # ``templates`` folder there belongs to someone else.
+    site = tmp_path / "site-packages"
+    (site / "templates").mkdir(parents=True)
+    monkeypatch.setattr(promptkit, "__file__", str(site / "promptkit" / "__init__.py"))
+    assert builtin_templates_dir() == site / "promptkit" / "_builtin_templates"
