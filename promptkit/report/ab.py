@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-import numpy as np
-
 from promptkit.report import stats
 from promptkit.report.clips import is_frozen, is_measured, motion_of
 from promptkit.runner.results import ClipRecord, RunResults
@@ -115,14 +113,16 @@ def compare_arms(a: ArmStats, b: ArmStats, seed: int = 0) -> Comparison:
     motion_diff = stats.bootstrap_mean_difference(b.motions, a.motions, seed=seed)
     motion_p = stats.permutation_pvalue(b.motions, a.motions, seed=seed)
     g = stats.hedges_g(b.motions, a.motions)
-    total = a.measured + b.measured
-    pooled_rate = (a.frozen + b.frozen) / total if total else 0.0
-    mde_rate = stats.mde_rate_difference(a.measured, b.measured, pooled_rate)
+    # Detectable change measured from the baseline (first) arm's rate, as a reader would ask.
+    baseline = a.rate.value if a.rate is not None else 0.0
+    observed = rate_diff.value if rate_diff is not None else 0.0
+    direction = 1 if observed > 0 or (observed == 0 and baseline <= 0.5) else -1
+    mde_rate = stats.mde_rate_difference(a.measured, b.measured, baseline, direction)
     mde_motion = None
     d = stats.mde_d(len(a.motions), len(b.motions))
-    if d is not None and len(a.motions) + len(b.motions) > 2:
-        sd = float(np.std(np.concatenate([a.motions, b.motions]), ddof=1))
-        mde_motion = d * sd if sd > 0 else None
+    sd = stats.pooled_sd(a.motions, b.motions)
+    if d is not None and sd:
+        mde_motion = d * sd
     cmp = Comparison(
         a=a.arm,
         b=b.arm,
@@ -145,9 +145,18 @@ def power_notes(cmp: Comparison, a: ArmStats, b: ArmStats) -> list[str]:
     """Plain sentences on whether the sample was large enough for the observed differences."""
     notes: list[str] = []
     sizes = f"{a.measured} and {b.measured} measured clips"
-    if cmp.rate_diff is not None and cmp.mde_rate is not None:
+    if a.measured == 0 or b.measured == 0:
+        notes.append("Frozen rate: one arm has no measured clips, so there is nothing to compare.")
+    elif cmp.rate_diff is not None and a.rate is not None:
         observed = abs(cmp.rate_diff.value)
-        if observed < cmp.mde_rate:
+        if cmp.mde_rate is None:
+            notes.append(
+                f"Frozen rate: with {sizes}, not even a change from {a.arm}'s "
+                f"{a.rate.value:.0%} all the way to {'100' if cmp.rate_diff.value >= 0 else '0'}% "
+                "would be detected 80% of the time, so this sample is too small to tell "
+                "whether the arms differ."
+            )
+        elif observed < cmp.mde_rate:
             notes.append(
                 f"Frozen rate: with {sizes}, only a difference of about {_pct(cmp.mde_rate)} "
                 f"or more is detected 80% of the time; the observed {_pct(observed)} is smaller, "
@@ -158,8 +167,6 @@ def power_notes(cmp: Comparison, a: ArmStats, b: ArmStats) -> list[str]:
                 f"Frozen rate: the observed difference ({_pct(observed)}) is at least the "
                 f"minimum detectable difference for {sizes} ({_pct(cmp.mde_rate)})."
             )
-    elif a.measured == 0 or b.measured == 0:
-        notes.append("Frozen rate: one arm has no measured clips, so there is nothing to compare.")
     if cmp.motion_diff is not None and cmp.mde_motion is not None:
         observed = abs(cmp.motion_diff.value)
         word = "smaller" if observed < cmp.mde_motion else "not smaller"

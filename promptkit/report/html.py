@@ -30,8 +30,19 @@ from promptkit.report.svg import motion_curve_svg, read_series
 from promptkit.runner.results import ClipRecord, RunResults
 
 ASSETS = "assets"
-# Metrics shown on a replicate; the rest stay in results.json/results.csv.
-KEY_METRICS = 8
+# Metrics shown on a replicate, in this order when present; the rest stay in results.json and
+# results.csv. A scorer without these keys still gets its first few numeric metrics shown.
+KEY_METRICS = (
+    "motion",
+    "subject_motion",
+    "camera_motion",
+    "still_fraction",
+    "longest_freeze_s",
+    "freeze_count",
+    "diff_first_last",
+    "cuts",
+)
+MAX_METRICS = 8
 
 
 @cache
@@ -103,12 +114,13 @@ def _link(run_dir: Path, path: str | None, prefix: str) -> str | None:
 def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not metrics:
         return []
-    rows = []
-    for key, value in metrics.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        rows.append((key, fmt.num(float(value))))
-    return rows[:KEY_METRICS]
+    numeric = {
+        k: float(v)
+        for k, v in metrics.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    keys = [k for k in KEY_METRICS if k in numeric] or list(numeric)
+    return [(k.replace("_", " "), fmt.num(numeric[k])) for k in keys[:MAX_METRICS]]
 
 
 def replicate_view(run_dir: Path, clip: ClipRecord, prefix: str = "") -> ReplicateView:

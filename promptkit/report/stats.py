@@ -185,14 +185,26 @@ def cohens_h(p1: float, p2: float) -> float:
     return 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))
 
 
+def pooled_sd(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """The pooled within-group standard deviation (None with fewer than 3 values in all)."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    n1, n2 = x.size, y.size
+    if n1 + n2 < 3 or n1 == 0 or n2 == 0:
+        return None
+    ss = (x.var(ddof=1) * (n1 - 1) if n1 > 1 else 0.0) + (
+        y.var(ddof=1) * (n2 - 1) if n2 > 1 else 0.0
+    )
+    return math.sqrt(ss / (n1 + n2 - 2))
+
+
 def hedges_g(a: Sequence[float], b: Sequence[float]) -> float | None:
     """Hedges' g: Cohen's d on the pooled SD times the small-sample correction J."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     n1, n2 = x.size, y.size
     if n1 < 2 or n2 < 2:
         return None
-    pooled = math.sqrt(((n1 - 1) * x.var(ddof=1) + (n2 - 1) * y.var(ddof=1)) / (n1 + n2 - 2))
-    if pooled == 0:
+    pooled = pooled_sd(x, y)
+    if not pooled:
         return None
     d = (x.mean() - y.mean()) / pooled
     return float(d * (1 - 3 / (4 * (n1 + n2) - 9)))
@@ -219,19 +231,26 @@ def mde_h(n1: int, n2: int, alpha: float = ALPHA, power: float = POWER) -> float
 
 
 def mde_rate_difference(
-    n1: int, n2: int, baseline: float, alpha: float = ALPHA, power: float = POWER
+    n1: int,
+    n2: int,
+    baseline: float,
+    direction: int = 1,
+    alpha: float = ALPHA,
+    power: float = POWER,
 ) -> float | None:
-    """Smallest rate difference away from ``baseline`` (toward 1/2) that the test detects.
+    """Smallest change of a rate from ``baseline`` (up if ``direction`` > 0) the test detects.
 
-    Moves the baseline by the detectable h on the arcsine scale toward 1/2 (the side with room),
-    so the answer is a plain difference in proportions a reader can set beside theirs.
+    Moves the baseline by the detectable h on the arcsine scale, so the answer is a plain
+    difference in proportions a reader can set beside theirs. None when even a change all the
+    way to 0 or 1 is not detectable with these sample sizes.
     """
     h = mde_h(n1, n2, alpha, power)
     if h is None:
         return None
     phi = 2 * math.asin(math.sqrt(min(max(baseline, 0.0), 1.0)))
-    target = phi + h if baseline <= 0.5 else phi - h
-    target = min(max(target, 0.0), math.pi)
+    target = phi + h if direction > 0 else phi - h
+    if not 0.0 <= target <= math.pi:
+        return None
     return abs(math.sin(target / 2) ** 2 - baseline)
 
 

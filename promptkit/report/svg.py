@@ -127,5 +127,9 @@ def motion_curve_svg(
         f'role="img" aria-label="{html.escape(desc)}">'
         f"<title>{html.escape(desc)}</title>"
         f'<rect class="frame" x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}"/>'
-        f"{shades}{lines}</svg>"
+        f"{shades}{lines}"
+        f'<text class="axis" x="{PAD + 2}" y="{PAD + 10}">{html.escape(series.column)} '
+        f"(peak {peak:.3g})</text>"
+        f'<text class="axis" x="{WIDTH - PAD - 2}" y="{HEIGHT - PAD - 2}" '
+        f'text-anchor="end">{t_end:.1f} s</text></svg>'
     )

@@ -75,6 +75,44 @@ def hand_run(tmp_path: Path, hand_results) -> Path:
     return run_dir
 
 
+SIM_SPEC = """\
+version: 1
+name: report-test
+templates: [nature_documentary, vague_baseline]
+prompts:
+  - name: xss-script
+    text: '<script>window.__pwned=1</script> a cat sits perfectly still on a windowsill'
+  - name: xss-img
+    text: '"><img src=x onerror="window.__pwned=1"> a dog runs across a meadow, camera pans left'
+variables:
+  subject: [a red fox with a frost-tipped coat]
+params:
+  duration: 1
+  resolution: 480p
+arms: template
+replicates: 2
+lint: "off"
+budget_usd: 1.00
+polling: {interval: 0.2, min_interval: 0.1}
+tags: [report test]
+sim: {speed: 10, rps: 50, rpm: 3000}
+"""
+
+
+@pytest.fixture(scope="session")
+def sim_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real run: simulator over loopback, real MP4s, real scores and artifacts (4 arms)."""
+    evaluate = pytest.importorskip("promptkit.runner.evaluate")
+    pytest.importorskip("promptkit.sim.app")
+    root = tmp_path_factory.mktemp("sim-run")
+    spec = root / "report-test.yaml"
+    spec.write_text(SIM_SPEC)
+    options = evaluate.EvalOptions(out=root / "reports", yes=True, echo=lambda line: None)
+    outcome = evaluate.run_eval(spec, options)
+    assert outcome.complete
+    return outcome.layout.root
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     binary = chromium_path()

@@ -29,8 +29,10 @@ def check_page(browser: Browser, page: Path, shot: Path) -> None:
         assert alt, f"image without alt text: {src}"
     assert browser.evaluate("window.__pwned === undefined")
     assert browser.console_errors() == []
+    # file:// for the page and what it links; data: only for Chromium's own media-control icons.
     urls = browser.requested_urls()
-    assert urls and all(u.startswith("file://") for u in urls), urls
+    assert urls and all(u.startswith(("file://", "data:")) for u in urls), urls
+    assert any(u == page.as_uri() for u in urls)
     png = browser.screenshot()
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
     shot.write_bytes(png)
@@ -107,3 +109,23 @@ def test_compare_page_loads_cleanly(browser, tmp_path):
     index = compare_runs(tmp_path / "old", tmp_path / "new")
     check_page(browser, index, tmp_path / "compare.png")
     assert "-100 pts" in browser.evaluate("document.body.innerText")
+
+
+def test_real_simulator_run_report_loads_cleanly_with_its_clips(browser, sim_run):
+    index = write_report(sim_run)
+    check_page(browser, index, sim_run / "screenshot.png")
+    videos = browser.evaluate(
+        "Array.from(document.querySelectorAll('video')).map(v => [v.readyState, v.error, "
+        "v.videoWidth])"
+    )
+    assert len(videos) == 8
+    assert all(state >= 1 and error is None and width > 0 for state, error, width in videos)
+    text = browser.evaluate("document.body.innerText")
+    assert "<script>window.__pwned=1</script> a cat sits perfectly still" in text
+    assert '"><img src=x onerror="window.__pwned=1"> a dog runs' in text
+    assert browser.evaluate("document.querySelectorAll('svg.curve polyline').length") == 8
+
+
+def test_real_run_comparison_page_loads_cleanly(browser, sim_run, tmp_path):
+    index = compare_runs(sim_run, sim_run, out=tmp_path / "cmp")
+    check_page(browser, index, tmp_path / "compare.png")
