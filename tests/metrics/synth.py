@@ -1,4 +1,4 @@
-"""Synthetic clips with known motion, encoded with x264 through PyAV (made by the tests, never stored).
+"""Synthetic clips with known motion, x264-encoded through PyAV (made by the tests, never stored).
 
 Every clip is a textured scene (multi-scale noise plus a few shapes, so flow and block
 differences have something to lock on to) moved by a known camera path, then encoded at
@@ -121,7 +121,7 @@ def shake(path: Path, amplitude: float = 3.0, seconds: float = 2.0) -> Path:
 
 
 def holds(path: Path, repeat: int = 3, seconds: float = 3.0) -> Path:
-    """Content generated at FPS/repeat, each frame shown ``repeat`` times (frame-rate conversion)."""
+    """Content made at FPS/repeat, each frame shown ``repeat`` times (frame-rate conversion)."""
     tex = texture(7)
     return write(
         path, (view(tex, dx=2.0 * repeat * (i // repeat)) for i in range(int(seconds * FPS)))
