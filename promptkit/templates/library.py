@@ -75,7 +75,11 @@ _SEPARATOR_BEFORE_STOP = re.compile(r"[,;:]\s*([.!?])")
 _REPEATED_STOPS = re.compile(r"\.(?:\s*\.)+")
 _STOP_AFTER_MARK = re.compile(r"([!?])\s*\.")
 _SENTENCE_START = re.compile(r"(^|(?<!\.\.)[.!?]\s)([a-z])")
-_ELLIPSIS = "\x00"
+
+
+def _stops(match: re.Match[str]) -> str:
+    # An ellipsis is deliberate; any other run of full stops is debris from an empty part.
+    return "..." if match.group(0) == "..." else "."
 
 
 def normalise(text: str) -> str:
@@ -85,14 +89,16 @@ def normalise(text: str) -> str:
     it. Sentences start with a capital so a lower-case variable can open a sentence.
     """
     out = " ".join(text.split())
-    out = out.replace("...", _ELLIPSIS)
-    out = _SPACE_BEFORE_PUNCT.sub(r"\1", out)
-    out = _REPEATED_SEPARATORS.sub(r"\1", out)
-    out = _SEPARATOR_BEFORE_STOP.sub(r"\1", out)
-    out = _STOP_AFTER_MARK.sub(r"\1", out)
-    out = _REPEATED_STOPS.sub(".", out)
-    out = out.replace(_ELLIPSIS, "...")
-    out = out.lstrip(",.;:!? ").strip()
+    previous = None
+    # Each pass can expose a new pair (``"!.."`` -> ``"!."`` -> ``"!"``): repeat until stable.
+    while out != previous:
+        previous = out
+        out = _SPACE_BEFORE_PUNCT.sub(r"\1", out)
+        out = _REPEATED_SEPARATORS.sub(r"\1", out)
+        out = _SEPARATOR_BEFORE_STOP.sub(r"\1", out)
+        out = _REPEATED_STOPS.sub(_stops, out)
+        out = _STOP_AFTER_MARK.sub(r"\1", out)
+        out = out.lstrip(",.;:!? ")
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), out)
 
 
@@ -104,7 +110,9 @@ class TemplateLibrary:
         search_path: builtins.list[Path] | None = None,
         settings: Settings | None = None,
     ) -> None:
-        self.search_path = [Path(p) for p in (search_path or default_search_path(settings))]
+        if search_path is None:
+            search_path = default_search_path(settings)
+        self.search_path = [Path(p) for p in search_path]
         self._env = environment.make_environment(self.search_path)
         # Eval specs render one template hundreds of times: parse and compile once per version.
         self._infos: dict[Path, tuple[tuple[int, int], TemplateInfo]] = {}
