@@ -82,10 +82,14 @@ def open_provider(
             "(an in-process simulator would not know the job); or use --provider xai"
         )
     try:
-        from promptkit.sim import SimConfig, SimServer
+        from promptkit.sim import SimServer, build_config
     except ImportError as exc:  # pragma: no cover - the simulator ships with promptkit
         raise UsageError(f"the simulator is not available ({exc}); use --provider xai") from exc
-    sim_config = SimConfig(speed=1.0 if sim_speed is None else sim_speed)
+    # The same [tool.promptkit.sim] settings `promptkit sim` uses (its address aside).
+    values = {k: v for k, v in settings.section("sim").items() if k not in ("host", "port")}
+    if sim_speed is not None:
+        values["speed"] = sim_speed
+    sim_config = build_config(**values)
     with SimServer(sim_config) as sim:
         yield ClientConfig.from_env(
             settings,
