@@ -57,7 +57,7 @@ def lint_or_stop(text: str, params: GenerationParams, skip: bool) -> None:
     if skip:
         return
     try:
-        from promptkit.lint import lint_prompt
+        from promptkit.lint import lint_prompt  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return
     findings = list(

@@ -35,7 +35,7 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         """Jittered delay before retry number ``attempt + 1`` (attempt counts from 0)."""
         base = min(self.backoff_max, self.backoff_base * (2**attempt))
-        return base * (1 - 0.25 * self.rand())
+        return float(base * (1 - 0.25 * self.rand()))
 
     def delay(self, exc: ApiError, attempt: int) -> float | None:
         """Seconds to wait before retrying after ``exc``, or None to give up and raise it."""
