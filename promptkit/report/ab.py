@@ -145,6 +145,15 @@ def power_notes(cmp: Comparison, a: ArmStats, b: ArmStats) -> list[str]:
     """Plain sentences on whether the sample was large enough for the observed differences."""
     notes: list[str] = []
     sizes = f"{a.measured} and {b.measured} measured clips"
+    floor = stats.min_permutation_pvalue(a.measured, b.measured)
+    if floor is not None and floor > stats.ALPHA:
+        # Below this size no outcome can be significant; power figures would only mislead.
+        notes.append(
+            f"With {sizes} the permutation test cannot reach p < {stats.ALPHA:g} whatever the "
+            f"clips show (the smallest possible p is {floor:.2f}): this sample is too small to "
+            "tell whether the arms differ; add replicates."
+        )
+        return notes
     if a.measured == 0 or b.measured == 0:
         notes.append("Frozen rate: one arm has no measured clips, so there is nothing to compare.")
     elif cmp.rate_diff is not None and a.rate is not None:

@@ -223,6 +223,16 @@ def holm(pvalues: Sequence[float | None]) -> list[float | None]:
     return out
 
 
+def min_permutation_pvalue(n1: int, n2: int) -> float | None:
+    """The smallest two-sided p a permutation test of groups of n1 and n2 can ever return.
+
+    The most extreme split is one of C(n1+n2, n1); scipy's two-sided p doubles its share.
+    """
+    if n1 <= 0 or n2 <= 0:
+        return None
+    return min(1.0, 2 / math.comb(n1 + n2, n1))
+
+
 def mde_h(n1: int, n2: int, alpha: float = ALPHA, power: float = POWER) -> float | None:
     """Smallest Cohen's h a two-sided test detects with ``power`` (normal approximation)."""
     if n1 <= 0 or n2 <= 0:

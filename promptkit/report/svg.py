@@ -23,6 +23,7 @@ PREFERRED_COLUMNS = ("motion", "flow_mean", "diff8", "diff1", "diff")
 TIME_COLUMNS = ("time_s", "time", "t", "seconds")
 INDEX_COLUMNS = ("frame", "index")
 WIDTH, HEIGHT, PAD = 320, 90, 4
+TOP = 14  # room for the label above the plot
 
 
 @dataclass
@@ -98,16 +99,16 @@ def motion_curve_svg(
     """Inline SVG markup: the curve, shaded freeze intervals, and a text alternative."""
     t_end = max([duration or 0.0, series.times[-1], *(f.end_s for f in freezes)]) or 1.0
     peak = max((v for v in series.values if v is not None), default=0.0) or 1.0
-    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - TOP - PAD
 
     def x(t: float) -> float:
         return PAD + inner_w * min(max(t / t_end, 0.0), 1.0)
 
     def y(v: float) -> float:
-        return PAD + inner_h * (1 - min(max(v / peak, 0.0), 1.0))
+        return TOP + inner_h * (1 - min(max(v / peak, 0.0), 1.0))
 
     shades = "".join(
-        f'<rect class="freeze" x="{_fmt(x(f.start_s))}" y="{PAD}" '
+        f'<rect class="freeze" x="{_fmt(x(f.start_s))}" y="{TOP}" '
         f'width="{_fmt(max(x(f.end_s) - x(f.start_s), 1.0))}" height="{inner_h}">'
         f"<title>frozen {f.start_s:.2f}–{f.end_s:.2f} s</title></rect>"
         for f in freezes
@@ -128,8 +129,8 @@ def motion_curve_svg(
         f"<title>{html.escape(desc)}</title>"
         f'<rect class="frame" x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}"/>'
         f"{shades}{lines}"
-        f'<text class="axis" x="{PAD + 2}" y="{PAD + 10}">{html.escape(series.column)} '
+        f'<text class="axis" x="{PAD + 2}" y="{TOP - 3}">{html.escape(series.column)} '
         f"(peak {peak:.3g})</text>"
-        f'<text class="axis" x="{WIDTH - PAD - 2}" y="{HEIGHT - PAD - 2}" '
+        f'<text class="axis" x="{WIDTH - PAD - 2}" y="{TOP - 3}" '
         f'text-anchor="end">{t_end:.1f} s</text></svg>'
     )

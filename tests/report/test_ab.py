@@ -88,3 +88,17 @@ def test_large_difference_on_a_large_sample_is_called_detectable():
 def test_analysis_is_reproducible(hand_results):
     first = ab.analyse(hand_results, seed=7)
     assert ab.analyse(hand_results, seed=7) == first
+
+
+def test_samples_too_small_for_any_significant_result_say_so():
+    clips = [
+        b.clip(f"{arm}{i}", arm=arm, verdict=v)
+        for arm, v in (("A", "ok"), ("B", "frozen"))
+        for i in range(2)
+    ]
+    (cmp,) = ab.analyse(b.run(clips, arms=["A", "B"], arm_by="template")).comparisons
+    assert cmp.notes == [
+        "With 2 and 2 measured clips the permutation test cannot reach p < 0.05 whatever the "
+        "clips show (the smallest possible p is 0.33): this sample is too small to tell whether "
+        "the arms differ; add replicates."
+    ]

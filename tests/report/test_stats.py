@@ -172,3 +172,10 @@ def test_bootstrap_mean_of_one_value_has_no_interval():
 
 def test_bootstrap_difference_of_constant_groups_is_a_point():
     assert stats.bootstrap_mean_difference([1, 1], [3, 3]) == stats.Estimate(-2.0, -2.0, -2.0)
+
+
+def test_min_permutation_pvalue_matches_exhaustive_extreme_split():
+    # 2 vs 2: six splits, the extreme one and its mirror -> 2/6.
+    assert stats.min_permutation_pvalue(2, 2) == pytest.approx(1 / 3)
+    assert stats.permutation_pvalue([0, 0], [1, 1]) == pytest.approx(1 / 3)
+    assert stats.min_permutation_pvalue(4, 4) == pytest.approx(2 / 70)
