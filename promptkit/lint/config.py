@@ -1,0 +1,166 @@
+"""LintConfig: which rules run and their knobs, from ``[tool.promptkit.lint]`` and flags.
+
+Keys may be written kebab-case (``per-file-ignores``) or snake_case. Unknown keys and unknown
+rule selectors are configuration errors (one line, exit 2) so a typo never silently disables
+a rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from promptkit.errors import ConfigError
+from promptkit.lint.diagnostic import SEVERITY_RANK
+
+# Mirrors promptkit.models.DEFAULT_DURATION (importing models would load pydantic on the lint
+# path); a test keeps the two equal.
+DEFAULT_DURATION = 8
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """Rule selection and rule settings. Build with :meth:`from_settings` or directly."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: str = "warning"
+    """Findings at or above this severity make ``promptkit lint`` exit 1."""
+    word_budget: int = 200
+    word_budgets: Mapping[str, int] = field(default_factory=dict)
+    """Per-model word budgets; the entry for :attr:`model` wins over :attr:`word_budget`."""
+    model: str | None = None
+    min_content_words: int = 3
+    vague_max_words: int = 4
+    vague_max_content_words: int = 12
+    max_camera_moves: int = 2
+    words_per_second: float = 2.5
+    seconds_per_shot: int = 4
+    seconds_per_beat: int = 3
+    default_duration: int = DEFAULT_DURATION
+    extra_vocab: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Extra words per vocabulary (motion_verb, env, camera_term, lighting, style, ...)."""
+    _cache: dict[Any, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cache", {})
+        from promptkit.lint import registry
+        from promptkit.lint.lexicon import EXTENSIBLE
+
+        for selector in (*self.select, *self.ignore, *_flatten(self.per_file_ignores.values())):
+            if not registry.resolve(selector):
+                raise ConfigError(
+                    f"unknown lint rule selector {selector!r} (use a code like PK001, a prefix "
+                    "like PK0, a rule name, or ALL)"
+                )
+        if self.severity not in SEVERITY_RANK:
+            raise ConfigError(
+                f"lint severity must be info, warning or error, not {self.severity!r}"
+            )
+        unknown = set(self.extra_vocab) - EXTENSIBLE
+        if unknown:
+            raise ConfigError(
+                f"unknown extra-vocab categories {sorted(unknown)} (known: {sorted(EXTENSIBLE)})"
+            )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], model: str | None = None) -> LintConfig:
+        """Build from a ``[tool.promptkit.lint]`` table (kebab-case or snake_case keys)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            attr = key.replace("-", "_")
+            if attr not in names:
+                raise ConfigError(f"unknown key {key!r} in [tool.promptkit.lint]")
+            kwargs[attr] = _coerce(attr, value)
+        if model is not None and "model" not in kwargs:
+            kwargs["model"] = model
+        return cls(**kwargs)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> LintConfig:
+        """Build from :class:`promptkit.config.Settings` (its ``lint`` section and ``model``)."""
+        model = settings.get("model") if hasattr(settings, "get") else None
+        return cls.from_mapping(settings.section("lint"), model=model)
+
+    def replace(self, **changes: Any) -> LintConfig:
+        """A copy with command-line overrides applied (``None`` values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def budget(self) -> int:
+        if self.model and self.model in self.word_budgets:
+            return int(self.word_budgets[self.model])
+        return self.word_budget
+
+    def enabled(self, path: str = "<prompt>") -> frozenset[str]:
+        """Codes that run for ``path``: select, minus ignore, minus matching per-file-ignores."""
+        cached = self._cache.get(path)
+        if cached is None:
+            cached = self._cache[path] = self._enabled(path)
+        return cached  # type: ignore[no-any-return]
+
+    def vocabulary(self) -> Any:
+        """The lexicon vocabulary, extended with :attr:`extra_vocab` (built once)."""
+        vocab = self._cache.get(("vocab",))
+        if vocab is None:
+            from promptkit.lint.lexicon import vocabulary
+
+            vocab = self._cache[("vocab",)] = vocabulary(self.extra_vocab)
+        return vocab
+
+    def _enabled(self, path: str) -> frozenset[str]:
+        from promptkit.lint import registry
+
+        codes: set[str] = set()
+        for selector in self.select:
+            codes |= registry.resolve(selector)
+        for selector in self.ignore:
+            codes -= registry.resolve(selector)
+        posix = path.replace("\\", "/")
+        for pattern, selectors in self.per_file_ignores.items():
+            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(
+                posix.rsplit("/", 1)[-1], pattern
+            ):
+                for selector in selectors:
+                    codes -= registry.resolve(selector)
+        return frozenset(codes)
+
+
+def _flatten(groups: Iterable[Iterable[str]]) -> list[str]:
+    return [item for group in groups for item in group]
+
+
+def _strings(attr: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"lint {attr.replace('_', '-')} must be a list of strings")
+    return tuple(v.strip() for v in value)
+
+
+def _coerce(attr: str, value: Any) -> Any:
+    if attr in ("select", "ignore"):
+        return _strings(attr, value)
+    if attr in ("per_file_ignores", "extra_vocab"):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"lint {attr.replace('_', '-')} must be a table")
+        return {str(k): _strings(attr, v) for k, v in value.items()}
+    if attr == "word_budgets":
+        if not isinstance(value, Mapping) or not all(isinstance(v, int) for v in value.values()):
+            raise ConfigError("lint word-budgets must map model names to word counts")
+        return dict(value)
+    if attr in ("severity", "model"):
+        if not isinstance(value, str):
+            raise ConfigError(f"lint {attr} must be a string")
+        return value
+    if attr == "words_per_second":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise ConfigError("lint words-per-second must be a positive number")
+        return float(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"lint {attr.replace('_', '-')} must be a non-negative integer")
+    return value

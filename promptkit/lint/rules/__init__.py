@@ -1,0 +1,1 @@
+"""The lint rules, one per module, each named for the pattern it flags (see ``registry``)."""
