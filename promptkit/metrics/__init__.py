@@ -29,16 +29,16 @@ from promptkit.metrics.thresholds import Thresholds
 from promptkit.metrics.verdict import FLAGS, VERDICTS
 
 __all__ = [
-    "CAMERA_LABELS",
-    "FLAGS",
-    "VERDICTS",
     "Artifacts",
+    "CAMERA_LABELS",
     "CameraMotion",
     "ClipScore",
     "Expected",
+    "FLAGS",
     "FreezeInterval",
     "ScoreJob",
     "Thresholds",
+    "VERDICTS",
     "score_clip",
     "score_many",
 ]
