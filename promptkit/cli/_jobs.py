@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from promptkit.client import ClientConfig, Download, JobStatus
+from promptkit.client import ClientConfig, Download, JobStatus, VideoClient
 from promptkit.config import Settings, load_settings
 from promptkit.errors import AuthError, UsageError
 
@@ -110,6 +110,34 @@ def _default_sim_key() -> str | None:
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
+
+
+def submit_and_save(
+    submit: Callable[[VideoClient], Awaitable[str]],
+    *,
+    provider: str,
+    base_url: str | None,
+    sim_speed: float | None,
+    out: Path,
+    estimate: int | None = None,
+) -> str:
+    """Submit with ``submit(client)``, show progress, download, and describe the result.
+
+    Failed, expired and moderated outcomes raise their one-line error.
+    """
+    from promptkit.client import VideoClient, raise_for_outcome
+
+    async def go() -> str:
+        with open_provider(provider, base_url, sim_speed=sim_speed) as config:
+            async with VideoClient(config) as client:
+                rid = await submit(client)
+                click.echo(f"submitted {rid} ({provider})", err=True)
+                with ProgressDisplay(rid) as show:
+                    status, clip = await client.finish(rid, out, on_progress=show)
+                raise_for_outcome(status)
+                return describe(status, clip, estimate=estimate)
+
+    return run(go())
 
 
 class ProgressDisplay:

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import click
 
-from promptkit.cli._jobs import (
-    ProgressDisplay,
-    describe,
-    open_provider,
-    out_option,
-    provider_options,
-    run,
-)
+from promptkit.cli._jobs import out_option, provider_options, submit_and_save
 
 
 @click.command()
@@ -34,16 +27,12 @@ def command(
     out: Path,
 ) -> None:
     """Extend --video by --duration seconds as PROMPT describes; save the result under --out."""
-    from promptkit.client import VideoClient, raise_for_outcome
-
-    async def go() -> str:
-        with open_provider(provider, base_url, sim_speed=sim_speed) as config:
-            async with VideoClient(config) as client:
-                rid = await client.submit_extension(prompt, video, duration, model=model)
-                click.echo(f"submitted {rid} ({provider})", err=True)
-                with ProgressDisplay(rid) as show:
-                    status, clip = await client.finish(rid, out, on_progress=show)
-                raise_for_outcome(status)
-                return describe(status, clip)
-
-    click.echo(run(go()))
+    click.echo(
+        submit_and_save(
+            lambda client: client.submit_extension(prompt, video, duration, model=model),
+            provider=provider,
+            base_url=base_url,
+            sim_speed=sim_speed,
+            out=out,
+        )
+    )

@@ -11,14 +11,7 @@ from typing import Any
 
 import click
 
-from promptkit.cli._jobs import (
-    ProgressDisplay,
-    describe,
-    open_provider,
-    out_option,
-    provider_options,
-    run,
-)
+from promptkit.cli._jobs import out_option, provider_options, submit_and_save
 from promptkit.errors import UsageError
 from promptkit.models import ASPECT_RATIOS, RESOLUTIONS, GenerationParams
 
@@ -121,16 +114,13 @@ def command(
     }
     text, params = build_prompt(prompt, template, parse_vars(variables), overrides)
     lint_or_stop(text, params, no_lint)
-    from promptkit.client import VideoClient, raise_for_outcome
-
-    async def go() -> str:
-        with open_provider(provider, base_url, sim_speed=sim_speed) as config:
-            async with VideoClient(config) as client:
-                rid = await client.submit_generation(text, params)
-                click.echo(f"submitted {rid} ({provider})", err=True)
-                with ProgressDisplay(rid) as show:
-                    status, clip = await client.finish(rid, out, on_progress=show)
-                raise_for_outcome(status)
-                return describe(status, clip, estimate=params.cost_ticks())
-
-    click.echo(run(go()))
+    click.echo(
+        submit_and_save(
+            lambda client: client.submit_generation(text, params),
+            provider=provider,
+            base_url=base_url,
+            sim_speed=sim_speed,
+            out=out,
+            estimate=params.cost_ticks(),
+        )
+    )

@@ -231,24 +231,16 @@ class VideoClient:
         model: str = DEFAULT_MODEL,
     ) -> str:
         """Extend a clip (URL or local file) from its last frame by ``duration`` seconds."""
-        body: dict[str, Any] = {
-            "model": model,
-            "prompt": _prompt(prompt),
-            "video": {"url": video_source(video_url, self.config.max_upload_bytes)},
-        }
+        body = self._video_body(prompt, video_url, model, user)
         if duration is not None:
             lo, hi = EXTENSION_DURATION_RANGE
-            if (
-                isinstance(duration, bool)
-                or not isinstance(duration, int)
-                or not lo <= duration <= hi
-            ):
+            if isinstance(duration, bool) or not isinstance(duration, int):
+                raise InvalidParamsError(f"duration: {duration!r} must be a whole number")
+            if not lo <= duration <= hi:
                 raise InvalidParamsError(
                     f"duration: {duration!r} must be between {lo} and {hi} seconds for an extension"
                 )
             body["duration"] = duration
-        if user:
-            body["user"] = user
         return await self._submit(EXTENSIONS, body)
 
     async def submit_edit(
@@ -260,14 +252,19 @@ class VideoClient:
         model: str = DEFAULT_MODEL,
     ) -> str:
         """Edit a clip (URL or local file) as the prompt says."""
+        return await self._submit(EDITS, self._video_body(prompt, video_url, model, user))
+
+    def _video_body(
+        self, prompt: str, video: str | Path, model: str, user: str | None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": model,
             "prompt": _prompt(prompt),
-            "video": {"url": video_source(video_url, self.config.max_upload_bytes)},
+            "video": {"url": video_source(video, self.config.max_upload_bytes)},
         }
         if user:
             body["user"] = user
-        return await self._submit(EDITS, body)
+        return body
 
     # -- status and waiting ---------------------------------------------------------------
 

@@ -58,7 +58,8 @@ def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeApi:
     # Import the command modules before patching, so they bind the real helper first.
     for name in ("generate", "extend", "edit", "status", "download"):
         module = importlib.import_module(f"promptkit.cli.{name}")
-        monkeypatch.setattr(module, "open_provider", provider)
+        monkeypatch.setattr(module, "open_provider", provider, raising=False)
+    monkeypatch.setattr("promptkit.cli._jobs.open_provider", provider)
     monkeypatch.setattr(promptkit.client, "VideoClient", Client)
     monkeypatch.setattr("promptkit.cli.generate.lint_or_stop", lambda *a: None)
     return fake
