@@ -24,7 +24,6 @@ import numpy as np
 from promptkit.metrics.detectors import BrightnessDetector, ClipClock, DiffDetector
 from promptkit.metrics.thresholds import Thresholds
 
-
 TRIM_FLOOR = 0.25  # grey levels: settling frames busier than this (and 3× the run's median) go
 
 

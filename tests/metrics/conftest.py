@@ -1,4 +1,4 @@
-"""Fixtures of the metrics tests: synthetic clips made once per session (never stored in the repo)."""
+"""Fixtures of the metrics tests: synthetic clips made once per session (never stored)."""
 
 from __future__ import annotations
 

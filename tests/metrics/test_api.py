@@ -1,4 +1,4 @@
-"""The public API: exports, thresholds from settings, expectations, JSON records, pool, artifacts."""
+"""The public API: exports, settings, expectations, JSON records, the pool, artifacts."""
 
 from __future__ import annotations
 

@@ -67,8 +67,9 @@ def test_requested_format_makes_a_mismatch_nonconforming(clip: Clip) -> None:
 
 
 def test_artifacts_option_writes_files_and_lists_them(clip: Clip, tmp_path: Path) -> None:
-    code, out, _ = run("--format", "json", "--jobs", "1", "--artifacts", str(tmp_path),
-                       str(clip("pan_left")))
+    code, out, _ = run(
+        "--format", "json", "--jobs", "1", "--artifacts", str(tmp_path), str(clip("pan_left"))
+    )
     record = json.loads(out)["clips"][0]
     assert code == 0
     assert Path(record["artifacts"]["contact_sheet"]).is_file()
