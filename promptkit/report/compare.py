@@ -108,6 +108,20 @@ def _prefix(run_dir: Path, out: Path) -> str:
     return "" if rel == "." else rel + "/"
 
 
+def _paired(
+    pairs: list[tuple[float | None, float | None]], seed: int
+) -> tuple[stats.Estimate | None, float | None]:
+    """Mean of the per-variant differences b − a (bootstrap interval) and its sign-flip p."""
+    both = [(x, y) for x, y in pairs if x is not None and y is not None]
+    before = [x for x, _ in both]
+    after = [y for _, y in both]
+    diffs = [y - x for x, y in both]
+    return (
+        stats.bootstrap_mean(diffs, seed=seed),
+        stats.paired_permutation_pvalue(after, before, seed=seed),
+    )
+
+
 def build_comparison(
     a: RunResults, b: RunResults, prefix_a: str = "", prefix_b: str = "", seed: int = 0
 ) -> RunComparison:
@@ -135,24 +149,12 @@ def build_comparison(
         arm_a = arm_stats(a.run_id, [c for m in matched for c in m.a.clips], seed)
         arm_b = arm_stats(b.run_id, [c for m in matched for c in m.b.clips], seed)
         overall = compare_arms(arm_a, arm_b, seed)
-        motion_pairs = [
-            (m.a.mean_motion, m.b.mean_motion)
-            for m in matched
-            if m.a.mean_motion is not None and m.b.mean_motion is not None
-        ]
-        xa = [x for x, _ in motion_pairs]
-        xb = [y for _, y in motion_pairs]
-        paired_motion = stats.bootstrap_mean([y - x for x, y in motion_pairs], seed=seed)
-        paired_motion_p = stats.paired_permutation_pvalue(xb, xa, seed=seed)
-        rate_pairs = [
-            (m.a.frozen_rate, m.b.frozen_rate)
-            for m in matched
-            if m.a.frozen_rate is not None and m.b.frozen_rate is not None
-        ]
-        ra = [x for x, _ in rate_pairs]
-        rb = [y for _, y in rate_pairs]
-        paired_rate = stats.bootstrap_mean([y - x for x, y in rate_pairs], seed=seed)
-        paired_rate_p = stats.paired_permutation_pvalue(rb, ra, seed=seed)
+        paired_motion, paired_motion_p = _paired(
+            [(m.a.mean_motion, m.b.mean_motion) for m in matched], seed
+        )
+        paired_rate, paired_rate_p = _paired(
+            [(m.a.frozen_rate, m.b.frozen_rate) for m in matched], seed
+        )
     return RunComparison(
         a=a,
         b=b,

@@ -120,6 +120,19 @@ def bootstrap_mean_difference(
     return Estimate(d, *(ci or (None, None)))
 
 
+def _permutation_p(x: np.ndarray, y: np.ndarray, kind: str, seed: int, n_resamples: int) -> float:
+    res = stats.permutation_test(
+        (x, y),
+        _diff_means,
+        permutation_type=kind,
+        alternative="two-sided",
+        n_resamples=n_resamples,
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
+    return float(min(1.0, res.pvalue))
+
+
 def permutation_pvalue(
     a: Sequence[float], b: Sequence[float], seed: int = 0, n_resamples: int = N_PERMUTATIONS
 ) -> float | None:
@@ -132,16 +145,7 @@ def permutation_pvalue(
         return None
     if np.ptp(np.concatenate([x, y])) == 0:
         return 1.0
-    res = stats.permutation_test(
-        (x, y),
-        _diff_means,
-        permutation_type="independent",
-        alternative="two-sided",
-        n_resamples=n_resamples,
-        vectorized=True,
-        rng=np.random.default_rng(seed),
-    )
-    return float(min(1.0, res.pvalue))
+    return _permutation_p(x, y, "independent", seed, n_resamples)
 
 
 def paired_permutation_pvalue(
@@ -153,16 +157,7 @@ def paired_permutation_pvalue(
         return None
     if np.all(x == y):
         return 1.0
-    res = stats.permutation_test(
-        (x, y),
-        _diff_means,
-        permutation_type="samples",
-        alternative="two-sided",
-        n_resamples=n_resamples,
-        vectorized=True,
-        rng=np.random.default_rng(seed),
-    )
-    return float(min(1.0, res.pvalue))
+    return _permutation_p(x, y, "samples", seed, n_resamples)
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float | None:

@@ -144,3 +144,10 @@ def test_absolute_or_scheme_paths_from_results_never_become_links(tmp_path):
     b.write_run(tmp_path, b.run([clip]))
     html = write_report(tmp_path).read_text()
     assert "javascript:alert" not in html and "/etc/passwd" not in html
+
+
+def test_malformed_results_file_is_a_one_line_input_error(tmp_path):
+    (tmp_path / "results.json").write_text("[1, 2")
+    with pytest.raises(InputError, match="cannot read results") as info:
+        read_results(tmp_path)
+    assert "\n" not in str(info.value)
