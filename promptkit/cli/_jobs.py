@@ -226,7 +226,6 @@ def describe(status: JobStatus, clip: Download | None = None, estimate: int | No
 
 def as_json(status: JobStatus, clip: Download | None = None) -> str:
     data = status.model_dump(mode="json")
-    data["cost_usd"] = str(status.cost_usd) if status.cost_usd is not None else None
     if clip is not None:
         data["clip"] = {"path": str(clip.path), "sha256": clip.sha256, "size": clip.size}
     return json.dumps(data, indent=2, sort_keys=True)

@@ -16,7 +16,14 @@ import math
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    computed_field,
+)
 
 from promptkit.errors import ServerError, UncertainSubmit
 from promptkit.models import ticks_to_usd
@@ -132,6 +139,7 @@ class JobStatus(BaseModel):
         """True once the job will not change any more (done, failed or expired)."""
         return self.status != "pending"
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def cost_usd(self) -> Decimal | None:
         """Exact cost in US dollars, from the ticks."""
