@@ -243,8 +243,8 @@ def analyse(results: RunResults, seed: int = 0) -> ABAnalysis | None:
     if many:
         for attr in ("rate_p", "motion_p"):
             adjusted = stats.holm([getattr(c, attr) for c in comparisons])
-            for cmp, p in zip(comparisons, adjusted, strict=True):
-                setattr(cmp, f"{attr}_holm", p)
+            for cmp, adj in zip(comparisons, adjusted, strict=True):
+                setattr(cmp, f"{attr}_holm", adj)
     paired = [
         p
         for x, y in combinations(order, 2)

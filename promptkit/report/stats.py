@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -63,7 +63,9 @@ def newcombe_difference(
     return Estimate(d, d - lower, d + upper)
 
 
-def _bootstrap(data: tuple[np.ndarray, ...], statistic, seed: int) -> tuple[float, float] | None:
+def _bootstrap(
+    data: tuple[np.ndarray, ...], statistic: Callable[..., np.ndarray], seed: int
+) -> tuple[float, float] | None:
     with warnings.catch_warnings():
         # Tiny or tied samples make BCa degenerate; fall back to the percentile interval.
         warnings.simplefilter("ignore")
@@ -84,7 +86,7 @@ def _bootstrap(data: tuple[np.ndarray, ...], statistic, seed: int) -> tuple[floa
 
 
 def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.mean(x, axis=axis)
+    return np.asarray(np.mean(x, axis=axis))
 
 
 def bootstrap_mean(values: Sequence[float], seed: int = 0) -> Estimate | None:
@@ -101,7 +103,7 @@ def bootstrap_mean(values: Sequence[float], seed: int = 0) -> Estimate | None:
 
 
 def _diff_means(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.mean(a, axis=axis) - np.mean(b, axis=axis)
+    return np.asarray(np.mean(a, axis=axis) - np.mean(b, axis=axis))
 
 
 def bootstrap_mean_difference(
@@ -180,7 +182,7 @@ def cohens_h(p1: float, p2: float) -> float:
     return 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))
 
 
-def pooled_sd(a: Sequence[float], b: Sequence[float]) -> float | None:
+def pooled_sd(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float | None:
     """The pooled within-group standard deviation (None with fewer than 3 values in all)."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     n1, n2 = x.size, y.size
