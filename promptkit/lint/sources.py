@@ -1,0 +1,244 @@
+"""Input kinds for ``promptkit lint``: where prompts come from and how findings map back.
+
+* ``.txt`` / ``.prompt`` (and any other file named on the command line): one prompt per file,
+  or one per non-empty line with ``--lines`` (lines starting with ``#`` are comments);
+* ``-``: standard input, the same way;
+* ``.j2``: a template, rendered with its declared defaults and with each declared choice of
+  variables that have at most :data:`MAX_CHOICES` choices, plus template checks;
+* ``.yaml`` / ``.yml``: an eval spec, every expanded variant (``promptkit.runner``).
+
+Templates and specs import their modules lazily so plain prompt files never load Jinja, YAML
+or pydantic.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from promptkit.errors import InputError, PromptkitError
+from promptkit.lint.config import LintConfig
+from promptkit.lint.diagnostic import Diagnostic
+from promptkit.lint.engine import lint_text
+from promptkit.lint.registry import RULES
+from promptkit.lint.suppression import (
+    Suppression,
+    jinja_markers,
+    strip_marker_lines,
+    strip_trailing,
+)
+
+TEXT_SUFFIXES = (".txt", ".prompt")
+TEMPLATE_SUFFIXES = (".j2",)
+SPEC_SUFFIXES = (".yaml", ".yml")
+MAX_CHOICES = 6
+
+
+def discover(paths: Sequence[str]) -> list[str]:
+    """Expand directories into the files lint understands; keep files and ``-`` as given."""
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if raw == "-" or not path.is_dir():
+            out.append(raw)
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file():
+                continue
+            if child.suffix in TEXT_SUFFIXES + TEMPLATE_SUFFIXES:
+                out.append(str(child))
+            elif child.suffix in SPEC_SUFFIXES and "evals" in child.parts:
+                out.append(str(child))
+    return out
+
+
+def lint_paths(
+    paths: Sequence[str],
+    config: LintConfig,
+    *,
+    lines: bool = False,
+    stdin: TextIO | None = None,
+    duration: int | None = None,
+    reference_images: int = 0,
+) -> tuple[list[Diagnostic], int]:
+    """Lint every input; returns the diagnostics and how many prompts were checked.
+
+    ``duration`` and ``reference_images`` are the generation parameters of plain prompt files
+    (templates and specs carry their own).
+    """
+    diagnostics: list[Diagnostic] = []
+    prompts = 0
+    params = {"duration": duration, "reference_images": reference_images}
+    for raw in discover(paths):
+        for item in _lint_one(raw, config, lines=lines, stdin=stdin, params=params):
+            if isinstance(item, Diagnostic):
+                diagnostics.append(item)
+            else:
+                prompts += item
+    return diagnostics, prompts
+
+
+def _lint_one(
+    raw: str, config: LintConfig, *, lines: bool, stdin: TextIO | None, params: dict[str, Any]
+) -> Iterator[Diagnostic | int]:
+    if raw == "-":
+        text = (stdin or sys.stdin).read()
+        yield from _lint_text_source("-", text, config, lines=lines, params=params)
+        return
+    path = Path(raw)
+    if not path.is_file():
+        raise InputError(f"{raw}: no such file")
+    if path.suffix in TEMPLATE_SUFFIXES:
+        yield from lint_template(path, config)
+    elif path.suffix in SPEC_SUFFIXES:
+        yield from lint_spec(path, config)
+    else:
+        yield from _lint_text_source(raw, _read(path), config, lines=lines, params=params)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _lint_text_source(
+    name: str, text: str, config: LintConfig, *, lines: bool, params: dict[str, Any]
+) -> Iterator[Diagnostic | int]:
+    text, file_noqa = strip_marker_lines(text)
+    if not lines:
+        if text.strip():
+            yield 1
+            yield from lint_text(text, config=config, path=name, suppression=file_noqa, **params)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        prompt, noqa = strip_trailing(line)
+        yield 1
+        yield from lint_text(
+            prompt, config=config, path=name, line_offset=number - 1,
+            suppression=noqa.merged(file_noqa), **params,
+        )
+
+
+def body_line(source: str) -> int:
+    """The first line of a template's body (after its ``---`` front matter, if any)."""
+    lines = source.splitlines()
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], start=2):
+            if line.strip() == "---":
+                return index + 1
+    return 1
+
+
+def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
+    """Template checks plus lint of each rendering (defaults, then each few-choice value)."""
+    try:
+        from promptkit.templates import TemplateLibrary
+    except ImportError as exc:  # pragma: no cover - templates ship with promptkit
+        raise InputError(f"{path}: template linting needs promptkit.templates") from exc
+    library = TemplateLibrary()
+    info = library.get(path)
+    name = str(path)
+    noqa = jinja_markers(info.source)
+    first = body_line(info.source)
+    codes = config.enabled(name)
+    yield from _template_checks(info, name, codes, noqa)
+    seen: set[tuple[str, str]] = set()
+    for label, variables in _renderings(info):
+        try:
+            rendered = library.render(info, variables)
+        except PromptkitError as exc:
+            raise InputError(f"{name}: cannot render{f' with {label}' if label else ''}: {exc}") from exc
+        params = rendered.params
+        yield 1
+        for d in lint_text(
+            rendered.prompt.text,
+            config=config,
+            path=name,
+            duration=params.duration,
+            reference_images=len(params.reference_images or ()),
+            suppression=noqa,
+            fixed_line=first,
+        ):
+            key = (d.code, d.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield d if not label else _labelled(d, label)
+
+
+def _labelled(d: Diagnostic, label: str) -> Diagnostic:
+    return Diagnostic(
+        d.path, d.line, d.column, d.code, d.name, d.severity, f"{d.message} [{label}]", d.help
+    )
+
+
+def _renderings(info: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield "", {}
+    for name, var in info.variables.items():
+        choices = var.choices or ()
+        if 1 < len(choices) <= MAX_CHOICES:
+            for choice in choices:
+                if choice != var.default:
+                    yield f"{name}={choice}", {name: choice}
+
+
+def _template_checks(
+    info: Any, name: str, codes: frozenset[str], noqa: Suppression
+) -> Iterator[Diagnostic]:
+    undeclared, unused = RULES["PK101"], RULES["PK102"]
+    if undeclared.code in codes and not noqa.covers(undeclared.code):
+        for var, line in info.undeclared():
+            yield Diagnostic(
+                name, line, 1, undeclared.code, undeclared.name, undeclared.severity,
+                f"variable '{var}' is used but not declared in the front matter",
+                f"declare '{var}' under variables: with a default (and choices if it has few)",
+            )
+    if unused.code in codes and not noqa.covers(unused.code):
+        for var in info.unused():
+            yield Diagnostic(
+                name, _declaration_line(info.source, var), 1, unused.code, unused.name,
+                unused.severity, f"declared variable '{var}' is never used",
+                f"use {{{{ {var} }}}} in the body or remove the declaration",
+            )
+
+
+def _declaration_line(source: str, var: str) -> int:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip().startswith(f"{var}:"):
+            return number
+    return 1
+
+
+def lint_spec(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
+    """Lint every expanded variant of an eval spec at the spec line that produced it."""
+    try:
+        from promptkit.runner.lintsource import spec_prompts
+    except ImportError as exc:
+        raise InputError(f"{path}: eval spec linting needs promptkit.runner") from exc
+    source = _read(path)
+    _, file_noqa = strip_marker_lines(source)
+    source_lines = source.splitlines()
+    name = str(path)
+    for prompt in spec_prompts(path):
+        noqa = file_noqa
+        if 0 < prompt.line <= len(source_lines):
+            noqa = strip_trailing(source_lines[prompt.line - 1])[1].merged(file_noqa)
+        yield 1
+        for d in lint_text(
+            prompt.text,
+            config=config,
+            path=name,
+            duration=prompt.duration,
+            reference_images=prompt.reference_images,
+            suppression=noqa,
+            fixed_line=prompt.line,
+        ):
+            yield _labelled(d, prompt.label)
