@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from promptkit.runner.spec import EvalSpec, load_spec, read_yaml, spec_error
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
+SIM_KEY_ENV = "PROMPTKIT_SIM_API_KEY"
 EVAL_SIM_DEFAULTS: dict[str, Any] = {"speed": 4.0, "rps": 20.0, "rpm": 1200.0}
 
 
@@ -281,8 +283,17 @@ def _client_config(
         yield config
         return
     if options.sim_url:
-        # A simulator someone else runs: never send it a real key.
-        yield ClientConfig.from_env(settings, base_url=options.sim_url, api_key=None)
+        # A simulator someone else runs: never send it the real key (XAI_API_KEY), only the
+        # simulator's own (PROMPTKIT_SIM_API_KEY, for `promptkit sim --api-key`) or a placeholder.
+        from promptkit.sim.server import DEFAULT_CLIENT_KEY
+
+        key = os.environ.get(SIM_KEY_ENV) or DEFAULT_CLIENT_KEY
+        # Its limits are unknown to us: settings win, else the spec's sim block says what to expect.
+        client = settings.section("client")
+        limits = {k: spec.sim[k] for k in ("rps", "rpm") if k not in client and spec.sim.get(k)}
+        if "rpm" in limits:
+            limits["rpm"] = int(limits["rpm"])
+        yield ClientConfig.from_env(settings, base_url=options.sim_url, api_key=key, **limits)
         return
     from promptkit.sim import SimServer
     from promptkit.sim.config import build_config
