@@ -69,7 +69,8 @@ class TemplateInfo:
     name: str
     path: Path
     description: str = ""
-    variables: dict[str, TemplateVar] = field(default_factory=dict)
+    # The dict is left out of the hash (it is unhashable); the source covers its content.
+    variables: dict[str, TemplateVar] = field(default_factory=dict, hash=False)
     params: GenerationParams = field(default_factory=GenerationParams)
     tags: tuple[str, ...] = ()
     source: str = ""

@@ -49,9 +49,10 @@ class Variant:
 
     id: str
     template: str
-    variables: dict[str, Any] = field(default_factory=dict)
-    prompt: Prompt = field(default_factory=lambda: Prompt(text=""))
-    params: GenerationParams = field(default_factory=GenerationParams)
+    # Hashed by id and template only: the id already stands for everything else.
+    variables: dict[str, Any] = field(default_factory=dict, hash=False)
+    prompt: Prompt = field(default_factory=lambda: Prompt(text=""), hash=False)
+    params: GenerationParams = field(default_factory=GenerationParams, hash=False)
 
 
 def _columns(grid: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:

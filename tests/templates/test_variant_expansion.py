@@ -149,3 +149,9 @@ def test_variant_id_is_the_documented_sha256_of_canonical_json() -> None:
     payload = {"template": "cinematic", "variables": {"mood": "calm"}, "params": {"duration": 8}}
     canonical = '{"params":{"duration":8},"template":"cinematic","variables":{"mood":"calm"}}'
     assert variant_id(payload) == hashlib.sha256(canonical.encode()).hexdigest()[:10]
+
+
+def test_variants_and_template_infos_can_be_kept_in_sets(lib: TemplateLibrary) -> None:
+    variants = expand("grid", {"mood": ["calm", "tense"]}, library=lib)
+    assert len(set(variants) | set(expand("grid", {"mood": ["calm"]}, library=lib))) == 2
+    assert len({lib.get("grid"), lib.get("grid")}) == 1
