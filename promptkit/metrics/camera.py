@@ -67,6 +67,12 @@ class MotionSummary:
         }
 
 
+def _consistency(mean: float, per_pair: np.ndarray) -> float:
+    """|mean| / mean(|x|): 1 when every pair moves the same way, near 0 for back-and-forth."""
+    spread = float(np.abs(per_pair).mean())
+    return abs(mean) / spread if spread > 0 else 0.0
+
+
 def _robust_spread(tx: np.ndarray, ty: np.ndarray) -> float:
     """Pair-to-pair spread of the global shift (MAD-based: a few busy pairs do not make shake)."""
     if tx.size < 3:
@@ -120,9 +126,7 @@ def summarise(
             "zoom": "zoom_in" if value > 0 else "zoom_out",
             "roll": "roll",
         }[name]
-        spread = float(np.abs(per_pair).mean()) or 1.0
-        consistency = magnitude / spread
-        confidence = consistency * min(1.0, magnitude / (2 * th.camera_static))
+        confidence = _consistency(value, per_pair) * min(1.0, magnitude / th.camera_static)
     return MotionSummary(
         motion=float(mean.mean()),
         motion_top5=float(top5.mean()),

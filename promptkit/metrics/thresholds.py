@@ -25,7 +25,7 @@ class Thresholds(BaseModel):
         7.0, gt=0, description="Still threshold = this × the clip's noise floor (block median)."
     )
     still_floor: float = Field(
-        0.6, ge=0, description="Lowest still threshold, grey levels (block max, adjacent frames)."
+        1.0, ge=0, description="Lowest still threshold, grey levels (block max, adjacent frames)."
     )
     still_ceiling: float = Field(
         1.5, gt=0, description="Highest still threshold, grey levels (caps noisy or busy clips)."
