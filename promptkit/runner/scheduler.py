@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -85,10 +85,9 @@ class LatencyModel:
         values = sorted(self._seen.get(key, ()))
         if not values:
             return None
-        if len(values) == 1:
-            return values[0]
-        cuts = statistics.quantiles(values, n=100, method="inclusive")
-        return cuts[min(98, max(0, round(quantile * 100) - 1))]
+        # Nearest rank: the smallest estimate with at least ``quantile`` of them at or below it.
+        rank = max(1, math.ceil(quantile * len(values)))
+        return values[min(len(values), rank) - 1]
 
 
 @dataclass

@@ -1,0 +1,87 @@
+"""The scheduler on its own: budget guard, adaptive polling, latency learning."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from promptkit.client import ClientConfig, PollPolicy, VideoClient
+from promptkit.models import GenerationParams
+from promptkit.runner.expand import Job, Variant
+from promptkit.runner.journal import Journal
+from promptkit.runner.layout import RunLayout
+from promptkit.runner.progress import Progress
+from promptkit.runner.resume import plan_resume
+from promptkit.runner.scheduler import LatencyModel, Scheduler, SchedulerOptions
+from promptkit.sim import SimConfig, SimServer
+
+
+def _journal(tmp_path: Path, n: int) -> tuple[Journal, RunLayout]:
+    layout = RunLayout(tmp_path / "run").create()
+    journal = Journal.open(layout.journal)
+    variants = [
+        Variant(f"{i:010x}", f"A red fox runs across the snow, take {i}.", GenerationParams(duration=1))
+        for i in range(n)
+    ]
+    journal.add_jobs((Job(v, 1), [], "planned", None) for v in variants)
+    return journal, layout
+
+
+def _run(journal: Journal, layout: RunLayout, sim: SimServer, options: SchedulerOptions):
+    async def go():
+        config = ClientConfig(base_url=sim.base_url, api_key=sim.api_key, rps=100, rpm=6000)
+        async with VideoClient(config) as client:
+            scheduler = Scheduler(journal, layout, client, options, progress=_Quiet())
+            stats = await scheduler.run(plan_resume(journal, layout))
+            return scheduler, stats
+
+    return asyncio.run(go())
+
+
+class _Quiet(Progress):
+    def update(self, counts, *, force: bool = False) -> None:  # noqa: ANN001
+        pass
+
+    def message(self, text: str) -> None:
+        self.last = text
+
+
+def test_budget_guard_stops_submits_before_the_cap(tmp_path: Path) -> None:
+    journal, layout = _journal(tmp_path, 6)
+    per_clip = GenerationParams(duration=1).cost_ticks()
+    options = SchedulerOptions(concurrency=6, budget_ticks=3 * per_clip + per_clip // 2, score=False,
+                               poll=PollPolicy(interval=0.1, min_interval=0.05))
+    with SimServer(SimConfig(speed=40, rps=100, rpm=6000)) as sim:
+        _, stats = _run(journal, layout, sim, options)
+        accepted = sim.ledger_entries()
+    assert len(accepted) == 3
+    assert stats.stop_reason and stats.stop_reason.startswith("budget guard")
+    rows = journal.jobs()
+    assert sum(r.state == "downloaded" for r in rows) == 3
+    held = [r for r in rows if r.state == "planned"]
+    assert len(held) == 3 and all(r.error and "budget guard" in r.error for r in held)
+    assert journal.spend_ticks() == 3 * per_clip <= options.budget_ticks
+
+
+def test_adaptive_polling_needs_few_polls_per_clip(tmp_path: Path) -> None:
+    journal, layout = _journal(tmp_path, 8)
+    options = SchedulerOptions(concurrency=8, score=False,
+                               poll=PollPolicy(interval=0.3, min_interval=0.05))
+    # ~1.1 s per job: long enough that a fixed 0.3 s loop would poll each job about 4 times.
+    with SimServer(SimConfig(speed=10, rps=100, rpm=6000, latency_jitter=0)) as sim:
+        _, stats = _run(journal, layout, sim, options)
+    assert stats.downloads == 8
+    assert stats.polls / 8 <= 2.5
+
+
+def test_latency_model_learns_total_time_from_progress() -> None:
+    model = LatencyModel()
+    key = ("m", "480p", 1)
+    assert model.estimate(key, 0.9) is None
+    model.observe(key, 2.0, 50)  # half way after 2 s: about 4 s in all
+    model.observe(key, 3.0, 60)  # 5 s in all
+    model.observe(key, 1.0, 100)  # done says nothing about the rate: ignored
+    assert model.estimate(key, 0.0) == pytest.approx(4.0)
+    assert model.estimate(key, 0.99) == pytest.approx(5.0, rel=0.02)
