@@ -6,6 +6,7 @@ Uses the local simulator by default; ``--provider xai`` spends real money and ne
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,23 @@ def lint_or_stop(text: str, params: GenerationParams, skip: bool) -> None:
     errors = 0
     for finding in findings:
         severity = str(getattr(finding, "severity", "warning")).lower()
-        errors += "error" in severity
-        click.echo(f"lint: {finding}", err=True)
+        errors += severity == "error"
+        if severity != "info":  # style hints belong to `promptkit lint`, not every generation
+            click.echo(f"lint: {_finding_line(finding, severity)}", err=True)
     if errors:
         click.echo(
             f"error: the prompt has {errors} lint error(s); fix them or pass --no-lint", err=True
         )
-        raise click.exceptions.Exit(1)
+        # Same exit status as `promptkit lint` with findings.
+        sys.exit(1)
+
+
+def _finding_line(finding: object, severity: str) -> str:
+    code, message = getattr(finding, "code", None), getattr(finding, "message", None)
+    if not (code and message):
+        return str(finding)
+    hint = getattr(finding, "help", None)
+    return f"{code} {severity}: {message}" + (f" (hint: {hint})" if hint else "")
 
 
 @click.command()

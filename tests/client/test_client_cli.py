@@ -157,25 +157,34 @@ def test_prompt_and_template_together_are_a_usage_error(tmp_path, monkeypatch, c
     assert code == 2 and "either a PROMPT or --template" in err
 
 
-def test_lint_errors_stop_generation(monkeypatch, tmp_path, capsys) -> None:
+def test_lint_errors_stop_generation_with_exit_1(monkeypatch, tmp_path, capsys) -> None:
+    import sys
+    import types
+
     import promptkit.cli.generate as gen
     from promptkit.models import GenerationParams
 
     class Finding:
-        severity = "error"
-
-        def __str__(self) -> str:
-            return "PK101 prompt describes no motion"
-
-    import types
+        code, severity, message, help = "PK001", "error", "nothing moves", "say what moves"
 
     fake = types.ModuleType("promptkit.lint")
     fake.lint_prompt = lambda text, **kw: [Finding()]  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "promptkit.lint", fake)
-    import click
-
-    with pytest.raises(click.exceptions.Exit):
+    monkeypatch.setitem(sys.modules, "promptkit.lint", fake)
+    with pytest.raises(SystemExit) as info:
         gen.lint_or_stop("a still photo", GenerationParams(), False)
     err = capsys.readouterr().err
-    assert "lint: PK101 prompt describes no motion" in err and "--no-lint" in err
-    gen.lint_or_stop("a still photo", GenerationParams(), True)
+    assert info.value.code == 1
+    assert err == (
+        "lint: PK001 error: nothing moves (hint: say what moves)\n"
+        "error: the prompt has 1 lint error(s); fix them or pass --no-lint\n"
+    )
+    gen.lint_or_stop("a still photo", GenerationParams(), True)  # --no-lint: no exit
+
+
+def test_real_linter_stops_a_motionless_prompt_before_any_request(tmp_path, monkeypatch) -> None:
+    lint = pytest.importorskip("promptkit.lint")
+    if not hasattr(lint, "lint_prompt"):
+        pytest.skip("promptkit.lint.lint_prompt is not there yet")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["generate", "x", "--provider", "xai"])
+    assert result.exit_code == 1 and "PK001" in result.stderr
