@@ -188,3 +188,18 @@ def test_real_linter_stops_a_motionless_prompt_before_any_request(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["generate", "x", "--provider", "xai"])
     assert result.exit_code == 1 and "PK001" in result.stderr
+
+
+def test_generate_renders_a_template_with_variables(api: FakeApi) -> None:
+    templates = pytest.importorskip("promptkit.templates")
+    subject = "a copper kettle on a camp stove"
+    expected = templates.TemplateLibrary().render(
+        "cinematic", {"subject": subject}, {"duration": 1}
+    )
+    result = invoke(
+        "generate", "--template", "cinematic", "--var", f"subject={subject}", "--duration", "1"
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(api.requests[0].content)
+    assert body["prompt"] == expected.prompt.text and subject in body["prompt"]
+    assert body["duration"] == 1
