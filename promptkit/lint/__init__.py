@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from promptkit.lint.engine import lint_prompt
     from promptkit.lint.registry import RULES
 
-__all__ = ["RULES", "Diagnostic", "LintConfig", "lint_prompt"]
+__all__ = ["Diagnostic", "LintConfig", "RULES", "lint_prompt"]
 
 _WHERE = {
     "Diagnostic": "promptkit.lint.diagnostic",

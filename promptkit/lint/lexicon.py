@@ -242,7 +242,8 @@ class Vocabulary:
         if hit is not None:
             return hit
         if self.fallback is not None and word.isalpha():
-            return self.fallback(word), "base"
+            lemma = self.fallback(word)
+            return lemma, (_form_kind(word) if lemma != word else "base")
         return word, "base"
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:

@@ -47,11 +47,18 @@ def discover(paths: Sequence[str]) -> list[str]:
         for child in sorted(path.rglob("*")):
             if not child.is_file():
                 continue
-            if child.suffix in TEXT_SUFFIXES + TEMPLATE_SUFFIXES:
+            if child.suffix in TEXT_SUFFIXES:
+                out.append(str(child))
+            elif child.suffix in TEMPLATE_SUFFIXES and not _is_partial(child):
                 out.append(str(child))
             elif child.suffix in SPEC_SUFFIXES and "evals" in child.parts:
                 out.append(str(child))
     return out
+
+
+def _is_partial(path: Path) -> bool:
+    # Macro files imported by templates are not prompts of their own.
+    return path.name.startswith("_") or "partials" in path.parts
 
 
 def lint_paths(
@@ -128,13 +135,27 @@ def _lint_text_source(
 
 
 def body_line(source: str) -> int:
-    """The first line of a template's body (after its ``---`` front matter, if any)."""
+    """The first prose line of a template's body: after the ``{#--- ... ---#}`` front matter
+    and any lines holding only Jinja statements or comments (imports, macros)."""
     lines = source.splitlines()
-    if lines and lines[0].strip() == "---":
-        for index, line in enumerate(lines[1:], start=2):
-            if line.strip() == "---":
-                return index + 1
-    return 1
+    start = 0
+    if lines and lines[0].strip() in ("{#---", "---"):
+        for index, line in enumerate(lines[1:], start=1):
+            if line.strip() in ("---#}", "---"):
+                start = index + 1
+                break
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        if not stripped or _only_jinja(stripped):
+            continue
+        return index + 1
+    return start + 1 if start < len(lines) else 1
+
+
+def _only_jinja(line: str) -> bool:
+    return (line.startswith("{%") and line.endswith("%}")) or (
+        line.startswith("{#") and line.endswith("#}")
+    )
 
 
 def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
@@ -149,7 +170,10 @@ def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
     noqa = jinja_markers(info.source)
     first = body_line(info.source)
     codes = config.enabled(name)
-    yield from _template_checks(info, name, codes, noqa)
+    undeclared = info.undeclared()
+    yield from _template_checks(info, undeclared, name, codes, noqa)
+    if undeclared:
+        return  # it cannot render (StrictUndefined); undeclared-variable already says why
     seen: set[tuple[str, str]] = set()
     for label, variables in _renderings(info):
         try:
@@ -191,11 +215,15 @@ def _renderings(info: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _template_checks(
-    info: Any, name: str, codes: frozenset[str], noqa: Suppression
+    info: Any,
+    missing: list[tuple[str, int]],
+    name: str,
+    codes: frozenset[str],
+    noqa: Suppression,
 ) -> Iterator[Diagnostic]:
     undeclared, unused = RULES["PK101"], RULES["PK102"]
     if undeclared.code in codes and not noqa.covers(undeclared.code):
-        for var, line in info.undeclared():
+        for var, line in missing:
             yield Diagnostic(
                 name, line, 1, undeclared.code, undeclared.name, undeclared.severity,
                 f"variable '{var}' is used but not declared in the front matter",

@@ -56,7 +56,7 @@ class DialogueOverload(Rule):
         if words > max_words or len(quotes) > max_lines:
             yield Finding(
                 quotes[0].start(),
-                f"{len(quotes)} quoted line(s), {words} words of speech for a {seconds} s clip "
+                f"{len(quotes)} quoted line(s), {words} words of speech in {seconds} s "
                 f"(fits about {max_words} words in {max_lines} line(s))",
                 "shorten the dialogue to one or two short lines, or raise the duration",
             )

@@ -53,12 +53,12 @@ class SceneOverload(Rule):
         if shots > max_shots:
             yield Finding(
                 analysis.offset(analysis.shot_starts[0]),
-                f"{shots} shots for a {seconds} s clip (fits {max_shots})",
+                f"{shots} shots in {seconds} s (fits {max_shots})",
                 "make one clip per shot, or raise the duration",
             )
         elif beats > max_beats:
             yield Finding(
                 0,
-                f"{beats} action beats for a {seconds} s clip (fits {max_beats})",
+                f"{beats} action beats in {seconds} s (fits {max_beats})",
                 "keep one beat or a three-beat arc per clip; split the rest",
             )
