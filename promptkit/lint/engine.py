@@ -62,6 +62,9 @@ def lint_text(
     analysis = Analysis(text, config.vocabulary())
     ctx = Context(config=config, duration=duration, reference_images=reference_images)
     out: list[Diagnostic] = []
+    # Whole-prompt findings (offset 0) point at the prompt's first character, not at blank
+    # lines left where suppression markers were.
+    first = len(text) - len(text.lstrip())
     for code in sorted(codes):
         rule = RULES[code]
         if rule.template_check or (suppression is not None and suppression.covers(code)):
@@ -70,7 +73,7 @@ def lint_text(
             if fixed_line is not None:
                 line, column = fixed_line, 1
             else:
-                line, column = position(text, finding.offset)
+                line, column = position(text, max(finding.offset, first))
                 line += line_offset
             message = f"{finding.message} [{label}]" if label else finding.message
             out.append(

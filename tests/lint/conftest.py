@@ -31,10 +31,17 @@ def run_cli(
 ) -> Callable[..., Result]:
     """Run ``promptkit ARGS`` through ``main`` in ``cwd`` (default: an empty temp dir)."""
 
-    def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Result:
+    def run(
+        *args: str,
+        cwd: Path | None = None,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
         for name in list(os.environ):
             if name.startswith("PROMPTKIT_"):
                 monkeypatch.delenv(name)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
         monkeypatch.chdir(cwd or tmp_path)
         if stdin is not None:
             monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
