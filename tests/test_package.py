@@ -28,3 +28,12 @@ def test_every_registered_command_module_exists() -> None:
 
     missing = [n for n, t in COMMANDS.items() if importlib.util.find_spec(t.split(":")[0]) is None]
     assert missing == []
+
+
+def test_python_dash_m_propagates_a_commands_exit_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("A horse.\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "promptkit", "lint", str(prompt)], capture_output=True, text=True
+    )
+    assert out.returncode == 1, out.stdout + out.stderr

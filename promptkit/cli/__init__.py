@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
-
 import click
 
 from promptkit import __version__
@@ -100,13 +98,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug or os.environ.get("PROMPTKIT_DEBUG") == "1"
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point: run the CLI and map errors to one line and an exit code."""
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the CLI and map errors to one line and an exit code.
+
+    A command's non-zero ``ctx.exit(code)`` becomes the process exit code (also under
+    ``python -m promptkit``); success returns normally.
+    """
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or (
         os.environ.get("PROMPTKIT_DEBUG") == "1"
     )
     try:
-        return cli.main(args=argv, prog_name="promptkit", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="promptkit", standalone_mode=False)
     except PromptkitError as exc:
         if debug:
             raise
@@ -123,3 +125,5 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    if isinstance(result, int) and result != 0:
+        sys.exit(result)
