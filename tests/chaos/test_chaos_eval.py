@@ -42,9 +42,25 @@ MODERATION_WORD = "contraband"  # 1 prompt in 20 carries it: 5% of the jobs are 
 SESSION_TIMEOUT_S = 240.0
 
 SUBJECTS = [
-    "a red fox", "a grey heron", "a paper kite", "a cyclist", "a sailboat", "a steam train",
-    "a hot-air balloon", "a skateboarder", "a horse", "a drone", "a jellyfish", "a dancer",
-    "a waterfall", "a fishing boat", "a hawk", "a tram", "a windmill", "a runner", "a deer",
+    "a red fox",
+    "a grey heron",
+    "a paper kite",
+    "a cyclist",
+    "a sailboat",
+    "a steam train",
+    "a hot-air balloon",
+    "a skateboarder",
+    "a horse",
+    "a drone",
+    "a jellyfish",
+    "a dancer",
+    "a waterfall",
+    "a fishing boat",
+    "a hawk",
+    "a tram",
+    "a windmill",
+    "a runner",
+    "a deer",
 ]
 ACTIONS = ["runs across a meadow", "glides over a lake", "turns slowly", "rushes past the camera"]
 CAMERAS = ["the camera pans left", "slow dolly in", "static shot", "the camera tracks right"]
@@ -75,7 +91,9 @@ def _prompts() -> list[dict[str, str]]:
     for i in range(PROMPTS - 1):
         text = f"{SUBJECTS[i]} {rng.choice(ACTIONS)}, {rng.choice(CAMERAS)}, golden hour light"
         out.append({"name": f"p{i:02d}", "text": text})
-    out.append({"name": "p19", "text": f"customs officers open crates of {MODERATION_WORD} on a dock"})
+    out.append(
+        {"name": "p19", "text": f"customs officers open crates of {MODERATION_WORD} on a dock"}
+    )
     return out
 
 
@@ -119,8 +137,10 @@ class _Runner:
         return (self.tmp / f"session-{session}.log").read_text(encoding="utf-8", errors="replace")
 
 
-def _kill_after(proc: subprocess.Popen[bytes], sim: SimServer, accepted: int, jitter: float) -> bool:
-    """SIGKILL the runner once the ledger holds ``accepted`` jobs (+ jitter s); False if it ended."""
+def _kill_after(
+    proc: subprocess.Popen[bytes], sim: SimServer, accepted: int, jitter: float
+) -> bool:
+    """SIGKILL the runner once the ledger holds ``accepted`` jobs (+ jitter s); False if done."""
     deadline = time.monotonic() + SESSION_TIMEOUT_S
     while len(sim.ledger_entries()) < accepted:
         if proc.poll() is not None:
@@ -178,7 +198,9 @@ def test_killed_and_resumed_eval_under_faults_loses_and_repeats_nothing(
         proc = runner.start([str(spec), "--run-id", "chaos-run"])
         for accepted, jitter, downtime in zip(kills, jitters, downtimes, strict=True):
             killed = _kill_after(proc, sim, accepted, jitter)
-            assert killed, f"the runner ended before the kill at {accepted}:\n{runner.log(runner.sessions)}"
+            assert killed, (
+                f"the runner ended before the kill at {accepted}:\n{runner.log(runner.sessions)}"
+            )
             assert proc.returncode == -signal.SIGKILL
             time.sleep(downtime)
             proc = runner.start(["--resume", str(run_dir)])
@@ -227,8 +249,10 @@ def test_killed_and_resumed_eval_under_faults_loses_and_repeats_nothing(
 
     # Reported spend equals the ledger's cost of the jobs the runner knows it paid for.
     known = {r["request_id"] for r in rows if r["request_id"]}
-    ledger_cost = sum(int(e.get("cost_ticks") or 0) for e in ledger
-                      if e["request_id"] in known and e["status"] in ("done", "moderated"))  # fmt: skip
+    billed = [
+        e for e in ledger if e["request_id"] in known and e["status"] in ("done", "moderated")
+    ]
+    ledger_cost = sum(int(e.get("cost_ticks") or 0) for e in billed)
     assert results.summary.cost_ticks == ledger_cost
     assert ledger_cost + uncertain_cost == stats["total_cost_ticks"]
 
@@ -241,30 +265,36 @@ def test_killed_and_resumed_eval_under_faults_loses_and_repeats_nothing(
     expired_urls = stats["responses"].get("404", 0)
     retried = (stats["rate_limited"] + stats["errors_5xx_injected"] + stats["drops_poll"]
                + stats["downloads_truncated"] + expired_urls)  # fmt: skip
-    chaos_figures.update({
-        "jobs": f"{len(rows)} planned, {len(ledger)} accepted by the simulator",
-        "faults injected": (
-            f"429 x{stats['rate_limited']}, 5xx x{stats['errors_5xx_injected']}, dropped "
-            f"x{stats['drops_before_accept'] + stats['drops_after_accept'] + stats['drops_poll']}"
-            f" (submit before/after accept {stats['drops_before_accept']}/"
-            f"{stats['drops_after_accept']}, poll {stats['drops_poll']}), failed jobs "
-            f"x{statuses['failed']}, moderated x{statuses['moderated']}, truncated downloads "
-            f"x{stats['downloads_truncated']}, expired clip URLs met x{expired_urls}"
-        ),
-        "retried by the client": f"{retried} failed requests sent again or given up on",
-        "kills / resumes": f"{len(kills)} SIGKILLs (after {kills} accepted) / {len(kills)} resumes",
-        "journal end states": dict(sorted(states.items())),
-        "reasons recorded": dict(Counter(_reason(r["error"]) for r in rows
-                                         if r["state"] not in ("downloaded", "scored")).most_common()),
-        "uncertain submits": (
-            f"{states['uncertain']} ({uncertain_paid} of them accepted and billed by the "
-            "simulator, never re-sent)"
-        ),
-        "spend": f"results {results.summary.cost_ticks} ticks == ledger {ledger_cost} ticks",
-        "duplicates": duplicates,
-        "lost": len(lost),
-        "wall time": f"{elapsed:.1f} s",
-    })
+    drops = stats["drops_before_accept"] + stats["drops_after_accept"] + stats["drops_poll"]
+    chaos_figures.update(
+        {
+            "jobs": f"{len(rows)} planned, {len(ledger)} accepted by the simulator",
+            "faults injected": (
+                f"429 x{stats['rate_limited']}, 5xx x{stats['errors_5xx_injected']}, dropped "
+                f"x{drops}"
+                f" (submit before/after accept {stats['drops_before_accept']}/"
+                f"{stats['drops_after_accept']}, poll {stats['drops_poll']}), failed jobs "
+                f"x{statuses['failed']}, moderated x{statuses['moderated']}, truncated downloads "
+                f"x{stats['downloads_truncated']}, expired clip URLs met x{expired_urls}"
+            ),
+            "retried by the client": f"{retried} failed requests sent again or given up on",
+            "kills, resumes": f"3 SIGKILLs (after {kills} accepted), {runner.sessions - 1} resumes",
+            "journal end states": dict(sorted(states.items())),
+            "reasons recorded": dict(
+                Counter(
+                    _reason(r["error"]) for r in rows if r["state"] not in ("downloaded", "scored")
+                ).most_common()
+            ),
+            "uncertain submits": (
+                f"{states['uncertain']} ({uncertain_paid} of them accepted and billed by the "
+                "simulator, never re-sent)"
+            ),
+            "spend": f"results {results.summary.cost_ticks} ticks == ledger {ledger_cost} ticks",
+            "duplicates": duplicates,
+            "lost": len(lost),
+            "wall time": f"{elapsed:.1f} s",
+        }
+    )
     assert len(rows) == jobs and len(kills) == 3
     # The faults really happened (else this test proves nothing).
     assert stats["rate_limited"] and stats["errors_5xx_injected"] and stats["downloads_truncated"]
