@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from promptkit.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from promptkit.metrics import Expected
 
 
 def _fail_on(value: str) -> set[str]:
@@ -23,7 +27,9 @@ def _fail_on(value: str) -> set[str]:
     return names
 
 
-def _expected(duration: float | None, resolution: str | None, aspect: str | None) -> object:
+def _expected(
+    duration: float | None, resolution: str | None, aspect: str | None
+) -> Expected | None:
     from promptkit.metrics import Expected
     from promptkit.models import GenerationParams
 
@@ -97,7 +103,7 @@ def command(
         ScoreJob(
             path=p,
             expected=expected,
-            thresholds=thresholds,  # type: ignore[arg-type]
+            thresholds=thresholds,
             artifacts_dir=artifacts,
             stem=stem,
         )

@@ -78,7 +78,7 @@ def _robust_spread(tx: np.ndarray, ty: np.ndarray) -> float:
     if tx.size < 3:
         return 0.0
     mad = [1.4826 * float(np.median(np.abs(v - np.median(v)))) for v in (tx, ty)]
-    return float(np.hypot(*mad))
+    return float(np.hypot(mad[0], mad[1]))
 
 
 def summarise(

@@ -53,7 +53,9 @@ class FlowDetector(Detector):
 
     def __init__(self, clock: ClipClock, analysis_size: tuple[int, int]) -> None:
         self.clock = clock
-        self._dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
+        self._dis = cv2.DISOpticalFlow_create(  # type: ignore[attr-defined]
+            cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST
+        )
         aw, ah = analysis_size
         self.short = float(min(aw, ah))
         bx, by = int(aw * BORDER), int(ah * BORDER)

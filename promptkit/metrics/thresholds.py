@@ -22,77 +22,111 @@ class Thresholds(BaseModel):
 
     # --- freezes -------------------------------------------------------------------------------
     noise_multiplier: float = Field(
-        7.0, gt=0, description="Still threshold = this × the clip's noise floor (block median)."
+        default=7.0,
+        gt=0,
+        description="Still threshold = this × the clip's noise floor (block median).",
     )
     still_floor: float = Field(
-        1.0, ge=0, description="Lowest still threshold, grey levels (block max, adjacent frames)."
+        default=1.0,
+        ge=0,
+        description="Lowest still threshold, grey levels (block max, adjacent frames).",
     )
     still_ceiling: float = Field(
-        1.5, gt=0, description="Highest still threshold, grey levels (caps noisy or busy clips)."
+        default=1.5,
+        gt=0,
+        description="Highest still threshold, grey levels (caps noisy or busy clips).",
     )
     short_lag_factor: float = Field(
-        1.5, ge=1, description="Still threshold multiplier for the ≈1/8 s lag."
+        default=1.5, ge=1, description="Still threshold multiplier for the ≈1/8 s lag."
     )
     long_lag_factor: float = Field(
-        2.5, ge=1, description="Still threshold multiplier for the ≈1 s lag (codec drift)."
+        default=2.5, ge=1, description="Still threshold multiplier for the ≈1 s lag (codec drift)."
     )
     fade_rate: float = Field(
-        6.0, gt=0, description="Brightness change, grey levels per second, that counts as a fade."
+        default=6.0,
+        gt=0,
+        description="Brightness change, grey levels per second, that counts as a fade.",
     )
-    freeze_min_s: float = Field(0.8, gt=0, description="Shortest still run reported as a freeze.")
+    freeze_min_s: float = Field(
+        default=0.8, gt=0, description="Shortest still run reported as a freeze."
+    )
     frozen_fraction: float = Field(
-        0.9, gt=0, le=1, description="Frozen when freezes cover at least this share of the clip."
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Frozen when freezes cover at least this share of the clip.",
     )
     # --- motion --------------------------------------------------------------------------------
     low_motion: float = Field(
-        0.015, ge=0, description="Low motion below this mean flow, short sides per second."
+        default=0.015, ge=0, description="Low motion below this mean flow, short sides per second."
     )
     dynamic_threshold: float = Field(
-        0.1875,
+        default=0.1875,
         ge=0,
         description="VBench dynamic_degree pair threshold (6/256 of the short side per 1/8 s).",
     )
     dynamic_pair_fraction: float = Field(
-        0.25, ge=0, le=1, description="Dynamic when at least this share of pairs is above it."
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Dynamic when at least this share of pairs is above it.",
     )
     # --- flags ---------------------------------------------------------------------------------
     duplicate_eps: float = Field(
-        0.1, ge=0, description="Adjacent frames closer than this (grey levels) are duplicates."
+        default=0.1,
+        ge=0,
+        description="Adjacent frames closer than this (grey levels) are duplicates.",
     )
     duplicate_ratio: float = Field(
-        0.1,
+        default=0.1,
         ge=0,
         le=1,
         description="Flag duplicate-frames above this share of pairs (outside freezes).",
     )
     flicker_luma: float = Field(
-        1.5, gt=0, description="Median |brightness − its 1/4 s moving average|, grey levels."
+        default=1.5,
+        gt=0,
+        description="Median |brightness − its 1/4 s moving average|, grey levels.",
     )
     flicker_texture: float = Field(
-        4.0, gt=0, description="Content-rate change (grey levels) that must also not accumulate."
+        default=4.0,
+        gt=0,
+        description="Content-rate change (grey levels) that must also not accumulate.",
     )
     progress_ratio: float = Field(
-        1.4, gt=0, description="Change at 1 s over change at 1/8 s below this = no progress."
+        default=1.4,
+        gt=0,
+        description="Change at 1 s over change at 1/8 s below this = no progress.",
     )
-    cut_min: float = Field(12.0, gt=0, description="Adjacent difference of a cut, grey levels.")
+    cut_min: float = Field(
+        default=12.0, gt=0, description="Adjacent difference of a cut, grey levels."
+    )
     cut_ratio: float = Field(
-        3.0, gt=1, description="A cut is this many times the surrounding content-rate change."
+        default=3.0,
+        gt=1,
+        description="A cut is this many times the surrounding content-rate change.",
     )
     black_pixel_ratio: float = Field(
-        0.98, gt=0, le=1, description="A frame is black when this share of pixels is black."
+        default=0.98, gt=0, le=1, description="A frame is black when this share of pixels is black."
     )
-    black_min_s: float = Field(0.1, ge=0, description="Flag black-frames from this much black.")
+    black_min_s: float = Field(
+        default=0.1, ge=0, description="Flag black-frames from this much black."
+    )
     camera_static: float = Field(
-        0.03, gt=0, description="Camera moves above this edge displacement, short sides/s."
+        default=0.03, gt=0, description="Camera moves above this edge displacement, short sides/s."
     )
     camera_shake: float = Field(
-        0.03, gt=0, description="Shake above this jitter of the global shift, short sides/s."
+        default=0.03,
+        gt=0,
+        description="Shake above this jitter of the global shift, short sides/s.",
     )
     # --- conformance ---------------------------------------------------------------------------
-    duration_tolerance_s: float = Field(0.5, ge=0, description="Allowed |duration − requested|.")
-    fps_tolerance: float = Field(0.5, ge=0, description="Allowed |fps − requested|.")
+    duration_tolerance_s: float = Field(
+        default=0.5, ge=0, description="Allowed |duration − requested|."
+    )
+    fps_tolerance: float = Field(default=0.5, ge=0, description="Allowed |fps − requested|.")
     aspect_tolerance: float = Field(
-        0.01, ge=0, description="Allowed relative difference of the aspect ratio."
+        default=0.01, ge=0, description="Allowed relative difference of the aspect ratio."
     )
 
     @classmethod
