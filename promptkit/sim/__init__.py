@@ -14,12 +14,12 @@ Public API::
 from __future__ import annotations
 
 from promptkit.sim.app import ConnectionDropped, SimApp, create_app
-from promptkit.sim.config import SimConfig
+from promptkit.sim.config import SimConfig, build_config
 from promptkit.sim.jobs import ManualClock, MonotonicClock
 from promptkit.sim.server import SimServer
 from promptkit.sim.state import SimState
 
-__all__ = sorted([
+__all__ = [
     "ConnectionDropped",
     "ManualClock",
     "MonotonicClock",
@@ -27,5 +27,6 @@ __all__ = sorted([
     "SimConfig",
     "SimServer",
     "SimState",
+    "build_config",
     "create_app",
-])
+]

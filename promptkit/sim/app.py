@@ -157,14 +157,17 @@ def _gate(sim: SimState, request: Request) -> Response | str:
     limited = sim.limiter.check(token, cfg, now)
     random_429 = limited is None and sim.faults.roll("random_429", cfg.random_429_rate)
     if limited is not None or random_429:
-        wait, window = limited or (1.0, "second")
         sim.counters.add("rate_limited")
-        limit = cfg.rps if window == "second" else cfg.rpm
+        if limited is None:
+            wait, message = 1.0, "Too many requests: the service is busy; retry shortly."
+        else:
+            wait, window = limited
+            limit = cfg.rps if window == "second" else cfg.rpm
+            message = (f"Too many requests: this API key is limited to {limit:g} requests "
+                       f"per {window}; slow down and retry.")
         headers = ({"Retry-After": str(int(wait))}
                    if sim.faults.roll("retry_after", cfg.retry_after_rate) else None)
-        return _json(sim, 429, {"code": EXHAUSTED, "error": (
-            f"Too many requests: this API key is limited to {limit:g} requests per {window}; "
-            "slow down and retry.")}, headers)
+        return _json(sim, 429, {"code": EXHAUSTED, "error": message}, headers)
     if sim.faults.roll("error_5xx", cfg.error_5xx_rate):
         sim.counters.add("errors_5xx_injected")
         status, code, message = sim.faults.rng("error_5xx_kind").choice(_5XX)

@@ -1,0 +1,69 @@
+"""``promptkit sim``: run the local xAI-compatible video API until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from promptkit.config import load_settings
+from promptkit.errors import UsageError
+
+
+@click.command(name="sim")
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1, loopback only).")
+@click.option("--port", type=int, default=None, help="Port (default 8000; 0 picks a free one).")
+@click.option("--api-key", default=None, help="Require this bearer key (default: accept any key).")
+@click.option("--speed", type=float, default=None, help="Time compression (0 = instant).")
+@click.option("--rps", type=float, default=None, help="Requests per second per key (default 1; 0 = no limit).")
+@click.option("--rpm", type=float, default=None, help="Requests per minute per key (default 60; 0 = no limit).")
+@click.option("--fail-rate", type=float, default=None, help="Share of jobs that fail (0-1).")
+@click.option("--error-rate", "error_5xx_rate", type=float, default=None,
+              help="Share of API calls answered 5xx (0-1).")
+@click.option("--drop-rate", type=float, default=None, help="Share of calls dropped (0-1).")
+@click.option("--dialect", type=click.Choice(["official", "blog"]), default=None,
+              help="official (pending, 400 for a bad key) or blog (processing, 401).")
+@click.option("--url-ttl", "url_ttl_s", type=float, default=None, help="Clip URL lifetime (s).")
+@click.option("--retention", "retention_s", type=float, default=None,
+              help="Seconds a finished job is kept before it reads as expired.")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Append a JSON line per accepted request to this file.")
+@click.option("--seed", type=int, default=None, help="Seed of faults and renders (default 0).")
+@click.option("--credits-exhausted", is_flag=True, default=None,
+              help="Answer every submit with the 429 'credits exhausted' error.")
+def command(host: str | None, port: int | None, **options: Any) -> None:
+    """Serve the simulator, print its base URL, and stop cleanly on Ctrl-C."""
+    from promptkit.sim import SimServer, build_config
+
+    settings = dict(load_settings().section("sim"))
+    host = host or str(settings.pop("host", "127.0.0.1"))
+    port = int(settings.pop("port", 8000)) if port is None else port
+    values = {**settings, **{k: v for k, v in options.items() if v is not None}}
+    for limit in ("rps", "rpm"):
+        if values.get(limit) == 0:
+            values[limit] = None
+    if port < 0 or port > 65535:
+        raise UsageError(f"--port {port} is not a port number (0-65535)")
+    server = SimServer(build_config(**values), host=host, port=port)
+    server.start()
+    config = server.state.config
+    limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per key"
+    click.echo(f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
+               f"speed {config.speed:g}, {limits}); Ctrl-C to stop")
+    if config.api_key is None:
+        click.echo(f"  any bearer key is accepted, e.g. export XAI_API_KEY={server.api_key}")
+    # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+    finally:
+        server.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
