@@ -25,8 +25,12 @@ def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--select", multiple=True, metavar="RULES", help="Only these codes, prefixes or names.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these codes, prefixes or names.")
+@click.option(
+    "--select", multiple=True, metavar="RULES", help="Only these codes, prefixes or names."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="RULES", help="Skip these codes, prefixes or names."
+)
 @click.option(
     "--severity",
     type=click.Choice(["info", "warning", "error"]),

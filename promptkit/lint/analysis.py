@@ -14,9 +14,10 @@ from functools import cached_property
 
 from promptkit.lint.lexicon import DIRECTIONS, Vocabulary
 
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9'’]+)*")
-BOUNDARY = re.compile(r"[.,;:!?()\[\]\"“”\n]")
-SENTENCE_END = re.compile(r"[.!?\n]")
+TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9'’]+)*"
+GAP_TOKEN = re.compile(rf"([^A-Za-z0-9]*)({TOKEN})")
+BOUNDARY_CHARS = frozenset('.,;:!?()[]"“”\n')
+SENTENCE_CHARS = frozenset(".!?\n")
 NOUN_MARKERS = frozenset({"determiner", "preposition"})
 VERB_MARKERS = frozenset({"auxiliary_other", "pronoun", "conjunction", "other"})
 MOTION = ("motion_verb", "event", "env", "modifier", "time", "camera_move")
@@ -40,31 +41,41 @@ class Analysis:
 
     def __init__(self, text: str, vocab: Vocabulary) -> None:
         self.text = text
+        self.lower = text.lower()
         self.vocab = vocab
         raw: list[str] = []
         starts: list[int] = []
         boundary: list[bool] = []
         sentence_start: list[bool] = []
-        last_end = 0
-        for m in TOKEN.finditer(text):
-            gap = text[last_end : m.start()]
-            first = not raw
-            boundary.append(first or bool(BOUNDARY.search(gap)))
-            sentence_start.append(first or bool(SENTENCE_END.search(gap)))
-            raw.append(m.group())
-            starts.append(m.start())
-            last_end = m.end()
+        first = True
+        # Gaps between tokens hold no letters or digits, so one pattern yields (gap, token).
+        for m in GAP_TOKEN.finditer(text):
+            gap = m.group(1)
+            if first or (gap != " " and not BOUNDARY_CHARS.isdisjoint(gap)):
+                boundary.append(True)
+                sentence_start.append(first or not SENTENCE_CHARS.isdisjoint(gap))
+            else:
+                boundary.append(False)
+                sentence_start.append(False)
+            first = False
+            raw.append(m.group(2))
+            starts.append(m.start(2))
         self.raw = raw
         self.starts = starts
         self.boundary = boundary
         self.sentence_start = sentence_start
-        self.words = [w.lower().replace("’", "'") for w in raw]
-        lemma_kind = [vocab.lemma(w) for w in self.words]
+        self.words = words = [w.lower().replace("’", "'") for w in raw]
+        forms = vocab.forms
+        if vocab.fallback is None:
+            lemma_kind = [forms.get(w) or (w, "base") for w in words]
+        else:
+            lemma_kind = [vocab.lemma(w) for w in words]
         self.lemmas = [lk[0] for lk in lemma_kind]
         self.kinds = [lk[1] for lk in lemma_kind]
         roles = vocab.roles
-        self.roles = [roles.get(w) for w in self.words]
+        self.roles = [roles.get(w) for w in words]
         self.matches = self._match()
+        self.categories = {m.category for m in self.matches}
 
     # -- matching -------------------------------------------------------------------------
     def _match(self) -> list[Match]:
@@ -150,11 +161,12 @@ class Analysis:
         nxt = i + 1
         if nxt < len(self.words) and not self.boundary[nxt] and self.roles[nxt] == "determiner":
             return True  # an object follows: "players in purple leave the court"
-        if self.vocab.has("descriptor", self.lemmas[p]) or self.vocab.has(
-            "descriptor", self.words[p]
-        ):
-            return False  # "red skis", "tropical fish"
-        return True  # a subject before it: "flowers sway", "the cars drove"
+        # A descriptor before it makes it a noun ("red skis", "tropical fish"); anything else is
+        # its subject ("flowers sway", "the cars drove").
+        vocab = self.vocab
+        return not (
+            vocab.has("descriptor", self.lemmas[p]) or vocab.has("descriptor", self.words[p])
+        )
 
     # -- cues -----------------------------------------------------------------------------
     @cached_property
@@ -187,9 +199,12 @@ class Analysis:
         if i in self.compound_tokens:
             return False
         nxt = i + 1
-        if nxt < len(self.words) and not self.boundary[nxt]:
-            if self.lemmas[nxt] in DIRECTIONS or self.lemmas[nxt] in SHOT_WORDS:
-                return True
+        if (
+            nxt < len(self.words)
+            and not self.boundary[nxt]
+            and (self.lemmas[nxt] in DIRECTIONS or self.lemmas[nxt] in SHOT_WORDS)
+        ):
+            return True
         return (
             self.kinds[i] != "base"
             and self.reads_as_verb(i)
@@ -241,7 +256,7 @@ class Analysis:
         return [m for m in self.matches if m.category == category]
 
     def has(self, category: str) -> bool:
-        return any(m.category == category for m in self.matches)
+        return category in self.categories
 
     @cached_property
     def content(self) -> list[int]:

@@ -103,6 +103,19 @@ class LintConfig:
             cached = self._cache[path] = self._enabled(path)
         return cached  # type: ignore[no-any-return]
 
+    def rules(self, path: str = "<prompt>") -> tuple[Any, ...]:
+        """The prompt rules (not template checks) that run for ``path``, in code order."""
+        key = ("rules", path)
+        cached = self._cache.get(key)
+        if cached is None:
+            from promptkit.lint.registry import RULES
+
+            cached = tuple(
+                RULES[c] for c in sorted(self.enabled(path)) if not RULES[c].template_check
+            )
+            self._cache[key] = cached
+        return cached  # type: ignore[no-any-return]
+
     def vocabulary(self) -> Any:
         """The lexicon vocabulary, extended with :attr:`extra_vocab` (built once)."""
         vocab = self._cache.get(("vocab",))

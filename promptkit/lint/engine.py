@@ -10,7 +10,6 @@ from __future__ import annotations
 from promptkit.lint.analysis import Analysis
 from promptkit.lint.config import LintConfig
 from promptkit.lint.diagnostic import Diagnostic
-from promptkit.lint.registry import RULES
 from promptkit.lint.rules.base import Context
 from promptkit.lint.suppression import Suppression
 
@@ -58,16 +57,16 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint ``text``. ``fixed_line`` pins every finding to one line (rendered templates, specs,
     where a position in the rendering cannot be traced back); ``label`` names the variant."""
-    codes = config.enabled(path)
+    rules = config.rules(path)
     analysis = Analysis(text, config.vocabulary())
     ctx = Context(config=config, duration=duration, reference_images=reference_images)
     out: list[Diagnostic] = []
     # Whole-prompt findings (offset 0) point at the prompt's first character, not at blank
     # lines left where suppression markers were.
     first = len(text) - len(text.lstrip())
-    for code in sorted(codes):
-        rule = RULES[code]
-        if rule.template_check or (suppression is not None and suppression.covers(code)):
+    for rule in rules:
+        code = rule.code
+        if suppression is not None and suppression.covers(code):
             continue
         for finding in rule.check(analysis, ctx):
             if fixed_line is not None:

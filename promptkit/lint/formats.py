@@ -52,7 +52,9 @@ def text(diagnostics: Sequence[Diagnostic], prompts: int) -> str:
         counts = summary(diagnostics, prompts)["by_severity"]
         parts = [f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items() if n]
         noun = "problem" if len(diagnostics) == 1 else "problems"
-        lines.append(f"Found {len(diagnostics)} {noun} ({', '.join(parts)}) in {prompts} prompt(s).")
+        lines.append(
+            f"Found {len(diagnostics)} {noun} ({', '.join(parts)}) in {prompts} prompt(s)."
+        )
     else:
         lines.append(f"All checks passed ({prompts} prompt(s)).")
     return "\n".join(lines) + "\n"

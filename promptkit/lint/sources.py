@@ -47,13 +47,17 @@ def discover(paths: Sequence[str]) -> list[str]:
         for child in sorted(path.rglob("*")):
             if not child.is_file():
                 continue
-            if child.suffix in TEXT_SUFFIXES:
-                out.append(str(child))
-            elif child.suffix in TEMPLATE_SUFFIXES and not _is_partial(child):
-                out.append(str(child))
-            elif child.suffix in SPEC_SUFFIXES and "evals" in child.parts:
+            if _lintable(child):
                 out.append(str(child))
     return out
+
+
+def _lintable(path: Path) -> bool:
+    if path.suffix in TEXT_SUFFIXES:
+        return True
+    if path.suffix in TEMPLATE_SUFFIXES:
+        return not _is_partial(path)
+    return path.suffix in SPEC_SUFFIXES and "evals" in path.parts
 
 
 def _is_partial(path: Path) -> bool:
@@ -129,8 +133,12 @@ def _lint_text_source(
         prompt, noqa = strip_trailing(line)
         yield 1
         yield from lint_text(
-            prompt, config=config, path=name, line_offset=number - 1,
-            suppression=noqa.merged(file_noqa), **params,
+            prompt,
+            config=config,
+            path=name,
+            line_offset=number - 1,
+            suppression=noqa.merged(file_noqa),
+            **params,
         )
 
 
@@ -179,7 +187,9 @@ def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
         try:
             rendered = library.render(info, variables)
         except PromptkitError as exc:
-            raise InputError(f"{name}: cannot render{f' with {label}' if label else ''}: {exc}") from exc
+            raise InputError(
+                f"{name}: cannot render{f' with {label}' if label else ''}: {exc}"
+            ) from exc
         params = rendered.params
         yield 1
         for d in lint_text(
@@ -225,15 +235,25 @@ def _template_checks(
     if undeclared.code in codes and not noqa.covers(undeclared.code):
         for var, line in missing:
             yield Diagnostic(
-                name, line, 1, undeclared.code, undeclared.name, undeclared.severity,
+                name,
+                line,
+                1,
+                undeclared.code,
+                undeclared.name,
+                undeclared.severity,
                 f"variable '{var}' is used but not declared in the front matter",
                 f"declare '{var}' under variables: with a default (and choices if it has few)",
             )
     if unused.code in codes and not noqa.covers(unused.code):
         for var in info.unused():
             yield Diagnostic(
-                name, _declaration_line(info.source, var), 1, unused.code, unused.name,
-                unused.severity, f"declared variable '{var}' is never used",
+                name,
+                _declaration_line(info.source, var),
+                1,
+                unused.code,
+                unused.name,
+                unused.severity,
+                f"declared variable '{var}' is never used",
                 f"use {{{{ {var} }}}} in the body or remove the declaration",
             )
 

@@ -72,10 +72,10 @@ def test_json_format_has_diagnostics_and_summary(run_cli, tmp_path) -> None:
 def test_github_format_emits_workflow_annotations(run_cli, tmp_path) -> None:
     write(tmp_path, "bad.txt", BAD)
     out = run_cli("lint", "--format", "github", "--select", "PK001,PK005", "bad.txt").stdout
+    # message data keeps ":" and ","; only properties escape them (%3A, %2C)
     assert out.splitlines() == [
         "::error file=bad.txt,line=1,col=1,title=PK001 missing-motion::PK001 nothing in the "
-        "prompt moves%3A no action, event, environmental motion, camera move or change over time"
-        .replace("%3A", ":"),
+        "prompt moves: no action, event, environmental motion, camera move or change over time",
         "::notice file=bad.txt,line=1,col=1,title=PK005 missing-camera::PK005 no camera framing,"
         " angle or movement",
     ]
@@ -102,8 +102,11 @@ def test_sarif_format_is_sarif_2_1_0(run_cli, tmp_path) -> None:
 
 def test_select_and_ignore_take_codes_prefixes_and_names(run_cli, tmp_path) -> None:
     write(tmp_path, "bad.txt", BAD)
-    codes = lambda *a: {d["code"] for d in json.loads(  # noqa: E731
-        run_cli("lint", "--format", "json", *a, "bad.txt").stdout)["diagnostics"]}
+
+    def codes(*args: str) -> set[str]:
+        out = run_cli("lint", "--format", "json", *args, "bad.txt").stdout
+        return {d["code"] for d in json.loads(out)["diagnostics"]}
+
     assert codes("--select", "PK00") == {"PK001", "PK003", "PK004", "PK005", "PK006", "PK007"}
     assert codes("--select", "vague-subject") == {"PK003"}
     assert codes("--ignore", "PK0") == set()
@@ -114,15 +117,20 @@ def test_severity_threshold_decides_the_exit_code(run_cli, tmp_path) -> None:
     write(tmp_path, "p.txt", "A tram climbs a steep street at dusk, wide shot.\n")  # info only
     assert run_cli("lint", "p.txt").exit_code == 0
     assert run_cli("lint", "--severity", "info", "p.txt").exit_code == 1
-    write(tmp_path, "w.txt", "A tram with no passengers climbs a steep street at dusk, wide shot.\n")
+    write(
+        tmp_path, "w.txt", "A tram with no passengers climbs a steep street at dusk, wide shot.\n"
+    )
     assert run_cli("lint", "w.txt").exit_code == 1
     assert run_cli("lint", "--severity", "error", "w.txt").exit_code == 0
 
 
 def test_pyproject_lint_table_selects_ignores_and_per_file_ignores(run_cli, tmp_path) -> None:
-    write(tmp_path, "pyproject.toml",
-          '[tool.promptkit.lint]\nignore = ["missing-camera", "PK006", "PK007"]\n'
-          'per-file-ignores = {"drafts/*.txt" = ["missing-motion"]}\n')
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.promptkit.lint]\nignore = ["missing-camera", "PK006", "PK007"]\n'
+        'per-file-ignores = {"drafts/*.txt" = ["missing-motion"]}\n',
+    )
     write(tmp_path, "drafts/a.txt", "A white ceramic coffee mug on a wooden table.\n")
     write(tmp_path, "final/a.txt", "A white ceramic coffee mug on a wooden table.\n")
     payload = json.loads(run_cli("lint", "--format", "json", "drafts", "final").stdout)
@@ -210,3 +218,9 @@ def test_pre_commit_hook_follows_ruff_conventions(repo_root) -> None:
 
     assert "lint" in COMMANDS
     assert shutil.which("promptkit") is not None
+
+
+def test_github_properties_escape_commas_and_colons(run_cli, tmp_path) -> None:
+    write(tmp_path, "a,b:c.txt", BAD)
+    out = run_cli("lint", "--format", "github", "--select", "PK001", "a,b:c.txt").stdout
+    assert out.startswith("::error file=a%2Cb%3Ac.txt,line=1,col=1,")

@@ -63,7 +63,9 @@ def test_motionless_vs_moving_precision_and_recall(prompts: Path) -> None:
     ]
     assert len(motionless) > 300 and len(moving) > 700
     precision, recall = precision_recall(motionless, moving, {"PK001", "PK002"})
-    print(f"motion: n={len(motionless)}/{len(moving)} precision={precision:.3f} recall={recall:.3f}")
+    print(
+        f"motion: n={len(motionless)}/{len(moving)} precision={precision:.3f} recall={recall:.3f}"
+    )
     assert precision >= 0.95
     assert recall >= 0.95
 
@@ -95,7 +97,8 @@ def test_gpt_enhanced_rewrites_are_never_motionless_more_often_than_their_origin
 ) -> None:
     dims = prompts / "vbench" / "prompts_per_dimension"
     short = lines(dims / "subject_consistency.txt")
-    rich = lines(prompts / "vbench" / "gpt_enhanced_per_dimension_longer" /
-                 "subject_consistency_longer.txt")
+    rich = lines(
+        prompts / "vbench" / "gpt_enhanced_per_dimension_longer" / "subject_consistency_longer.txt"
+    )
     missing = lambda items: sum("PK001" in codes(p) for p in items)  # noqa: E731
     assert missing(rich) <= missing(short)

@@ -18,23 +18,41 @@ def names(text: str) -> set[str]:
 
 # (weak, better) from the guide: the rule that fires on the weak one stays quiet on the rewrite.
 GUIDE_PAIRS = [
-    ("A coffee mug.", "A white ceramic coffee mug on a wooden table beside a rain-streaked window.",
-     "vague-subject"),
-    ("A coffee mug on a table.",
-     "A white ceramic coffee mug on a wooden table. Steam curls upward while raindrops slide "
-     "down the window behind it.", "missing-motion"),
-    ("A car on a road.",
-     "A red sports car speeds along a winding mountain road. The camera follows from behind as "
-     "trees blur past on both sides.", "missing-motion"),
-    ("A car on a road.",
-     "A red sports car speeds along a winding mountain road. The camera follows from behind as "
-     "trees blur past on both sides.", "vague-subject"),
+    (
+        "A coffee mug.",
+        "A white ceramic coffee mug on a wooden table beside a rain-streaked window.",
+        "vague-subject",
+    ),
+    (
+        "A coffee mug on a table.",
+        "A white ceramic coffee mug on a wooden table. Steam curls upward while raindrops slide "
+        "down the window behind it.",
+        "missing-motion",
+    ),
+    (
+        "A car on a road.",
+        "A red sports car speeds along a winding mountain road. The camera follows from behind as "
+        "trees blur past on both sides.",
+        "missing-motion",
+    ),
+    (
+        "A car on a road.",
+        "A red sports car speeds along a winding mountain road. The camera follows from behind as "
+        "trees blur past on both sides.",
+        "vague-subject",
+    ),
     # PROMPTING.md §2 (S1 weak -> strong)
-    ("A man.", "Actor takes four steps to the window, pauses, and pulls the curtain in the final "
-     "second.", "missing-motion"),
+    (
+        "A man.",
+        "Actor takes four steps to the window, pauses, and pulls the curtain in the final second.",
+        "missing-motion",
+    ),
     ("a horse", "A chestnut horse gallops along a misty beach at sunrise.", "too-short"),
-    ("A beach with no clouds and no people.", "An empty beach under a clear sky, waves rolling in.",
-     "negation"),
+    (
+        "A beach with no clouds and no people.",
+        "An empty beach under a clear sky, waves rolling in.",
+        "negation",
+    ),
 ]
 
 
@@ -109,8 +127,10 @@ def test_static_camera_over_a_moving_subject_is_fine() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["A dancer spins. Cut to the crowd, camera pans left then pans right.",
-     "Slow push-in on the singer, then a slow pull back."],
+    [
+        "A dancer spins. Cut to the crowd, camera pans left then pans right.",
+        "Slow push-in on the singer, then a slow pull back.",
+    ],
 )
 def test_contradictory_moves_in_one_shot_are_flagged(text: str) -> None:
     assert "conflicting-camera-moves" in names(text)

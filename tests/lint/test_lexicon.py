@@ -28,8 +28,14 @@ def test_phrases_match_in_any_inflection() -> None:
 
 def test_every_vocabulary_word_is_lower_case_and_every_file_is_read() -> None:
     used = set(lexicon.WORD_FILES.values()) | set(lexicon.PHRASE_FILES.values())
-    used |= {"camera_moves.txt", "stillness.txt", "scene_markers.txt", "function_words.txt",
-             "overrides.txt", "lexicon.tsv"}
+    used |= {
+        "camera_moves.txt",
+        "stillness.txt",
+        "scene_markers.txt",
+        "function_words.txt",
+        "overrides.txt",
+        "lexicon.tsv",
+    }
     assert {p.name for p in lexicon.DATA.iterdir()} == used
     assert all(w == w.lower() for w in lexicon.vocabulary_words())
 

@@ -8,8 +8,32 @@ from hypothesis import strategies as st
 from promptkit.lint import lint_prompt
 
 WORDS = st.sampled_from(
-    ["a", "the", "camera", "pans", "left", "still", "frame", "no", "{{", "}}", '"', "then",
-     "cut", "to", "swimming", "skis", "<IMAGE_3>", "4K", "10", "seconds", ",", ".", "\n", "-"]
+    [
+        "a",
+        "the",
+        "camera",
+        "pans",
+        "left",
+        "still",
+        "frame",
+        "no",
+        "{{",
+        "}}",
+        '"',
+        "then",
+        "cut",
+        "to",
+        "swimming",
+        "skis",
+        "<IMAGE_3>",
+        "4K",
+        "10",
+        "seconds",
+        ",",
+        ".",
+        "\n",
+        "-",
+    ]
 )
 
 

@@ -23,7 +23,14 @@ def test_lint_prompt_returns_diagnostics_with_positions_and_dicts() -> None:
     negation = next(d for d in found if d.name == "negation")
     assert (negation.path, negation.line, negation.column) == ("p.txt", 12, 1)
     assert set(negation.to_dict()) == {
-        "path", "line", "column", "code", "name", "severity", "message", "help"
+        "path",
+        "line",
+        "column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
     }
 
 
@@ -44,7 +51,7 @@ def test_lint_prompt_uses_known_duration_for_dialogue() -> None:
 def test_config_from_settings_reads_lint_table_and_model(tmp_path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.promptkit]\nmodel = "fast"\n[tool.promptkit.lint]\nignore = ["missing-style"]\n'
-        'word-budgets = {fast = 5}\nmin-content-words = 5\n'
+        "word-budgets = {fast = 5}\nmin-content-words = 5\n"
     )
     config = LintConfig.from_settings(load_settings(tmp_path, environ={}))
     assert config.budget() == 5 and config.min_content_words == 5

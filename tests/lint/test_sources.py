@@ -23,8 +23,7 @@ variables:
 {body}
 """
 BODY = (
-    "Low-angle {{ move }}: {{ subject }} trots through fresh snow at golden hour, 16mm "
-    "film look."
+    "Low-angle {{ move }}: {{ subject }} trots through fresh snow at golden hour, 16mm film look."
 )
 
 
@@ -82,7 +81,12 @@ def test_directories_skip_partials(run_cli, tmp_path) -> None:
 def test_eval_spec_variants_are_linted_at_their_spec_line(run_cli, repo_root) -> None:
     pytest.importorskip("promptkit.runner.lintsource")
     out = run_cli(
-        "lint", "--format", "json", "--select", "missing-motion", "evals/quickstart.yaml",
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "missing-motion",
+        "evals/quickstart.yaml",
         cwd=repo_root,
     ).stdout
     found = json.loads(out)["diagnostics"]

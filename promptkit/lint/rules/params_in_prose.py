@@ -38,6 +38,22 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Cheap gate: every pattern above needs a digit or one of these words.
+DIGIT = re.compile(r"\d")
+KEYWORDS = (
+    "aspect",
+    "vertical",
+    "portrait",
+    "landscape",
+    "square",
+    "widescreen",
+    "frame",
+    "resolution",
+    "full hd",
+    "make",
+)
+
+
 class ParamsInProse(Rule):
     """Generation parameters asked for in the prompt text.
 
@@ -71,6 +87,9 @@ class ParamsInProse(Rule):
     severity = "warning"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
+        lower = analysis.lower
+        if DIGIT.search(lower) is None and not any(k in lower for k in KEYWORDS):
+            return
         for kind, pattern in PATTERNS:
             for m in pattern.finditer(analysis.text):
                 yield Finding(
