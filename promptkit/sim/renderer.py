@@ -90,7 +90,10 @@ def render_clip(job: RenderJob) -> RenderedClip:
     # An extension continues from the input's last frame, so its own frame 0 is skipped.
     start = 1 if job.kind == "extension" else 0
     new = (scene.frame(i) for i in range(start, start + job.frames))
-    data = encode(_chain(prefix, new), width, height, preset=job.preset, crf=job.crf)
+    # A still picture is coded losslessly: otherwise x264 keeps refining it frame after frame
+    # and a "frozen" clip would decode with small changes.
+    crf = 0 if plan.still and not prefix else job.crf
+    data = encode(_chain(prefix, new), width, height, preset=job.preset, crf=crf)
     sidecar = plan.to_sidecar()
     sidecar.update(frames=len(prefix) + job.frames, duration_s=(len(prefix) + job.frames) / FPS,
                    width=width, height=height, source=job.kind, input_frames=len(prefix),

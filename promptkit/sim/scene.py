@@ -30,7 +30,8 @@ PALETTES: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "cold": (165, 35, 142, 118, 60, 100, 150),
     "vivid": (128, 55, 86, 176, 225, 180, 60),
 }
-_ZOOM_CAMERAS = ("zoom_in", "zoom_out", "dolly_in", "dolly_out", "orbit")
+# Sensor noise: uniform 0..NOISE_LEVELS-1 grey levels per pixel, strong enough to survive x264.
+NOISE_LEVELS = 6
 
 
 @dataclass
@@ -201,7 +202,7 @@ class Scene:
         q = (h // 2) * (w // 2)
         self.planes = [self.buf[:h], flat[h * w:h * w + q].reshape(h // 2, w // 2),
                        flat[h * w + q:h * w + 2 * q].reshape(h // 2, w // 2)]
-        self.noise = [rng.integers(0, 4, (h, w), dtype=np.uint8) for _ in range(4)]
+        self.noise = [rng.integers(0, NOISE_LEVELS, (h, w), dtype=np.uint8) for _ in range(4)]
         self.noise_pick = rng.integers(0, 4, plan.frames)
         self._sprite = _ellipse(max(8, h // 6), max(6, h // 8))
         self._particles = [_particle_system(k, rng, w, h) for k in plan.particles]
