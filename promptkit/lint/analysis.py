@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import cast
 
 from promptkit.lint.lexicon import DIRECTIONS, Vocabulary
 
@@ -192,7 +193,8 @@ class Analysis:
         return out
 
     def _camera_move_counts(self, m: Match) -> bool:
-        family, _direction, ambiguous = m.payload  # type: ignore[misc]
+        payload = cast(tuple[str, "str | None", bool], m.payload)
+        ambiguous = payload[2]
         if not ambiguous:
             return True
         i = m.start

@@ -98,15 +98,15 @@ class LintConfig:
 
     def enabled(self, path: str = "<prompt>") -> frozenset[str]:
         """Codes that run for ``path``: select, minus ignore, minus matching per-file-ignores."""
-        cached = self._cache.get(path)
+        cached: frozenset[str] | None = self._cache.get(path)
         if cached is None:
             cached = self._cache[path] = self._enabled(path)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def rules(self, path: str = "<prompt>") -> tuple[Any, ...]:
         """The prompt rules (not template checks) that run for ``path``, in code order."""
         key = ("rules", path)
-        cached = self._cache.get(key)
+        cached: tuple[Any, ...] | None = self._cache.get(key)
         if cached is None:
             from promptkit.lint.registry import RULES
 
@@ -114,7 +114,7 @@ class LintConfig:
                 RULES[c] for c in sorted(self.enabled(path)) if not RULES[c].template_check
             )
             self._cache[key] = cached
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def vocabulary(self) -> Any:
         """The lexicon vocabulary, extended with :attr:`extra_vocab` (built once)."""

@@ -119,7 +119,7 @@ def _camera_moves() -> list[tuple[str, tuple[str, str | None, bool]]]:
 
 def _prefixed(name: str) -> list[tuple[str, str]]:
     """Entries of a file whose lines read ``category: entry, entry``."""
-    out = []
+    out: list[tuple[str, str]] = []
     for line in _lines(name):
         category, _, rest = line.partition(":")
         out.extend((p.strip().lower(), category.strip()) for p in rest.split(",") if p.strip())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from promptkit.lint.analysis import Analysis
+from promptkit.lint.analysis import Analysis, Match
 from promptkit.lint.rules.base import Context, Finding, Rule
 
 # Families that move along the same axis; opposite directions on one axis contradict.
@@ -54,19 +55,19 @@ class ConflictingCameraMoves(Rule):
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
         shots = analysis.shot_starts
-        by_shot: dict[int, list] = {}
+        by_shot: dict[int, list[Match]] = {}
         for m in analysis.camera_moves:
             shot = sum(1 for s in shots if s <= m.start)
             by_shot.setdefault(shot, []).append(m)
         for moves in by_shot.values():
             yield from self._check_shot(analysis, moves, ctx.config.max_camera_moves)
 
-    def _check_shot(self, analysis: Analysis, moves: list, limit: int) -> Iterable[Finding]:
-        seen: dict[str, tuple[str, object]] = {}
-        families: dict[str, object] = {}
-        static = None
+    def _check_shot(self, analysis: Analysis, moves: list[Match], limit: int) -> Iterable[Finding]:
+        seen: dict[str, tuple[str, Match]] = {}
+        families: dict[str, Match] = {}
+        static: Match | None = None
         for m in moves:
-            family, direction, _ = m.payload
+            family, direction, _ = cast(tuple[str, "str | None", bool], m.payload)
             if family == "static":
                 static = static or m
                 continue
@@ -75,7 +76,7 @@ class ConflictingCameraMoves(Rule):
             if axis and direction:
                 other = seen.get(axis)
                 if other and other[0] == OPPOSITE.get(direction):
-                    first = analysis.phrase(other[1])  # type: ignore[arg-type]
+                    first = analysis.phrase(other[1])
                     yield Finding(
                         analysis.offset(m.start),
                         f"'{first}' and '{analysis.phrase(m)}' move the camera in opposite "
@@ -87,17 +88,17 @@ class ConflictingCameraMoves(Rule):
         if static is not None and families:
             moving = next(iter(families.values()))
             yield Finding(
-                analysis.offset(moving.start),  # type: ignore[attr-defined]
+                analysis.offset(moving.start),
                 f"'{analysis.phrase(static)}' and "
-                f"'{analysis.phrase(moving)}' contradict each other",  # type: ignore[arg-type]
+                f"'{analysis.phrase(moving)}' contradict each other",
                 "either lock the camera off or move it, not both",
             )
             return
         if len(families) > limit:
-            names = ", ".join(analysis.phrase(m) for m in families.values())  # type: ignore[arg-type]
-            first = next(iter(families.values()))
+            names = ", ".join(analysis.phrase(m) for m in families.values())
+            opening = next(iter(families.values()))
             yield Finding(
-                analysis.offset(first.start),  # type: ignore[attr-defined]
+                analysis.offset(opening.start),
                 f"{len(families)} camera moves in one shot ({names})",
                 f"keep at most {limit} camera move(s) per shot; one clear move works best",
             )
