@@ -105,3 +105,16 @@ def test_eval_spec_without_runner_is_an_input_error(run_cli, tmp_path, monkeypat
     result = run_cli("lint", "evals/x.yaml")
     assert result.exit_code == 2
     assert result.stderr == "error: evals/x.yaml: eval spec linting needs promptkit.runner\n"
+
+
+def test_trailing_noqa_in_a_spec_silences_that_prompt_only(run_cli, tmp_path) -> None:
+    pytest.importorskip("promptkit.runner.lintsource")
+    spec = tmp_path / "evals" / "t.yaml"
+    spec.parent.mkdir()
+    spec.write_text(
+        "version: 1\nname: t\nprompts:\n"
+        "  - A coffee mug on a table.   # noqa: missing-motion\n"
+        "  - A horse on a road.\n"
+    )
+    found = lint_json(run_cli, "--select", "PK001", "evals/t.yaml")
+    assert [d["line"] for d in found] == [5]
