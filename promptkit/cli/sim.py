@@ -18,22 +18,52 @@ from promptkit.errors import UsageError
 @click.option("--port", type=int, default=None, help="Port (default 8000; 0 picks a free one).")
 @click.option("--api-key", default=None, help="Require this bearer key (default: accept any key).")
 @click.option("--speed", type=float, default=None, help="Time compression (0 = instant).")
-@click.option("--rps", type=float, default=None, help="Requests per second per key (default 1; 0 = no limit).")
-@click.option("--rpm", type=float, default=None, help="Requests per minute per key (default 60; 0 = no limit).")
+@click.option(
+    "--rps", type=float, default=None, help="Requests per second per key (default 1; 0 = no limit)."
+)
+@click.option(
+    "--rpm",
+    type=float,
+    default=None,
+    help="Requests per minute per key (default 60; 0 = no limit).",
+)
 @click.option("--fail-rate", type=float, default=None, help="Share of jobs that fail (0-1).")
-@click.option("--error-rate", "error_5xx_rate", type=float, default=None,
-              help="Share of API calls answered 5xx (0-1).")
+@click.option(
+    "--error-rate",
+    "error_5xx_rate",
+    type=float,
+    default=None,
+    help="Share of API calls answered 5xx (0-1).",
+)
 @click.option("--drop-rate", type=float, default=None, help="Share of calls dropped (0-1).")
-@click.option("--dialect", type=click.Choice(["official", "blog"]), default=None,
-              help="official (pending, 400 for a bad key) or blog (processing, 401).")
+@click.option(
+    "--dialect",
+    type=click.Choice(["official", "blog"]),
+    default=None,
+    help="official (pending, 400 for a bad key) or blog (processing, 401).",
+)
 @click.option("--url-ttl", "url_ttl_s", type=float, default=None, help="Clip URL lifetime (s).")
-@click.option("--retention", "retention_s", type=float, default=None,
-              help="Seconds a finished job is kept before it reads as expired.")
-@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Append a JSON line per accepted request to this file.")
+@click.option(
+    "--retention",
+    "retention_s",
+    type=float,
+    default=None,
+    help="Seconds a finished job is kept before it reads as expired.",
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append a JSON line per accepted request to this file.",
+)
 @click.option("--seed", type=int, default=None, help="Seed of faults and renders (default 0).")
-@click.option("--credits-exhausted", is_flag=True, default=None,
-              help="Answer every submit with the 429 'credits exhausted' error.")
+@click.option(
+    "--credits-exhausted",
+    is_flag=True,
+    default=None,
+    help="Answer every submit with the 429 'credits exhausted' error.",
+)
 def command(host: str | None, port: int | None, **options: Any) -> None:
     """Serve the simulator, print its base URL, and stop cleanly on Ctrl-C."""
     from promptkit.sim import SimServer, build_config
@@ -51,8 +81,10 @@ def command(host: str | None, port: int | None, **options: Any) -> None:
     server.start()
     config = server.state.config
     limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per key"
-    click.echo(f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
-               f"speed {config.speed:g}, {limits}); Ctrl-C to stop")
+    click.echo(
+        f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
+        f"speed {config.speed:g}, {limits}); Ctrl-C to stop"
+    )
     if config.api_key is None:
         click.echo(f"  any bearer key is accepted, e.g. export XAI_API_KEY={server.api_key}")
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C.

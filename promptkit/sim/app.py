@@ -1,4 +1,4 @@
-"""The simulator's HTTP face: an ASGI app speaking the xAI video REST API (official or blog dialect).
+"""The simulator's HTTP face: an ASGI app speaking the xAI video REST API (two dialects).
 
 Routes: ``POST /v1/videos/{generations,extensions,edits}``, ``GET /v1/videos/{request_id}``,
 clip downloads at unguessable ``/clips/<token>.mp4`` (sidecar at ``.mp4.json``), ``GET /sim/stats``
@@ -47,10 +47,15 @@ EXHAUSTED = "Some resource has been exhausted"
 NOT_FOUND = "Some requested entity was not found"
 _RAW_SEND = "promptkit.sim.raw_send"
 _CLIP_PATH = re.compile(r"/clips/([A-Za-z0-9_-]{16,})\.mp4$")
-_5XX = ((500, "Internal error", "An internal error occurred (injected by the simulator)."),
-        (502, "Bad gateway", "Upstream returned an invalid response (injected by the simulator)."),
-        (503, "The service is currently unavailable",
-         "The service is temporarily overloaded (injected by the simulator)."))
+_5XX = (
+    (500, "Internal error", "An internal error occurred (injected by the simulator)."),
+    (502, "Bad gateway", "Upstream returned an invalid response (injected by the simulator)."),
+    (
+        503,
+        "The service is currently unavailable",
+        "The service is temporarily overloaded (injected by the simulator).",
+    ),
+)
 
 
 class ConnectionDropped(ConnectionResetError):
@@ -97,9 +102,13 @@ def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
-        return JSONResponse({"code": NOT_FOUND if status == 404 else INVALID_ARGUMENT,
-                             "error": f"No route for {request.method} {request.url.path}"},
-                            status_code=status)
+        return JSONResponse(
+            {
+                "code": NOT_FOUND if status == 404 else INVALID_ARGUMENT,
+                "error": f"No route for {request.method} {request.url.path}",
+            },
+            status_code=status,
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -115,8 +124,9 @@ def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -
         Route("/sim/stats", stats, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={HTTPException: http_error})
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}
+    )
     return SimApp(sim, app)
 
 
@@ -143,8 +153,14 @@ def _gate(sim: SimState, request: Request) -> Response | str:
     cfg = sim.config
     header = request.headers.get("authorization")
     if not header:
-        return _json(sim, 401, {"code": UNAUTHENTICATED,
-                                "error": "Missing API key: send the header Authorization: Bearer <key>."})
+        return _json(
+            sim,
+            401,
+            {
+                "code": UNAUTHENTICATED,
+                "error": "Missing API key: send the header Authorization: Bearer <key>.",
+            },
+        )
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or cfg.api_key is not None and token != cfg.api_key:
@@ -163,10 +179,15 @@ def _gate(sim: SimState, request: Request) -> Response | str:
         else:
             wait, window = limited
             limit = cfg.rps if window == "second" else cfg.rpm
-            message = (f"Too many requests: this API key is limited to {limit:g} requests "
-                       f"per {window}; slow down and retry.")
-        headers = ({"Retry-After": str(int(wait))}
-                   if sim.faults.roll("retry_after", cfg.retry_after_rate) else None)
+            message = (
+                f"Too many requests: this API key is limited to {limit:g} requests "
+                f"per {window}; slow down and retry."
+            )
+        headers = (
+            {"Retry-After": str(int(wait))}
+            if sim.faults.roll("retry_after", cfg.retry_after_rate)
+            else None
+        )
         return _json(sim, 429, {"code": EXHAUSTED, "error": message}, headers)
     if sim.faults.roll("error_5xx", cfg.error_5xx_rate):
         sim.counters.add("errors_5xx_injected")
@@ -182,10 +203,18 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
     cfg = sim.config
     if cfg.credits_exhausted:
         sim.counters.add("credits_exhausted")
-        return _json(sim, 429, {"code": EXHAUSTED, "error": (
-            f"Your team {sim.team_id} has either used all available credits or reached its "
-            "monthly spending limit. To continue making API requests, please purchase more "
-            "credits or raise your spending limit.")})
+        return _json(
+            sim,
+            429,
+            {
+                "code": EXHAUSTED,
+                "error": (
+                    f"Your team {sim.team_id} has either used all available credits or reached its "
+                    "monthly spending limit. To continue making API requests, please purchase more "
+                    "credits or raise your spending limit."
+                ),
+            },
+        )
     drop_after = False
     if sim.faults.roll("drop", cfg.drop_rate):
         mode = cfg.drop_mode
@@ -213,8 +242,15 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
         outcome = "moderated"
     else:
         outcome = "failed" if sim.faults.roll("fail", cfg.fail_rate) else "done"
-    job = sim.store.create(sub, data, raw, outcome=outcome,  # type: ignore[arg-type]
-                           input_video=input_video, input_info=info, input_sidecar=input_sidecar)
+    job = sim.store.create(
+        sub,
+        data,
+        raw,
+        outcome=outcome,  # type: ignore[arg-type]
+        input_video=input_video,
+        input_info=info,
+        input_sidecar=input_sidecar,
+    )
     if drop_after:
         sim.counters.add("drops_after_accept")
         return _drop(request)
@@ -231,15 +267,19 @@ async def _input_video(sim: SimState, sub: Any) -> tuple[bytes, VideoInfo, dict[
         match = _CLIP_PATH.search(urlparse(url).path)
         clip = sim.store.clip(match.group(1)) if match else None
         if clip is None:
-            raise invalid("video.url could not be downloaded (HTTP 404); the simulator reads its "
-                          "own unexpired clip URLs and data: URIs")
+            raise invalid(
+                "video.url could not be downloaded (HTTP 404); the simulator reads its "
+                "own unexpired clip URLs and data: URIs"
+            )
         payload, sidecar = clip.data, clip.sidecar
     info = await run_in_threadpool(probe_video, payload)
     cfg = sim.config
     limit = cfg.max_edit_input_s if sub.endpoint == "edits" else cfg.max_extension_input_s
     if info.duration_s > limit + 1e-6:
         kind = "an edit" if sub.endpoint == "edits" else "an extension"
-        raise invalid(f"the input video is {info.duration_s:.2f} s long; {kind} accepts at most {limit:g} s")
+        raise invalid(
+            f"the input video is {info.duration_s:.2f} s long; {kind} accepts at most {limit:g} s"
+        )
     return payload, info, sidecar
 
 
@@ -254,7 +294,9 @@ async def _poll(sim: SimState, request: Request) -> Response:
     request_id = request.path_params["request_id"]
     job = sim.store.get(request_id)
     if job is None:
-        return _json(sim, 404, {"code": NOT_FOUND, "error": f"No video request with id {request_id!r}."})
+        return _json(
+            sim, 404, {"code": NOT_FOUND, "error": f"No video request with id {request_id!r}."}
+        )
     return _job_response(sim, request, job)
 
 
@@ -270,19 +312,32 @@ def _job_response(sim: SimState, request: Request, job: Job) -> Response:
     if status == "expired":
         return _json(sim, 200, {"status": "expired"})
     if status == "failed":
-        return _json(sim, 200, {"status": "failed", "video": {"duration": 0, "respect_moderation": True},
-                                "model": "", "error": job.error, "progress": 0})
+        return _json(
+            sim,
+            200,
+            {
+                "status": "failed",
+                "video": {"duration": 0, "respect_moderation": True},
+                "model": "",
+                "error": job.error,
+                "progress": 0,
+            },
+        )
     moderated = job.outcome == "moderated"
     url = ""
     if not moderated and job.clip is not None:
         url = f"{str(request.base_url).rstrip('/')}/clips/{job.clip.token}.mp4"
-    return _json(sim, 200, {
-        "status": "done",
-        "video": {"url": url, "duration": job.duration_s, "respect_moderation": not moderated},
-        "model": job.model,
-        "usage": {"cost_in_usd_ticks": job.cost_ticks},
-        "progress": 100,
-    })
+    return _json(
+        sim,
+        200,
+        {
+            "status": "done",
+            "video": {"url": url, "duration": job.duration_s, "respect_moderation": not moderated},
+            "model": job.model,
+            "usage": {"cost_in_usd_ticks": job.cost_ticks},
+            "progress": 100,
+        },
+    )
 
 
 def _clip(sim: SimState, request: Request) -> Response:
@@ -290,7 +345,9 @@ def _clip(sim: SimState, request: Request) -> Response:
     token, sidecar = name.removesuffix(".json"), name.endswith(".mp4.json")
     clip = sim.store.clip(token.removesuffix(".mp4")) if token.endswith(".mp4") else None
     if clip is None:
-        return _json(sim, 404, {"code": NOT_FOUND, "error": "This clip URL does not exist or has expired."})
+        return _json(
+            sim, 404, {"code": NOT_FOUND, "error": "This clip URL does not exist or has expired."}
+        )
     if sidecar:
         return _json(sim, 200, clip.sidecar)
     cfg = sim.config
@@ -300,8 +357,9 @@ def _clip(sim: SimState, request: Request) -> Response:
     sim.counters.add("downloads_slow", int(slow))
     sim.counters.add("downloads_truncated", int(truncate))
     sim.counters.response(200)
-    return ClipResponse(clip.data, bytes_per_s=cfg.slow_download_bytes_per_s if slow else None,
-                        truncate=truncate)
+    return ClipResponse(
+        clip.data, bytes_per_s=cfg.slow_download_bytes_per_s if slow else None, truncate=truncate
+    )
 
 
 class ClipResponse(Response):
@@ -316,15 +374,23 @@ class ClipResponse(Response):
         self.truncate = truncate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"video/mp4"), (b"content-length", str(len(self.data)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"video/mp4"),
+                    (b"content-length", str(len(self.data)).encode()),
+                ],
+            }
+        )
         if scope.get("method") == "HEAD":
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         end = len(self.data) // 2 if self.truncate else len(self.data)
         chunk = 64 * 1024 if self.bytes_per_s is None else max(1024, self.bytes_per_s // 20)
         for start in range(0, end, chunk):
-            piece = self.data[start:min(end, start + chunk)]
+            piece = self.data[start : min(end, start + chunk)]
             await send({"type": "http.response.body", "body": piece, "more_body": True})
             if self.bytes_per_s is not None:
                 await asyncio.sleep(len(piece) / self.bytes_per_s)

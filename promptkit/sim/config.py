@@ -16,8 +16,17 @@ from promptkit.errors import ConfigError
 
 Probability = float
 
-DEFAULT_MODERATION_WORDS = ("gore", "beheading", "nsfw", "nude", "naked", "explicit sex",
-                            "child abuse", "terrorist attack", "massacre")
+DEFAULT_MODERATION_WORDS = (
+    "gore",
+    "beheading",
+    "nsfw",
+    "nude",
+    "naked",
+    "explicit sex",
+    "child abuse",
+    "terrorist attack",
+    "massacre",
+)
 
 
 class SimConfig(BaseModel):
@@ -25,7 +34,9 @@ class SimConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    api_key: str | None = Field(default=None, description="Bearer key to require; None accepts any.")
+    api_key: str | None = Field(
+        default=None, description="Bearer key to require; None accepts any."
+    )
     dialect: Literal["official", "blog"] = Field(
         default="official",
         description="official: pending + 400 for a wrong key; blog: processing + 401.",

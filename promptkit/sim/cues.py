@@ -1,4 +1,4 @@
-"""The simulator's own prompt cue parser: which motion, camera move, particles and palette a prompt asks for.
+"""The simulator's own prompt cue parser: the motion, camera, particles and palette asked for.
 
 This is deliberately small and independent of ``promptkit.lint`` (the linter judges prompts; the
 simulator only needs a rough reading of them to decide what to draw) and of ``promptkit.metrics``
@@ -12,20 +12,39 @@ import re
 from dataclasses import dataclass, field
 
 # Phrases asking for a truly frozen picture (identical frames).
-_STILL = ("still frame", "frozen in time", "freeze frame", "freeze-frame", "still image",
-          "still photograph", "static image", "frozen frame")
+_STILL = (
+    "still frame",
+    "frozen in time",
+    "freeze frame",
+    "freeze-frame",
+    "still image",
+    "still photograph",
+    "static image",
+    "frozen frame",
+)
 
 # (pattern, camera label); checked in order, the first match wins.
 _CAMERA: tuple[tuple[str, str], ...] = (
-    (r"\b(?:static|locked[- ]off|fixed|stationary) camera\b|\bno camera (?:movement|motion)\b"
-     r"|\bon a tripod\b|\bcamera (?:is|stays|remains) (?:static|still)\b", "static"),
-    (r"\bpan(?:s|ning|ned)?\s+(?:slowly\s+|quickly\s+)?(?:to\s+the\s+)?left\b"
-     r"|\btruck(?:s|ing)?\s+left\b", "pan_left"),
-    (r"\bpan(?:s|ning|ned)?\s+(?:slowly\s+|quickly\s+)?(?:to\s+the\s+)?right\b"
-     r"|\btruck(?:s|ing)?\s+right\b", "pan_right"),
+    (
+        r"\b(?:static|locked[- ]off|fixed|stationary) camera\b|\bno camera (?:movement|motion)\b"
+        r"|\bon a tripod\b|\bcamera (?:is|stays|remains) (?:static|still)\b",
+        "static",
+    ),
+    (
+        r"\bpan(?:s|ning|ned)?\s+(?:slowly\s+|quickly\s+)?(?:to\s+the\s+)?left\b"
+        r"|\btruck(?:s|ing)?\s+left\b",
+        "pan_left",
+    ),
+    (
+        r"\bpan(?:s|ning|ned)?\s+(?:slowly\s+|quickly\s+)?(?:to\s+the\s+)?right\b"
+        r"|\btruck(?:s|ing)?\s+right\b",
+        "pan_right",
+    ),
     (r"\btilt(?:s|ing|ed)?\s+(?:slowly\s+)?up(?:ward)?\b|\bcrane(?:s|ing)?\s+up\b", "tilt_up"),
-    (r"\btilt(?:s|ing|ed)?\s+(?:slowly\s+)?down(?:ward)?\b|\bcrane(?:s|ing)?\s+down\b",
-     "tilt_down"),
+    (
+        r"\btilt(?:s|ing|ed)?\s+(?:slowly\s+)?down(?:ward)?\b|\bcrane(?:s|ing)?\s+down\b",
+        "tilt_down",
+    ),
     (r"\bzoom(?:s|ing|ed)?\s+(?:slowly\s+)?out\b", "zoom_out"),
     (r"\bzoom(?:s|ing|ed)?\s+(?:slowly\s+|quickly\s+)?(?:in|into)\b|\bzoom(?:s|ing)?\b", "zoom_in"),
     (r"\bdolly\s+out\b|\bpull(?:s|ing)?\s+(?:back|out)\b|\bdolly(?:ing)?\s+back\b", "dolly_out"),
@@ -38,24 +57,43 @@ _CAMERA: tuple[tuple[str, str], ...] = (
 
 # subject verb stem -> (kind, base speed in frame-heights per second, default direction)
 _ACTIONS: dict[str, tuple[str, float, str]] = {
-    "walk": ("walk", 0.12, "right"), "stroll": ("walk", 0.08, "right"),
-    "run": ("run", 0.35, "right"), "sprint": ("run", 0.5, "right"),
-    "race": ("run", 0.5, "right"), "gallop": ("run", 0.4, "right"),
-    "chase": ("run", 0.4, "right"), "speed": ("run", 0.5, "right"),
-    "drive": ("run", 0.35, "right"), "ride": ("run", 0.3, "right"),
-    "fly": ("fly", 0.3, "right"), "soar": ("fly", 0.25, "right"),
-    "swim": ("walk", 0.15, "right"), "glide": ("walk", 0.15, "right"),
-    "dance": ("bounce", 0.2, "up"), "jump": ("bounce", 0.3, "up"),
-    "bounce": ("bounce", 0.25, "up"), "hop": ("bounce", 0.25, "up"),
-    "spin": ("spin", 0.2, "right"), "twirl": ("spin", 0.2, "right"),
-    "rotate": ("spin", 0.12, "right"), "turn": ("spin", 0.1, "right"),
-    "fall": ("fall", 0.3, "down"), "drop": ("fall", 0.3, "down"),
-    "climb": ("rise", 0.1, "up"), "rise": ("rise", 0.1, "up"), "ascend": ("rise", 0.12, "up"),
-    "float": ("drift", 0.05, "right"), "drift": ("drift", 0.05, "right"),
-    "sway": ("sway", 0.06, "right"), "wave": ("sway", 0.08, "right"),
-    "roll": ("walk", 0.2, "right"), "move": ("walk", 0.12, "right"),
-    "crawl": ("walk", 0.05, "right"), "march": ("walk", 0.12, "right"),
-    "flutter": ("sway", 0.1, "right"), "leap": ("bounce", 0.35, "up"),
+    "walk": ("walk", 0.12, "right"),
+    "stroll": ("walk", 0.08, "right"),
+    "run": ("run", 0.35, "right"),
+    "sprint": ("run", 0.5, "right"),
+    "race": ("run", 0.5, "right"),
+    "gallop": ("run", 0.4, "right"),
+    "chase": ("run", 0.4, "right"),
+    "speed": ("run", 0.5, "right"),
+    "drive": ("run", 0.35, "right"),
+    "ride": ("run", 0.3, "right"),
+    "fly": ("fly", 0.3, "right"),
+    "soar": ("fly", 0.25, "right"),
+    "swim": ("walk", 0.15, "right"),
+    "glide": ("walk", 0.15, "right"),
+    "dance": ("bounce", 0.2, "up"),
+    "jump": ("bounce", 0.3, "up"),
+    "bounce": ("bounce", 0.25, "up"),
+    "hop": ("bounce", 0.25, "up"),
+    "spin": ("spin", 0.2, "right"),
+    "twirl": ("spin", 0.2, "right"),
+    "rotate": ("spin", 0.12, "right"),
+    "turn": ("spin", 0.1, "right"),
+    "fall": ("fall", 0.3, "down"),
+    "drop": ("fall", 0.3, "down"),
+    "climb": ("rise", 0.1, "up"),
+    "rise": ("rise", 0.1, "up"),
+    "ascend": ("rise", 0.12, "up"),
+    "float": ("drift", 0.05, "right"),
+    "drift": ("drift", 0.05, "right"),
+    "sway": ("sway", 0.06, "right"),
+    "wave": ("sway", 0.08, "right"),
+    "roll": ("walk", 0.2, "right"),
+    "move": ("walk", 0.12, "right"),
+    "crawl": ("walk", 0.05, "right"),
+    "march": ("walk", 0.12, "right"),
+    "flutter": ("sway", 0.1, "right"),
+    "leap": ("bounce", 0.35, "up"),
 }
 _ACTION_RE = re.compile(
     r"\b(" + "|".join(sorted(_ACTIONS, key=len, reverse=True)) + r")(?:s|es|ing|ed|ning|ping|d)?\b"
@@ -63,8 +101,10 @@ _ACTION_RE = re.compile(
 
 # words that scale the speed of whatever moves
 _SLOW = re.compile(r"\b(?:slow(?:ly)?|gentl[ey]|gradual(?:ly)?|leisurely|lazily|calm(?:ly)?)\b")
-_FAST = re.compile(r"\b(?:fast|quick(?:ly)?|rapid(?:ly)?|swift(?:ly)?|brisk(?:ly)?|furious(?:ly)?"
-                   r"|frantic(?:ally)?|energetic(?:ally)?|whip)\b")
+_FAST = re.compile(
+    r"\b(?:fast|quick(?:ly)?|rapid(?:ly)?|swift(?:ly)?|brisk(?:ly)?|furious(?:ly)?"
+    r"|frantic(?:ally)?|energetic(?:ally)?|whip)\b"
+)
 _SLOW_MOTION = re.compile(r"\bslow[- ]motion\b|\bslow-mo\b")
 
 _DIRECTIONS: tuple[tuple[str, str], ...] = (
@@ -79,8 +119,11 @@ _PARTICLES: tuple[tuple[str, str], ...] = (
     (r"\brain(?:s|ing|drops?|y|fall)?\b|\bdrizzle\b|\bdownpour\b|\bstorm\b", "rain"),
     (r"\bsnow(?:s|ing|flakes?|fall)?\b|\bblizzard\b", "snow"),
     (r"\bsmoke\b|\bsteam\b|\bmist\b|\bfog\b|\bvapou?r\b|\bsmoldering\b", "smoke"),
-    (r"\bwaves?\b|\bsurf\b|\bocean\b|\briver\b|\bwaterfall\b|\bstream\b|\bripples?\b"
-     r"|\bflowing water\b", "waves"),
+    (
+        r"\bwaves?\b|\bsurf\b|\bocean\b|\briver\b|\bwaterfall\b|\bstream\b|\bripples?\b"
+        r"|\bflowing water\b",
+        "waves",
+    ),
     (r"\bsparks?\b|\bembers?\b|\bfireworks?\b|\bfire\b|\bflames?\b", "sparks"),
     (r"\bleaves\b|\bpetals?\b|\bconfetti\b|\bdust\b|\bdebris\b|\bfeathers?\b", "debris"),
     (r"\bbubbles?\b", "bubbles"),

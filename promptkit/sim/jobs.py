@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -159,33 +160,51 @@ class JobStore:
         job.extra["resolution"] = resolution
         with self._lock:
             self.jobs[job.request_id] = job
-        self.ledger.accepted({
-            "ts": time.time(),
-            "request_id": job.request_id,
-            "endpoint": sub.endpoint,
-            "user": sub.user,
-            "body_sha256": body_sha256(raw),
-            "prompt": sub.prompt,
-            "model": sub.model,
-            "duration": job.duration_s,
-            "resolution": resolution,
-            "aspect_ratio": sub.aspect_ratio if sub.endpoint == "generations" else None,
-            "cost_ticks": job.cost_ticks,
-            "latency_s": round(latency, 3),
-            "status": "pending",
-        })
+        self.ledger.accepted(
+            {
+                "ts": time.time(),
+                "request_id": job.request_id,
+                "endpoint": sub.endpoint,
+                "user": sub.user,
+                "body_sha256": body_sha256(raw),
+                "prompt": sub.prompt,
+                "model": sub.model,
+                "duration": job.duration_s,
+                "resolution": resolution,
+                "aspect_ratio": sub.aspect_ratio if sub.endpoint == "generations" else None,
+                "cost_ticks": job.cost_ticks,
+                "latency_s": round(latency, 3),
+                "status": "pending",
+            }
+        )
         if outcome == "done":
             render = RenderJob(
                 kind={"generations": "generation", "extensions": "extension", "edits": "edit"}[
-                    sub.endpoint],  # type: ignore[arg-type]
-                prompt=sub.prompt, width=width, height=height, frames=new_frames, seed=seed,
-                image=sub.image_bytes, input_video=input_video, input_sidecar=input_sidecar,
-                frozen_rate=cfg.frozen_rate, drift_rate=cfg.drift_rate,
-                preset=cfg.x264_preset, crf=cfg.x264_crf,
+                    sub.endpoint
+                ],  # type: ignore[arg-type]
+                prompt=sub.prompt,
+                width=width,
+                height=height,
+                frames=new_frames,
+                seed=seed,
+                image=sub.image_bytes,
+                input_video=input_video,
+                input_sidecar=input_sidecar,
+                frozen_rate=cfg.frozen_rate,
+                drift_rate=cfg.drift_rate,
+                preset=cfg.x264_preset,
+                crf=cfg.x264_crf,
             )
             job.future = self._pool.submit(render_clip, render)
-            job.future.add_done_callback(lambda _f, j=job: setattr(j, "rendered_at", self.clock.now()))
+            job.future.add_done_callback(self._rendered_callback(job))
         return job
+
+    def _rendered_callback(self, job: Job) -> Callable[[Future[RenderedClip]], None]:
+        def done(_: Future[RenderedClip]) -> None:
+            # The clip counts as ready at this clock time (a manual clock makes it exact).
+            job.rendered_at = self.clock.now()
+
+        return done
 
     def get(self, request_id: str) -> Job | None:
         with self._lock:
@@ -241,8 +260,10 @@ class JobStore:
         if now < due:
             return
         if job.outcome == "failed":
-            job.error = {"code": "internal_error",
-                         "message": "Video generation failed (simulated failure); retry the request."}
+            job.error = {
+                "code": "internal_error",
+                "message": "Video generation failed (simulated failure); retry the request.",
+            }
             self._finish(job, due, status="failed")
             return
         if job.outcome == "moderated":
@@ -259,12 +280,23 @@ class JobStore:
             return
         rendered = job.future.result()
         token = secrets.token_urlsafe(24)
-        job.clip = Clip(token, job.request_id, rendered.data, rendered.sidecar,
-                        expires_at=finished + self.config.url_ttl_s)
+        job.clip = Clip(
+            token,
+            job.request_id,
+            rendered.data,
+            rendered.sidecar,
+            expires_at=finished + self.config.url_ttl_s,
+        )
         with self._lock:
             self.clips[token] = job.clip
-        self._finish(job, finished, status="done", sidecar=rendered.sidecar,
-                     bytes=len(rendered.data), sha256=hashlib.sha256(rendered.data).hexdigest())
+        self._finish(
+            job,
+            finished,
+            status="done",
+            sidecar=rendered.sidecar,
+            bytes=len(rendered.data),
+            sha256=hashlib.sha256(rendered.data).hexdigest(),
+        )
 
     def _finish(self, job: Job, at: float, *, status: str, **fields: Any) -> None:
         with self._lock:
@@ -272,5 +304,6 @@ class JobStore:
                 return
             job.finished_at = at
         charged = job.cost_ticks if status in ("done", "moderated") else 0
-        self.ledger.finished(job.request_id, status=status, cost_ticks=charged, error=job.error,
-                             **fields)
+        self.ledger.finished(
+            job.request_id, status=status, cost_ticks=charged, error=job.error, **fields
+        )

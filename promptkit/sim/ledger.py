@@ -71,7 +71,11 @@ class Stats:
         """Counts by endpoint and status, faults, and total cost of finished ``done`` jobs."""
         by_endpoint = Counter(e.get("endpoint", "?") for e in entries)
         by_status = Counter(e.get("status", "pending") for e in entries)
-        cost = sum(int(e.get("cost_ticks") or 0) for e in entries if e.get("status") in ("done", "moderated"))
+        cost = sum(
+            int(e.get("cost_ticks") or 0)
+            for e in entries
+            if e.get("status") in ("done", "moderated")
+        )
         with self._lock:
             counts = dict(self.counts)
             responses = {str(k): v for k, v in sorted(self.responses.items())}

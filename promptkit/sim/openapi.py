@@ -25,9 +25,15 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 _ERRORS: dict[str, Any] = {
     "400": _json("Error", "Invalid argument, or a wrong API key (official dialect)."),
     "401": _json("Error", "Missing API key (or a wrong one in the blog dialect)."),
-    "429": {**_json("Error", "Rate limited, or credits exhausted."),
-            "headers": {"Retry-After": {"schema": {"type": "integer"},
-                                        "description": "Seconds to wait (not always sent)."}}},
+    "429": {
+        **_json("Error", "Rate limited, or credits exhausted."),
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait (not always sent).",
+            }
+        },
+    },
     "500": _json("Error", "Injected server error."),
     "502": _json("Error", "Injected bad gateway."),
     "503": _json("Error", "Injected unavailability."),
@@ -38,8 +44,7 @@ def _submit(summary: str, body: str) -> dict[str, Any]:
     return {
         "summary": summary,
         "security": [{"bearer": []}],
-        "requestBody": {"required": True,
-                        "content": {"application/json": {"schema": _ref(body)}}},
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(body)}}},
         "responses": {
             "200": _json("StartResponse", "Accepted: poll the request id."),
             **_ERRORS,
@@ -49,9 +54,12 @@ def _submit(summary: str, body: str) -> dict[str, Any]:
 
 
 def _url_object(description: str) -> dict[str, Any]:
-    return {"type": "object", "description": description, "required": ["url"],
-            "properties": {"url": {"type": "string", "minLength": 1,
-                                   "pattern": "^(https?://|data:)"}}}
+    return {
+        "type": "object",
+        "description": description,
+        "required": ["url"],
+        "properties": {"url": {"type": "string", "minLength": 1, "pattern": "^(https?://|data:)"}},
+    }
 
 
 def openapi_document(dialect: str = "official") -> dict[str, Any]:
@@ -59,7 +67,8 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
     pending = "processing" if dialect == "blog" else "pending"
     schemas: dict[str, Any] = {
         "GenerationRequest": {
-            "type": "object", "required": ["prompt"],
+            "type": "object",
+            "required": ["prompt"],
             "properties": {
                 "prompt": {"type": "string", "minLength": 1},
                 "model": {"type": "string", "enum": list(MODELS)},
@@ -67,13 +76,17 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
                 "resolution": {"type": "string", "enum": list(RESOLUTIONS), "default": "480p"},
                 "aspect_ratio": {"type": "string", "enum": list(ASPECT_RATIOS), "default": "16:9"},
                 "image": _url_object("Source image, becomes the first frame (URL or data URI)."),
-                "reference_images": {"type": "array", "maxItems": MAX_REFERENCE_IMAGES,
-                                     "items": _url_object("Style/content reference image.")},
+                "reference_images": {
+                    "type": "array",
+                    "maxItems": MAX_REFERENCE_IMAGES,
+                    "items": _url_object("Style/content reference image."),
+                },
                 "user": {"type": "string", "description": "End-user id (recorded in the ledger)."},
             },
         },
         "ExtensionRequest": {
-            "type": "object", "required": ["prompt", "video"],
+            "type": "object",
+            "required": ["prompt", "video"],
             "properties": {
                 "prompt": {"type": "string", "minLength": 1},
                 "model": {"type": "string", "enum": list(MODELS)},
@@ -83,7 +96,8 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
             },
         },
         "EditRequest": {
-            "type": "object", "required": ["prompt", "video"],
+            "type": "object",
+            "required": ["prompt", "video"],
             "properties": {
                 "prompt": {"type": "string", "minLength": 1},
                 "model": {"type": "string", "enum": list(MODELS)},
@@ -91,65 +105,128 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
                 "user": {"type": "string"},
             },
         },
-        "StartResponse": {"type": "object", "required": ["request_id"],
-                          "properties": {"request_id": {"type": "string", "format": "uuid"}}},
-        "Pending": {"type": "object", "required": ["status", "progress"], "properties": {
-            "status": {"type": "string", "enum": [pending]},
-            "progress": {"type": "integer", "minimum": 0, "maximum": 99}}},
-        "Done": {"type": "object", "required": ["status", "video", "model", "usage", "progress"],
-                 "properties": {
-                     "status": {"type": "string", "enum": ["done"]},
-                     "video": {"type": "object", "required": ["url", "duration", "respect_moderation"],
-                               "properties": {"url": {"type": "string"},
-                                              "duration": {"type": "integer"},
-                                              "respect_moderation": {"type": "boolean"}}},
-                     "model": {"type": "string"},
-                     "usage": {"type": "object", "required": ["cost_in_usd_ticks"],
-                               "properties": {"cost_in_usd_ticks": {"type": "integer"}}},
-                     "progress": {"type": "integer", "enum": [100]}}},
-        "Failed": {"type": "object", "required": ["status", "error"], "properties": {
-            "status": {"type": "string", "enum": ["failed"]},
-            "video": {"type": "object"},
-            "model": {"type": "string"},
-            "error": {"type": "object", "required": ["code", "message"],
-                      "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
-            "progress": {"type": "integer", "enum": [0]}}},
-        "Expired": {"type": "object", "required": ["status"],
-                    "properties": {"status": {"type": "string", "enum": ["expired"]}}},
-        "Error": {"type": "object", "required": ["code", "error"],
-                  "properties": {"code": {"type": "string"}, "error": {"type": "string"}}},
-        "DeserializeError": {"type": "object", "required": ["error"],
-                             "properties": {"error": {"type": "string"}}},
-        "Stats": {"type": "object", "required": ["accepted", "by_endpoint", "by_status",
-                                                 "total_cost_ticks"]},
+        "StartResponse": {
+            "type": "object",
+            "required": ["request_id"],
+            "properties": {"request_id": {"type": "string", "format": "uuid"}},
+        },
+        "Pending": {
+            "type": "object",
+            "required": ["status", "progress"],
+            "properties": {
+                "status": {"type": "string", "enum": [pending]},
+                "progress": {"type": "integer", "minimum": 0, "maximum": 99},
+            },
+        },
+        "Done": {
+            "type": "object",
+            "required": ["status", "video", "model", "usage", "progress"],
+            "properties": {
+                "status": {"type": "string", "enum": ["done"]},
+                "video": {
+                    "type": "object",
+                    "required": ["url", "duration", "respect_moderation"],
+                    "properties": {
+                        "url": {"type": "string"},
+                        "duration": {"type": "integer"},
+                        "respect_moderation": {"type": "boolean"},
+                    },
+                },
+                "model": {"type": "string"},
+                "usage": {
+                    "type": "object",
+                    "required": ["cost_in_usd_ticks"],
+                    "properties": {"cost_in_usd_ticks": {"type": "integer"}},
+                },
+                "progress": {"type": "integer", "enum": [100]},
+            },
+        },
+        "Failed": {
+            "type": "object",
+            "required": ["status", "error"],
+            "properties": {
+                "status": {"type": "string", "enum": ["failed"]},
+                "video": {"type": "object"},
+                "model": {"type": "string"},
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                },
+                "progress": {"type": "integer", "enum": [0]},
+            },
+        },
+        "Expired": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": ["expired"]}},
+        },
+        "Error": {
+            "type": "object",
+            "required": ["code", "error"],
+            "properties": {"code": {"type": "string"}, "error": {"type": "string"}},
+        },
+        "DeserializeError": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "string"}},
+        },
+        "Stats": {
+            "type": "object",
+            "required": ["accepted", "by_endpoint", "by_status", "total_cost_ticks"],
+        },
     }
     poll_errors = {k: v for k, v in _ERRORS.items()}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "promptkit simulator (xAI video API)", "version": "1.0.0",
-                 "description": f"Local xAI-compatible video API ({dialect} dialect)."},
+        "info": {
+            "title": "promptkit simulator (xAI video API)",
+            "version": "1.0.0",
+            "description": f"Local xAI-compatible video API ({dialect} dialect).",
+        },
         "servers": [{"url": "/"}],
         "paths": {
             "/v1/videos/generations": {"post": _submit("Generate a video", "GenerationRequest")},
             "/v1/videos/extensions": {"post": _submit("Extend a video", "ExtensionRequest")},
             "/v1/videos/edits": {"post": _submit("Edit a video", "EditRequest")},
-            "/v1/videos/{request_id}": {"get": {
-                "summary": "Poll a request",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": "request_id", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {
-                    "200": {"description": "Finished (done, failed or expired).",
-                            "content": {"application/json": {"schema": {"anyOf": [
-                                _ref("Done"), _ref("Failed"), _ref("Expired")]}}}},
-                    "202": {"description": "Still running (the body may be empty).",
-                            "content": {"application/json": {"schema": _ref("Pending")}}},
-                    **poll_errors,
-                    "404": _json("Error", "Unknown request id."),
-                },
-            }},
-            "/sim/stats": {"get": {"summary": "Simulator counters",
-                                   "responses": {"200": _json("Stats", "Counters.")}}},
+            "/v1/videos/{request_id}": {
+                "get": {
+                    "summary": "Poll a request",
+                    "security": [{"bearer": []}],
+                    "parameters": [
+                        {
+                            "name": "request_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Finished (done, failed or expired).",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "anyOf": [_ref("Done"), _ref("Failed"), _ref("Expired")]
+                                    }
+                                }
+                            },
+                        },
+                        "202": {
+                            "description": "Still running (the body may be empty).",
+                            "content": {"application/json": {"schema": _ref("Pending")}},
+                        },
+                        **poll_errors,
+                        "404": _json("Error", "Unknown request id."),
+                    },
+                }
+            },
+            "/sim/stats": {
+                "get": {
+                    "summary": "Simulator counters",
+                    "responses": {"200": _json("Stats", "Counters.")},
+                }
+            },
         },
         "components": {
             "schemas": schemas,

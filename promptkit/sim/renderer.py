@@ -84,8 +84,15 @@ def render_clip(job: RenderJob) -> RenderedClip:
         assert job.input_video is not None
         prefix, width, height = decode_frames(job.input_video)
         first = prefix[-1]
-    plan = plan_motion(cues, seed=job.seed, width=width, height=height, frames=job.frames + 1,
-                       frozen_rate=job.frozen_rate, drift_rate=job.drift_rate)
+    plan = plan_motion(
+        cues,
+        seed=job.seed,
+        width=width,
+        height=height,
+        frames=job.frames + 1,
+        frozen_rate=job.frozen_rate,
+        drift_rate=job.drift_rate,
+    )
     scene = Scene(plan, first_frame=first)
     # An extension continues from the input's last frame, so its own frame 0 is skipped.
     start = 1 if job.kind == "extension" else 0
@@ -95,9 +102,15 @@ def render_clip(job: RenderJob) -> RenderedClip:
     crf = 0 if plan.still and not prefix else job.crf
     data = encode(_chain(prefix, new), width, height, preset=job.preset, crf=crf)
     sidecar = plan.to_sidecar()
-    sidecar.update(frames=len(prefix) + job.frames, duration_s=(len(prefix) + job.frames) / FPS,
-                   width=width, height=height, source=job.kind, input_frames=len(prefix),
-                   image_first_frame=job.image is not None)
+    sidecar.update(
+        frames=len(prefix) + job.frames,
+        duration_s=(len(prefix) + job.frames) / FPS,
+        width=width,
+        height=height,
+        source=job.kind,
+        input_frames=len(prefix),
+        image_first_frame=job.image is not None,
+    )
     return RenderedClip(data=data, sidecar=sidecar)
 
 
@@ -111,8 +124,15 @@ def _render_edit(job: RenderJob) -> RenderedClip:
     assert job.input_video is not None
     frames, width, height = decode_frames(job.input_video, max_short_side=720)
     cues = parse_cues(job.prompt)
-    plan = MotionPlan(seed=job.seed, width=width, height=height, frames=len(frames),
-                      particles=cues.particles, palette=cues.palette, cues=cues.to_dict())
+    plan = MotionPlan(
+        seed=job.seed,
+        width=width,
+        height=height,
+        frames=len(frames),
+        particles=cues.particles,
+        palette=cues.palette,
+        cues=cues.to_dict(),
+    )
     scene = Scene(plan, first_frame=frames[0])
     _, u_mean, v_mean = PALETTES[cues.palette][1:4]
     tint = cues.palette != "natural"
@@ -130,15 +150,24 @@ def _render_edit(job: RenderJob) -> RenderedClip:
     data = encode(edited(), width, height, preset=job.preset, crf=job.crf)
     sidecar = dict(job.input_sidecar or {})
     sidecar.update(plan.to_sidecar() if not job.input_sidecar else {})
-    sidecar.update(seed=job.seed, frames=len(frames), duration_s=len(frames) / FPS, width=width,
-                   height=height, source="edit", input_frames=len(frames),
-                   particles=sorted(set(sidecar.get("particles", [])) | set(cues.particles)),
-                   palette=cues.palette if tint else sidecar.get("palette", "natural"),
-                   cues=cues.to_dict())
+    sidecar.update(
+        seed=job.seed,
+        frames=len(frames),
+        duration_s=len(frames) / FPS,
+        width=width,
+        height=height,
+        source="edit",
+        input_frames=len(frames),
+        particles=sorted(set(sidecar.get("particles", [])) | set(cues.particles)),
+        palette=cues.palette if tint else sidecar.get("palette", "natural"),
+        cues=cues.to_dict(),
+    )
     return RenderedClip(data=data, sidecar=sidecar)
 
 
-def encode(frames: Any, width: int, height: int, *, preset: str = "ultrafast", crf: int = 28) -> bytes:
+def encode(
+    frames: Any, width: int, height: int, *, preset: str = "ultrafast", crf: int = 28
+) -> bytes:
     """Encode yuv420p buffers of shape (h*3/2, w) to an H.264 MP4 at 24 fps, one frame each."""
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
@@ -176,7 +205,9 @@ def probe_video(data: bytes) -> VideoInfo:
     return VideoInfo(frames=frames, width=width, height=height)
 
 
-def decode_frames(data: bytes, *, max_short_side: int | None = None) -> tuple[list[np.ndarray], int, int]:
+def decode_frames(
+    data: bytes, *, max_short_side: int | None = None
+) -> tuple[list[np.ndarray], int, int]:
     """Decode every frame of ``data`` to yuv420p buffers (even size; short side capped if asked)."""
     frames: list[np.ndarray] = []
     try:
@@ -201,7 +232,9 @@ def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
     try:
         with av.open(io.BytesIO(data), "r") as container:
             frame = next(container.decode(video=0))
-            buf: np.ndarray = frame.reformat(width=width, height=height, format="yuv420p").to_ndarray()
+            buf: np.ndarray = frame.reformat(
+                width=width, height=height, format="yuv420p"
+            ).to_ndarray()
     except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
         raise MediaError(f"the image cannot be decoded ({type(exc).__name__})") from exc
     return buf

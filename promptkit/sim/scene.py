@@ -1,4 +1,4 @@
-"""The simulator's picture: a motion plan decided from prompt cues, and the numpy drawing of its frames.
+"""The simulator's picture: a motion plan decided from prompt cues, and numpy drawing of frames.
 
 A :class:`MotionPlan` is the ground truth a clip is rendered with (it becomes the clip's sidecar);
 a :class:`Scene` draws frame ``i`` of a plan straight into a yuv420p buffer. Everything is cheap
@@ -36,7 +36,7 @@ NOISE_LEVELS = 6
 
 @dataclass
 class MotionPlan:
-    """The motion a clip is rendered with; serialised as its sidecar (ground truth for metric tests).
+    """The motion a clip is rendered with; its sidecar (ground truth for metric tests).
 
     ``content_shift_px_per_frame`` is how far the background content moves on screen per frame
     (a camera panning right moves the content left: negative x).
@@ -83,8 +83,14 @@ def plan_motion(
     """Decide the clip's motion from its cues, with seeded imperfections like a real model's."""
     rng = np.random.default_rng(seed)
     roll = float(rng.random())
-    plan = MotionPlan(seed=seed, width=width, height=height, frames=frames,
-                      palette=cues.palette, cues=cues.to_dict())
+    plan = MotionPlan(
+        seed=seed,
+        width=width,
+        height=height,
+        frames=frames,
+        palette=cues.palette,
+        cues=cues.to_dict(),
+    )
     if cues.still:
         plan.frozen = plan.still = True
         plan.noise = False
@@ -110,8 +116,13 @@ def plan_motion(
         plan.camera = cues.camera
         pan = 0.005 * width * factor
         tilt = 0.006 * height * factor
-        shifts = {"pan_left": (pan, 0.0), "pan_right": (-pan, 0.0),
-                  "tilt_up": (0.0, tilt), "tilt_down": (0.0, -tilt), "orbit": (-pan * 0.8, 0.0)}
+        shifts = {
+            "pan_left": (pan, 0.0),
+            "pan_right": (-pan, 0.0),
+            "tilt_up": (0.0, tilt),
+            "tilt_down": (0.0, -tilt),
+            "orbit": (-pan * 0.8, 0.0),
+        }
         if plan.camera in shifts:
             plan.content_shift_px_per_frame = shifts[plan.camera]
             plan.camera_speed = abs(sum(shifts[plan.camera]))
@@ -146,8 +157,8 @@ def _periodic_texture(rng: np.random.Generator, h: int, w: int, mean: int, amp: 
         acc += np.outer(np.sin(fy * y + py), np.sin(fx * x + px)).astype(np.float32)
     acc *= amp / 3.0
     # Fine grain (periodic on a 64-px tile) gives pans something to lock on to.
-    tile = rng.normal(0, 1, (64, 64)).astype(np.float32)
-    tile = (tile + np.roll(tile, 1, 0) + np.roll(tile, 1, 1) + np.roll(tile, (1, 1), (0, 1))) / 4
+    raw = rng.normal(0, 1, (64, 64)).astype(np.float32)
+    tile = (raw + np.roll(raw, 1, 0) + np.roll(raw, 1, 1) + np.roll(raw, (1, 1), (0, 1))) / 4
     reps = (math.ceil(h / 64), math.ceil(w / 64))
     acc += np.tile(tile, reps)[:h, :w] * (amp * 0.35)
     return np.clip(acc + mean, 16, 235).astype(np.uint8)
@@ -167,7 +178,7 @@ def crop(tex: np.ndarray, out: np.ndarray, y0: int, x0: int) -> None:
         xs.append((0, x0 + ow - tw, tw - x0))
     for ya, yb, oy in ys:
         for xa, xb, ox in xs:
-            out[oy:oy + yb - ya, ox:ox + xb - xa] = tex[ya:yb, xa:xb]
+            out[oy : oy + yb - ya, ox : ox + xb - xa] = tex[ya:yb, xa:xb]
 
 
 def resample(tex: np.ndarray, out: np.ndarray, cy: float, cx: float, scale: float) -> None:
@@ -200,13 +211,18 @@ class Scene:
         self.buf = np.empty((h * 3 // 2, w), np.uint8)
         flat = self.buf.reshape(-1)
         q = (h // 2) * (w // 2)
-        self.planes = [self.buf[:h], flat[h * w:h * w + q].reshape(h // 2, w // 2),
-                       flat[h * w + q:h * w + 2 * q].reshape(h // 2, w // 2)]
+        self.planes = [
+            self.buf[:h],
+            flat[h * w : h * w + q].reshape(h // 2, w // 2),
+            flat[h * w + q : h * w + 2 * q].reshape(h // 2, w // 2),
+        ]
         self.noise = [rng.integers(0, NOISE_LEVELS, (h, w), dtype=np.uint8) for _ in range(4)]
         self.noise_pick = rng.integers(0, 4, plan.frames)
         self._sprite = _ellipse(max(8, h // 6), max(6, h // 8))
         self._particles = [_particle_system(k, rng, w, h) for k in plan.particles]
-        self._shake = _smooth_walk(rng, plan.frames, plan.camera_speed) if plan.camera == "shake" else None
+        self._shake = (
+            _smooth_walk(rng, plan.frames, plan.camera_speed) if plan.camera == "shake" else None
+        )
         self._subject_start = (w * (0.2 + 0.2 * rng.random()), h * (0.45 + 0.15 * rng.random()))
 
     def camera_at(self, i: int) -> tuple[float, float, float]:
@@ -227,10 +243,8 @@ class Scene:
     def frame(self, i: int) -> np.ndarray:
         """The yuv420p buffer of frame ``i`` (reused between calls: copy it to keep it)."""
         p = self.plan
-        if p.still or p.frozen and p.imperfection != "drift":
-            i_cam = 0
-        else:
-            i_cam = i
+        # A frozen clip keeps the camera where it started (a drift is not frozen).
+        i_cam = 0 if p.still or p.frozen else i
         ox, oy, scale = self.camera_at(i_cam)
         for k, (tex, out) in enumerate(zip(self.tex, self.planes, strict=True)):
             div = 1 if k == 0 else 2
@@ -297,20 +311,24 @@ class Scene:
             if y1 <= y0 or x1 <= x0:
                 continue
             region = plane[y0:y1, x0:x1]
-            region[m[y0 - top:y1 - top, x0 - left:x1 - left]] = value
+            region[m[y0 - top : y1 - top, x0 - left : x1 - left]] = value
 
 
 def split_planes(buf: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Views of the Y, U and V planes of a yuv420p buffer of shape (h*3/2, w)."""
     flat = buf.reshape(-1)
     q = (h // 2) * (w // 2)
-    return (buf[:h], flat[h * w:h * w + q].reshape(h // 2, w // 2),
-            flat[h * w + q:h * w + 2 * q].reshape(h // 2, w // 2))
+    return (
+        buf[:h],
+        flat[h * w : h * w + q].reshape(h // 2, w // 2),
+        flat[h * w + q : h * w + 2 * q].reshape(h // 2, w // 2),
+    )
 
 
 def _mirror(plane: np.ndarray) -> np.ndarray:
     top = np.concatenate([plane, plane[:, ::-1]], axis=1)
-    return np.ascontiguousarray(np.concatenate([top, top[::-1]], axis=0))
+    tiled: np.ndarray = np.ascontiguousarray(np.concatenate([top, top[::-1]], axis=0))
+    return tiled
 
 
 def _chroma(rng: np.random.Generator, h: int, w: int, mean: int) -> np.ndarray:
@@ -318,7 +336,8 @@ def _chroma(rng: np.random.Generator, h: int, w: int, mean: int) -> np.ndarray:
     x = np.arange(w) * (2 * np.pi / w)
     fy, fx = rng.integers(1, 4, size=2)
     wave = np.outer(np.sin(fy * y + rng.random() * 6), np.cos(fx * x + rng.random() * 6))
-    return np.clip(mean + 14 * wave, 16, 240).astype(np.uint8)
+    plane: np.ndarray = np.clip(mean + 14 * wave, 16, 240).astype(np.uint8)
+    return plane
 
 
 def _ellipse(rx: int, ry: int) -> np.ndarray:
@@ -327,7 +346,9 @@ def _ellipse(rx: int, ry: int) -> np.ndarray:
     return mask
 
 
-def _smooth_walk(rng: np.random.Generator, n: int, amplitude: float) -> tuple[np.ndarray, np.ndarray]:
+def _smooth_walk(
+    rng: np.random.Generator, n: int, amplitude: float
+) -> tuple[np.ndarray, np.ndarray]:
     steps = rng.normal(0, 1, (2, n + 8))
     kernel = np.ones(6) / 6
     walk = [np.convolve(s, kernel, mode="same")[:n] for s in steps]
@@ -383,7 +404,7 @@ def _band_system(kind: str, rng: np.random.Generator, w: int, h: int) -> Any:
 
     def draw(luma: np.ndarray, i: int) -> None:
         crop(tex, shifted, 0, int(speed * i))
-        region = luma[top:top + band_h]
+        region = luma[top : top + band_h]
         region[:] = np.clip(region.astype(np.int16) + shifted, 0, 255).astype(np.uint8)
 
     return draw

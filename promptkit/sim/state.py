@@ -37,7 +37,7 @@ class SimState:
         return self._config
 
     def configure(self, **changes: Any) -> SimConfig:
-        """Change settings of the running simulator (e.g. ``fail_rate=1.0``); returns the new config."""
+        """Change settings while running (e.g. ``fail_rate=1.0``); returns the new config."""
         self._config = self._config.updated(**changes)
         self.store.config = self._config
         if "ledger_path" in changes:
@@ -49,7 +49,8 @@ class SimState:
         words = [w.strip() for w in self._config.moderation_words if w.strip()]
         self._moderation = (
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-            if words else None
+            if words
+            else None
         )
 
     def is_moderated(self, prompt: str) -> bool:

@@ -93,7 +93,9 @@ def parse_submission(endpoint: Endpoint, data: dict[str, Any]) -> Submission:
     model = _field(data, "model", str) or DEFAULT_MODEL
     model = MODEL_ALIASES.get(model, model)
     if model not in MODELS:
-        raise invalid(f"The model `{model}` does not exist or your team does not have access to it.")
+        raise invalid(
+            f"The model `{model}` does not exist or your team does not have access to it."
+        )
     user = _field(data, "user", str)
     if endpoint == "generations":
         return _generation(data, prompt, model, user)
@@ -119,18 +121,25 @@ def _generation(data: dict[str, Any], prompt: str, model: str, user: str | None)
     image_url = _url_object(data, "image")
     refs = data.get("reference_images")
     if refs is not None and not isinstance(refs, list):
-        raise undeserializable(f"reference_images: invalid type: {_json_type(refs)}, expected a sequence")
-    ref_urls = [_url_object({"reference_images": r}, "reference_images", required=True)
-                for r in refs or []]
+        raise undeserializable(
+            f"reference_images: invalid type: {_json_type(refs)}, expected a sequence"
+        )
+    ref_urls = [
+        _url_object({"reference_images": r}, "reference_images", required=True) for r in refs or []
+    ]
     lo, hi = DURATION_RANGE
     if not lo <= duration <= hi:
         raise invalid(f"duration must be between {lo} and {hi} seconds")
     if len(ref_urls) > MAX_REFERENCE_IMAGES:
-        raise invalid(f"reference_images accepts at most {MAX_REFERENCE_IMAGES} images, got {len(ref_urls)}")
+        raise invalid(
+            f"reference_images accepts at most {MAX_REFERENCE_IMAGES} images, got {len(ref_urls)}"
+        )
     if ref_urls and image_url:
         raise invalid("reference_images cannot be combined with image")
     if ref_urls and duration > MAX_DURATION_WITH_REFERENCES:
-        raise invalid(f"duration must be at most {MAX_DURATION_WITH_REFERENCES} seconds with reference_images")
+        raise invalid(
+            f"duration must be at most {MAX_DURATION_WITH_REFERENCES} seconds with reference_images"
+        )
     if ref_urls and not prompt.strip():
         raise invalid("prompt must not be empty when reference_images are given")
     if not prompt.strip() and not image_url:
@@ -139,8 +148,18 @@ def _generation(data: dict[str, Any], prompt: str, model: str, user: str | None)
         assert url is not None
         _check_image_url(url, "reference_images.url", decode=url.startswith("data:"))
     image_bytes = _check_image_url(image_url, "image.url", decode=True) if image_url else None
-    return Submission("generations", prompt, model, duration, resolution, aspect, image_url,
-                      image_bytes, len(ref_urls), user=user)
+    return Submission(
+        "generations",
+        prompt,
+        model,
+        duration,
+        resolution,
+        aspect,
+        image_url,
+        image_bytes,
+        len(ref_urls),
+        user=user,
+    )
 
 
 def _check_image_url(url: str, where: str, *, decode: bool) -> bytes | None:
@@ -167,7 +186,7 @@ def split_data_uri(url: str, where: str, limit: int = MAX_VIDEO_BYTES) -> tuple[
         payload = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise invalid(f"{where}: the data URI is not valid base64") from None
-    return head[len("data:"):-len(";base64")].lower(), payload
+    return head[len("data:") : -len(";base64")].lower(), payload
 
 
 def _field(data: dict[str, Any], name: str, kind: type, *, required: bool = False) -> Any:
@@ -177,7 +196,9 @@ def _field(data: dict[str, Any], name: str, kind: type, *, required: bool = Fals
             raise undeserializable(f"missing field `{name}`")
         return None
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise undeserializable(f"{name}: invalid type: {_json_type(value)}, expected a {kind.__name__}")
+        raise undeserializable(
+            f"{name}: invalid type: {_json_type(value)}, expected a {kind.__name__}"
+        )
     return value
 
 
@@ -212,8 +233,11 @@ def _url_object(data: dict[str, Any], name: str, *, required: bool = False) -> s
         raise invalid(f"{name}.file_id is not supported by the simulator; send {name}.url")
     url = value.get("url")
     if not isinstance(url, str):
-        raise undeserializable(f"{name}: missing field `url`" if url is None else
-                               f"{name}.url: invalid type: {_json_type(url)}, expected a string")
+        raise undeserializable(
+            f"{name}: missing field `url`"
+            if url is None
+            else f"{name}.url: invalid type: {_json_type(url)}, expected a string"
+        )
     if not url:
         raise invalid(f"{name}.url must not be empty")
     return url

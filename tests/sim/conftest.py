@@ -17,8 +17,14 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 def config(**changes: Any) -> SimConfig:
     """A quiet config: known key, no limits in the way, no imperfections."""
-    values: dict[str, Any] = {"api_key": KEY, "rps": None, "rpm": None, "frozen_rate": 0.0,
-                              "drift_rate": 0.0, "render_workers": 2}
+    values: dict[str, Any] = {
+        "api_key": KEY,
+        "rps": None,
+        "rpm": None,
+        "frozen_rate": 0.0,
+        "drift_rate": 0.0,
+        "render_workers": 2,
+    }
     values.update(changes)
     return SimConfig(**values)
 
@@ -61,8 +67,9 @@ async def make_sim() -> AsyncIterator[Any]:
     async def factory(**changes: Any) -> Sim:
         clock = ManualClock()
         app = create_app(config(**changes), clock=clock)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://sim.test")
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sim.test"
+        )
         sim = Sim(app, clock, client)
         made.append(sim)
         return sim

@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 
 _CLOSERS = ("return", "raise", "break", "continue")
-_INCOMPLETE = ("was never closed", "expected an indented block", "unexpected EOF",
-               "incomplete input")
+_INCOMPLETE = (
+    "was never closed",
+    "expected an indented block",
+    "unexpected EOF",
+    "incomplete input",
+)
 
 
 def _brackets(line: str) -> int:
@@ -39,8 +43,11 @@ def reindent(lines: list[str]) -> str:
         first = re.split(r"[\s(:]", line, maxsplit=1)[0]
         if first in ("def", "class") or line.startswith("@"):
             blocks = []
-        elif first in ("return", "raise") and blocks and blocks[-1] in ("for", "while") and (
-            not prev_header
+        elif (
+            first in ("return", "raise")
+            and blocks
+            and blocks[-1] in ("for", "while")
+            and (not prev_header)
         ):
             blocks.pop()
         elif first in ("elif", "else", "except", "finally"):
@@ -85,8 +92,9 @@ def python_snippets(text: str) -> list[str]:
     lines = text.splitlines()
     found = []
     for i, line in enumerate(lines):
-        if line.startswith("import ") and (i == 0 or not lines[i - 1].startswith(("import ",
-                                                                                   "from "))):
+        if line.startswith("import ") and (
+            i == 0 or not lines[i - 1].startswith(("import ", "from "))
+        ):
             found.append(snippet_at(lines, i))
     return found
 

@@ -24,15 +24,33 @@ def _free_port() -> int:
 def test_sim_serves_prints_its_url_and_stops_cleanly_on_ctrl_c() -> None:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "promptkit", "sim", "--port", str(port), "--api-key", "k",
-         "--speed", "0", "--dialect", "blog"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "-m",
+            "promptkit",
+            "sim",
+            "--port",
+            str(port),
+            "--api-key",
+            "k",
+            "--speed",
+            "0",
+            "--dialect",
+            "blog",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         first = proc.stdout.readline() if proc.stdout else ""
         assert first.startswith(f"promptkit sim serving http://127.0.0.1:{port} (blog dialect")
-        r = httpx.post(f"http://127.0.0.1:{port}/v1/videos/generations",
-                       json={"prompt": "x", "duration": 1}, headers={"Authorization": "Bearer k"})
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/v1/videos/generations",
+            json={"prompt": "x", "duration": 1},
+            headers={"Authorization": "Bearer k"},
+        )
         assert r.status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
@@ -42,8 +60,12 @@ def test_sim_serves_prints_its_url_and_stops_cleanly_on_ctrl_c() -> None:
 
 
 def test_sim_stops_cleanly_on_sigterm() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "promptkit", "sim", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "promptkit", "sim", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None and "serving http://127.0.0.1:" in proc.stdout.readline()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=20)
@@ -55,14 +77,26 @@ def test_bad_option_value_is_one_line_error_exit_2(capsys: pytest.CaptureFixture
         main(["sim", "--fail-rate", "1.5", "--port", "0"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.splitlines() == [
-        "error: sim.fail_rate: Input should be less than or equal to 1 (got 1.5)"]
+        "error: sim.fail_rate: Input should be less than or equal to 1 (got 1.5)"
+    ]
 
 
 def test_help_lists_the_fault_options() -> None:
     result = CliRunner().invoke(cli, ["sim", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--api-key", "--speed", "--rps", "--rpm", "--fail-rate",
-                   "--dialect", "--url-ttl", "--ledger", "--seed"):
+    for option in (
+        "--host",
+        "--port",
+        "--api-key",
+        "--speed",
+        "--rps",
+        "--rpm",
+        "--fail-rate",
+        "--dialect",
+        "--url-ttl",
+        "--ledger",
+        "--seed",
+    ):
         assert option in result.output
 
 
@@ -71,8 +105,12 @@ def test_busy_port_is_one_line_error() -> None:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "promptkit", "sim", "--port", str(port)],
-                              capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            [sys.executable, "-m", "promptkit", "sim", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: cannot listen on 127.0.0.1:{port}")

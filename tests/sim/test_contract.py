@@ -1,4 +1,4 @@
-"""The API contract, in-process: submit, poll, download, extend, edit, dialects, moderation, expiry."""
+"""The API contract in-process: submit, poll, download, extend, edit, dialects, expiry."""
 
 from __future__ import annotations
 
@@ -110,8 +110,9 @@ async def test_clip_urls_are_unguessable_tokens(make_sim) -> None:
 async def test_extension_output_is_input_plus_extension(make_sim) -> None:
     sim = await make_sim()
     url = (await sim.finish(await sim.submit({"prompt": "a kite", "duration": 1})))["video"]["url"]
-    rid = await sim.submit({"prompt": "it flies away to the right", "video": {"url": url},
-                            "duration": 2}, "extensions")
+    rid = await sim.submit(
+        {"prompt": "it flies away to the right", "video": {"url": url}, "duration": 2}, "extensions"
+    )
     body = await sim.finish(rid)
     assert body["video"]["duration"] == 3
     assert body["usage"]["cost_in_usd_ticks"] == cost_ticks("grok-imagine-video", "480p", 2)
@@ -131,8 +132,9 @@ async def test_edit_keeps_the_input_length_and_accepts_a_data_uri(make_sim) -> N
     url = (await sim.finish(await sim.submit({"prompt": "a kite", "duration": 2})))["video"]["url"]
     data = (await sim.client.get(url)).content
     data_uri = "data:video/mp4;base64," + base64.b64encode(data).decode()
-    body = await sim.finish(await sim.submit({"prompt": "add snow", "video": {"url": data_uri}},
-                                             "edits"))
+    body = await sim.finish(
+        await sim.submit({"prompt": "add snow", "video": {"url": data_uri}}, "edits")
+    )
     assert body["video"]["duration"] == 2
     sidecar = (await sim.client.get(body["video"]["url"] + ".json")).json()
     assert sidecar["frames"] == 48 and "snow" in sidecar["particles"]
@@ -141,15 +143,19 @@ async def test_edit_keeps_the_input_length_and_accepts_a_data_uri(make_sim) -> N
 async def test_edit_of_a_clip_longer_than_8_7_seconds_is_400(make_sim) -> None:
     sim = await make_sim()
     url = (await sim.finish(await sim.submit({"prompt": "a kite", "duration": 9})))["video"]["url"]
-    r = await sim.client.post("/v1/videos/edits", headers=AUTH,
-                              json={"prompt": "add snow", "video": {"url": url}})
+    r = await sim.client.post(
+        "/v1/videos/edits", headers=AUTH, json={"prompt": "add snow", "video": {"url": url}}
+    )
     assert r.status_code == 400 and "8.7" in r.json()["error"]
 
 
 async def test_extension_of_a_foreign_url_is_400(make_sim) -> None:
     sim = await make_sim()
-    r = await sim.client.post("/v1/videos/extensions", headers=AUTH, json={
-        "prompt": "more", "video": {"url": "https://example.com/video.mp4"}})
+    r = await sim.client.post(
+        "/v1/videos/extensions",
+        headers=AUTH,
+        json={"prompt": "more", "video": {"url": "https://example.com/video.mp4"}},
+    )
     assert r.status_code == 400 and r.json()["code"] == "Client specified an invalid argument"
 
 
@@ -173,7 +179,11 @@ async def test_openapi_document_lists_every_public_operation(make_sim) -> None:
     sim = await make_sim()
     doc = (await sim.client.get("/openapi.json")).json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) >= {"/v1/videos/generations", "/v1/videos/extensions",
-                                 "/v1/videos/edits", "/v1/videos/{request_id}"}
+    assert set(doc["paths"]) >= {
+        "/v1/videos/generations",
+        "/v1/videos/extensions",
+        "/v1/videos/edits",
+        "/v1/videos/{request_id}",
+    }
     poll = doc["paths"]["/v1/videos/{request_id}"]["get"]["responses"]
     assert {"200", "202", "400", "401", "404", "429"} <= set(poll)

@@ -7,22 +7,25 @@ import pytest
 from promptkit.sim.cues import parse_cues
 
 
-@pytest.mark.parametrize(("prompt", "camera"), [
-    ("The camera pans left over the bay", "pan_left"),
-    ("slow pan to the right across the desk", "pan_right"),
-    ("camera panning right", "pan_right"),
-    ("tilt up to the sky", "tilt_up"),
-    ("The camera tilts down", "tilt_down"),
-    ("zoom out to reveal the city", "zoom_out"),
-    ("a slow zoom in on her eyes", "zoom_in"),
-    ("slow dolly in", "dolly_in"),
-    ("the camera pulls back", "dolly_out"),
-    ("the camera slowly orbits the mug", "orbit"),
-    ("handheld footage of a street", "shake"),
-    ("a tracking shot follows the runner", "track"),
-    ("locked-off camera, a dancer spins", "static"),
-    ("a mug on a table", None),
-])
+@pytest.mark.parametrize(
+    ("prompt", "camera"),
+    [
+        ("The camera pans left over the bay", "pan_left"),
+        ("slow pan to the right across the desk", "pan_right"),
+        ("camera panning right", "pan_right"),
+        ("tilt up to the sky", "tilt_up"),
+        ("The camera tilts down", "tilt_down"),
+        ("zoom out to reveal the city", "zoom_out"),
+        ("a slow zoom in on her eyes", "zoom_in"),
+        ("slow dolly in", "dolly_in"),
+        ("the camera pulls back", "dolly_out"),
+        ("the camera slowly orbits the mug", "orbit"),
+        ("handheld footage of a street", "shake"),
+        ("a tracking shot follows the runner", "track"),
+        ("locked-off camera, a dancer spins", "static"),
+        ("a mug on a table", None),
+    ],
+)
 def test_camera_cues(prompt: str, camera: str | None) -> None:
     assert parse_cues(prompt).camera == camera
 
@@ -50,8 +53,10 @@ def test_sim_does_not_import_lint_or_metrics() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, promptkit.sim, promptkit.sim.pytest_plugin, promptkit.cli.sim; "
-            "bad = [m for m in sys.modules if m.startswith(('promptkit.lint', 'promptkit.metrics'))]; "
-            "print(bad)")
+    code = (
+        "import sys, promptkit.sim, promptkit.sim.pytest_plugin, promptkit.cli.sim; "
+        "bad = [m for m in sys.modules if m.startswith(('promptkit.lint', 'promptkit.metrics'))]; "
+        "print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Fault injection and limits, in-process on a manual clock: 429s, credits, 5xx, drops, empty 202s."""
+"""Faults and limits in-process on a manual clock: 429s, credits, 5xx, drops, empty 202s."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ async def test_rpm_limit_retry_after_counts_the_minute_window(make_sim) -> None:
 async def test_limits_are_per_key(make_sim) -> None:
     sim = await make_sim(api_key=None, rps=1.0, rpm=None)
     for key in ("a", "b"):
-        r = await sim.client.post("/v1/videos/generations", json=BODY,
-                                  headers={"Authorization": f"Bearer {key}"})
+        r = await sim.client.post(
+            "/v1/videos/generations", json=BODY, headers={"Authorization": f"Bearer {key}"}
+        )
         assert r.status_code == 200
 
 
@@ -59,8 +60,10 @@ async def test_credits_exhausted_is_429_with_the_spending_limit_message(make_sim
     sim = await make_sim(credits_exhausted=True)
     r = await _post(sim)
     assert r.status_code == 429
-    assert "has either used all available credits or reached its monthly spending limit" in (
-        r.json()["error"])
+    assert (
+        "has either used all available credits or reached its monthly spending limit"
+        in (r.json()["error"])
+    )
 
 
 async def test_injected_5xx_creates_no_job_and_is_counted(make_sim) -> None:
@@ -128,7 +131,9 @@ async def test_latency_scales_with_duration_and_resolution(make_sim) -> None:
     sim = await make_sim(speed=1.0, latency_jitter=0.0)
     short = (await _post(sim, {"prompt": "a", "duration": 1})).json()["request_id"]
     long = (await _post(sim, {"prompt": "a", "duration": 4})).json()["request_id"]
-    hd = (await _post(sim, {"prompt": "a", "duration": 4, "resolution": "720p"})).json()["request_id"]
+    hd = (await _post(sim, {"prompt": "a", "duration": 4, "resolution": "720p"})).json()[
+        "request_id"
+    ]
     jobs = sim.state.store.jobs
     assert jobs[short].latency_s < jobs[long].latency_s < jobs[hd].latency_s
     sim.state.configure(speed=10.0)

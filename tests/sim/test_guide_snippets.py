@@ -57,8 +57,13 @@ def _run(steps: list[tuple[str, str]], sim: SimServer, tmp_path: Path) -> str:
     steps_file = tmp_path / "steps.json"
     steps_file.write_text(json.dumps(steps))
     env = {**os.environ, "XAI_API_KEY": sim.api_key}
-    out = subprocess.run([sys.executable, "-c", HARNESS, str(steps_file)], capture_output=True,
-                         text=True, env=env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", HARNESS, str(steps_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 

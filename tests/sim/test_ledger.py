@@ -9,8 +9,9 @@ from pathlib import Path
 from tests.sim.conftest import AUTH
 
 
-async def test_ledger_file_has_an_accepted_and_a_finished_line_per_job(make_sim,
-                                                                       tmp_path: Path) -> None:
+async def test_ledger_file_has_an_accepted_and_a_finished_line_per_job(
+    make_sim, tmp_path: Path
+) -> None:
     path = tmp_path / "ledger.jsonl"
     sim = await make_sim(ledger_path=path)
     raw = json.dumps({"prompt": "a kite", "duration": 2, "user": "job-42"}).encode()
@@ -42,12 +43,14 @@ async def test_stats_count_endpoints_statuses_errors_and_cost_of_done_jobs(make_
     done = await sim.submit({"prompt": "a kite", "duration": 1})
     url = (await sim.finish(done))["video"]["url"]
     await sim.finish(await sim.submit({"prompt": "a bloodbath", "duration": 1}))
-    await sim.finish(await sim.submit({"prompt": "more", "video": {"url": url}, "duration": 1},
-                                      "extensions"))
+    await sim.finish(
+        await sim.submit({"prompt": "more", "video": {"url": url}, "duration": 1}, "extensions")
+    )
     sim.state.configure(fail_rate=1.0)
     await sim.finish(await sim.submit({"prompt": "a kite", "duration": 3}))
-    await sim.client.post("/v1/videos/generations", json={"prompt": "x", "duration": 0},
-                          headers=AUTH)
+    await sim.client.post(
+        "/v1/videos/generations", json={"prompt": "x", "duration": 0}, headers=AUTH
+    )
     stats = sim.state.stats()
     assert stats["accepted"] == 4
     assert stats["by_endpoint"] == {"extensions": 1, "generations": 3}

@@ -10,8 +10,11 @@ pytest_plugins = ["pytester"]
 
 def test_fixture_yields_a_running_simulator_with_key_and_fault_controls(promptkit_sim) -> None:
     headers = {"Authorization": f"Bearer {promptkit_sim.api_key}"}
-    r = httpx.post(f"{promptkit_sim.base_url}/v1/videos/generations",
-                   json={"prompt": "a kite", "duration": 1, "user": "t1"}, headers=headers)
+    r = httpx.post(
+        f"{promptkit_sim.base_url}/v1/videos/generations",
+        json={"prompt": "a kite", "duration": 1, "user": "t1"},
+        headers=headers,
+    )
     assert r.status_code == 200
     promptkit_sim.faults(error_5xx_rate=1.0)
     assert httpx.get(f"{promptkit_sim.base_url}/v1/videos/x", headers=headers).status_code >= 500

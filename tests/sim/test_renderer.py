@@ -22,9 +22,12 @@ W, H = 848, 480
 
 def render(prompt: str, *, frames: int = 24, seed: int = 1, **kw: Any):
     values = {"frozen_rate": 0.0, "drift_rate": 0.0, **kw}
-    size = {"width": W, "height": H} | {k: values.pop(k) for k in ("width", "height") if k in values}
-    return render_clip(RenderJob(kind="generation", prompt=prompt, frames=frames, seed=seed,
-                                 **size, **values))
+    size = {"width": W, "height": H} | {
+        k: values.pop(k) for k in ("width", "height") if k in values
+    }
+    return render_clip(
+        RenderJob(kind="generation", prompt=prompt, frames=frames, seed=seed, **size, **values)
+    )
 
 
 def lumas(data: bytes) -> list[np.ndarray]:
@@ -38,8 +41,9 @@ def mean_abs_diff(frames: list[np.ndarray]) -> float:
 
 def changed_share(frames: list[np.ndarray]) -> float:
     """Mean share of pixels whose luma changes by more than 20 levels between frames."""
-    return float(np.mean([(np.abs(b - a) > 20).mean() for a, b in zip(frames, frames[1:],
-                                                                       strict=False)]))
+    return float(
+        np.mean([(np.abs(b - a) > 20).mean() for a, b in zip(frames, frames[1:], strict=False)])
+    )
 
 
 def shift(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -92,14 +96,18 @@ def test_still_frame_prompt_is_truly_frozen() -> None:
     assert mean_abs_diff(lumas(clip.data)) == 0.0
 
 
-@pytest.mark.parametrize(("prompt", "sign_x", "sign_y"), [
-    ("The camera pans left across a valley", 1, 0),
-    ("The camera pans right across a valley", -1, 0),
-    ("The camera tilts up a tall tower", 0, 1),
-    ("The camera tilts down to the street", 0, -1),
-])
-def test_camera_moves_shift_the_whole_frame_the_right_way(prompt: str, sign_x: int,
-                                                          sign_y: int) -> None:
+@pytest.mark.parametrize(
+    ("prompt", "sign_x", "sign_y"),
+    [
+        ("The camera pans left across a valley", 1, 0),
+        ("The camera pans right across a valley", -1, 0),
+        ("The camera tilts up a tall tower", 0, 1),
+        ("The camera tilts down to the street", 0, -1),
+    ],
+)
+def test_camera_moves_shift_the_whole_frame_the_right_way(
+    prompt: str, sign_x: int, sign_y: int
+) -> None:
     clip = render(prompt)
     dx, dy = mean_shift(lumas(clip.data))
     expected_dx, expected_dy = clip.sidecar["content_shift_px_per_frame"]
@@ -113,10 +121,16 @@ def test_fast_pan_moves_faster_than_slow_pan() -> None:
     assert fast > 2 * slow > 0
 
 
-@pytest.mark.parametrize("prompt", [
-    "The camera slowly zooms in on a flower", "Heavy rain falls on a street",
-    "A handheld shot of a market", "A dog runs across a field", "The camera orbits a statue",
-])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "The camera slowly zooms in on a flower",
+        "Heavy rain falls on a street",
+        "A handheld shot of a market",
+        "A dog runs across a field",
+        "The camera orbits a statue",
+    ],
+)
 def test_motion_prompts_move_much_more_than_motionless_ones(prompt: str) -> None:
     still = lumas(render("A flower in a vase").data)
     moving = lumas(render(prompt).data)
@@ -143,15 +157,28 @@ def test_default_imperfection_rates_freeze_about_a_tenth_of_motion_prompts() -> 
     from promptkit.sim.scene import plan_motion
 
     cues = parse_cues("a horse gallops along the beach")
-    frozen = sum(plan_motion(cues, seed=s, width=64, height=64, frames=2, frozen_rate=0.1,
-                             drift_rate=0.2).frozen for s in range(1000))
+    frozen = sum(
+        plan_motion(
+            cues, seed=s, width=64, height=64, frames=2, frozen_rate=0.1, drift_rate=0.2
+        ).frozen
+        for s in range(1000)
+    )
     assert 60 < frozen < 140
 
 
 def test_image_becomes_the_first_frame() -> None:
     png = _png(np.full((60, 80, 3), (200, 30, 30), np.uint8))
-    job = RenderJob(kind="generation", prompt="it moves to the right", width=W, height=H,
-                    frames=24, seed=1, image=png, frozen_rate=0.0, drift_rate=0.0)
+    job = RenderJob(
+        kind="generation",
+        prompt="it moves to the right",
+        width=W,
+        height=H,
+        frames=24,
+        seed=1,
+        image=png,
+        frozen_rate=0.0,
+        drift_rate=0.0,
+    )
     with av.open(io.BytesIO(render_clip(job).data)) as container:
         first = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(int)
     assert abs(first[..., 0].mean() - 200) < 20 and first[..., 1].mean() < 60

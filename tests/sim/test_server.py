@@ -54,16 +54,18 @@ def test_stats_endpoint_matches_the_python_api(server: SimServer, client: httpx.
     assert over_http["total_cost_ticks"] == 500_000_000
 
 
-def test_drop_before_accept_closes_the_socket_without_an_answer(server: SimServer,
-                                                                client: httpx.Client) -> None:
+def test_drop_before_accept_closes_the_socket_without_an_answer(
+    server: SimServer, client: httpx.Client
+) -> None:
     server.configure(drop_rate=1.0, drop_mode="before")
     with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
         client.post(f"{server.base_url}/v1/videos/generations", json=BODY)
     assert server.ledger_entries() == []
 
 
-def test_drop_after_accept_closes_the_socket_but_the_job_exists(server: SimServer,
-                                                                client: httpx.Client) -> None:
+def test_drop_after_accept_closes_the_socket_but_the_job_exists(
+    server: SimServer, client: httpx.Client
+) -> None:
     server.configure(drop_rate=1.0, drop_mode="after")
     with pytest.raises(httpx.RemoteProtocolError):
         client.post(f"{server.base_url}/v1/videos/generations", json={**BODY, "user": "k1"})
@@ -73,8 +75,9 @@ def test_drop_after_accept_closes_the_socket_but_the_job_exists(server: SimServe
     assert client.post(f"{server.base_url}/v1/videos/generations", json=BODY).status_code == 200
 
 
-def test_truncated_download_promises_more_bytes_than_it_sends(server: SimServer,
-                                                              client: httpx.Client) -> None:
+def test_truncated_download_promises_more_bytes_than_it_sends(
+    server: SimServer, client: httpx.Client
+) -> None:
     rid = client.post(f"{server.base_url}/v1/videos/generations", json=BODY).json()["request_id"]
     url = _done(client, server, rid)["video"]["url"]
     server.configure(truncate_download_rate=1.0)
@@ -98,11 +101,21 @@ def test_slow_download_is_throttled_but_complete(server: SimServer, client: http
 async def test_fifty_concurrent_pollers_are_all_served_while_clips_render() -> None:
     with SimServer(config(speed=1.0)) as sim:
         headers = {"Authorization": f"Bearer {sim.api_key}"}
-        async with httpx.AsyncClient(base_url=sim.base_url, headers=headers, timeout=20,
-                                     limits=httpx.Limits(max_connections=60)) as client:
-            ids = [(await client.post("/v1/videos/generations", json={
-                "prompt": f"rain over a city {n}, camera pans left", "duration": 2})).json()[
-                "request_id"] for n in range(4)]
+        async with httpx.AsyncClient(
+            base_url=sim.base_url,
+            headers=headers,
+            timeout=20,
+            limits=httpx.Limits(max_connections=60),
+        ) as client:
+            ids = [
+                (
+                    await client.post(
+                        "/v1/videos/generations",
+                        json={"prompt": f"rain over a city {n}, camera pans left", "duration": 2},
+                    )
+                ).json()["request_id"]
+                for n in range(4)
+            ]
 
             async def poller(n: int) -> list[int]:
                 codes = []
