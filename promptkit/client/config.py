@@ -8,6 +8,7 @@ writes it anywhere. The repr shows whether a key is set, never the key.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,13 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 def is_loopback(host: str | None) -> bool:
     host = (host or "").lower().strip("[]")
-    return host in LOOPBACK_HOSTS or host.startswith("127.") or host == "::1"
+    if host in LOOPBACK_HOSTS:
+        return True
+    # Only an IP literal can be trusted to be loopback: "127.0.0.1.example.com" is a DNS name.
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def normalize_base_url(url: str) -> str:
