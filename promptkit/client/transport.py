@@ -230,7 +230,12 @@ class HttpSession:
             time.monotonic() - started,
             len(response.content),
         )
-        return HttpResult(response.status_code, response.headers, response.content)
+        body = response.content
+        secret = (self.config.api_key or "").encode()
+        if secret and secret in body:
+            # A server or proxy that echoes the key must not get it into journals and reports.
+            body = body.replace(secret, b"***")
+        return HttpResult(response.status_code, response.headers, body)
 
     def _map_exception(self, exc: Exception, method: str, path: str, submit: bool) -> ApiError:
         what = f"{method} {path}"
