@@ -76,8 +76,8 @@ class HostileApi:
         n = int(req.path.rsplit("#", 1)[-1]) if "#" in req.path else 0
         if n % 3 == 2:
             echoed = req.headers.get("authorization", "")
-            body: dict[str, Any] = {"status": "failed", "error": {
-                "code": "invalid_argument", "message": f"refused {echoed} for {SCRIPT}"}}  # fmt: skip
+            error = {"code": "invalid_argument", "message": f"refused {echoed} for {SCRIPT}"}
+            body: dict[str, Any] = {"status": "failed", "error": error}
         else:
             url = (f"{self.base}/clips/{n}.mp4" if n % 3 == 1
                    else f"{self.clip_base}/clips/..%2F..%2F..%2Fescape-{n}.mp4?sig=1")  # fmt: skip

@@ -19,8 +19,11 @@ from promptkit.errors import ApiError, ConfigError, PromptkitError
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 200
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1.example.com", "127.evil.example", "localhost.example",
-                                  "0.0.0.0", "10.0.0.1", "[::2]", "127.0.0.1@evil.example"])  # fmt: skip
+LOOK_ALIKES = ["127.0.0.1.example.com", "127.evil.example", "localhost.example", "0.0.0.0",
+               "10.0.0.1", "[::2]", "127.0.0.1@evil.example"]  # fmt: skip
+
+
+@pytest.mark.parametrize("host", LOOK_ALIKES)
 def test_plain_http_to_a_look_alike_of_loopback_is_refused(host: str, fake_key: str) -> None:
     with pytest.raises(ConfigError, match="plain http"):
         VideoClient(ClientConfig(base_url=f"http://{host}:8000", api_key=fake_key))
