@@ -45,6 +45,7 @@ from promptkit.runner.spec import EvalSpec, load_spec, read_yaml, spec_error
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
 SIM_KEY_ENV = "PROMPTKIT_SIM_API_KEY"
+LIMIT_MARGIN = 0.97
 EVAL_SIM_DEFAULTS: dict[str, Any] = {"speed": 4.0, "rps": 20.0, "rpm": 1200.0}
 
 
@@ -310,7 +311,8 @@ def _client_config(
             settings,
             base_url=server.base_url,
             api_key=server.api_key,
-            # The simulator's own limits are the provider's: the client keeps under them.
-            rps=sim_config.rps or 1000.0,
-            rpm=int(sim_config.rpm or 60000),
+            # The simulator's limits are the provider's: the client keeps a little under them,
+            # since requests spaced exactly 1/rps apart can arrive closer (and earn a 429).
+            rps=(sim_config.rps or 1000.0) * LIMIT_MARGIN,
+            rpm=max(1, int((sim_config.rpm or 60000) * LIMIT_MARGIN)),
         )

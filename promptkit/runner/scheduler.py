@@ -131,6 +131,8 @@ class Scheduler:
         self._states: dict[str, str] = {}
         self._spent = 0
         self._reserved: dict[str, int] = {}
+        self._probing: set[tuple[Any, ...]] = set()
+        self._learn_events: dict[tuple[Any, ...], asyncio.Event] = {}
         self.counts = Counts(budget_ticks=options.budget_ticks)
 
     # --- entry point ---------------------------------------------------------------------
@@ -239,7 +241,10 @@ class Scheduler:
         # Map the journal's wall-clock submit time onto our monotonic clock.
         started = now - max(0.0, time.time() - (row.submitted_at or time.time()))
         samples: list[tuple[float, int | None]] = [(started, 0)]
+        probe = False
         delay = self._first_delay(key, now - started)
+        if delay is None:
+            probe, delay = await self._probe_or_wait(key, started)
         while True:
             await asyncio.sleep(max(0.0, delay))
             try:
@@ -254,6 +259,12 @@ class Scheduler:
                 continue
             except ApiError as exc:
                 return self._tr(job_id, "error", error=f"poll refused: {exc}")
+            finally:
+                if probe:
+                    # Whatever the answer, the other jobs of its kind stop waiting for it (they
+                    # run only after this task's next await, by when the rate is recorded).
+                    probe = False
+                    self._learned(key).set()
             self.stats.polls += 1
             self.journal.count_poll(job_id)
             now = self.clock()
@@ -271,15 +282,38 @@ class Scheduler:
                 )
             delay = self._next_delay(samples)
 
-    def _first_delay(self, key: tuple[Any, ...], elapsed: float) -> float:
+    def _first_delay(self, key: tuple[Any, ...], elapsed: float) -> float | None:
+        """Seconds until a job's first poll, or None when nothing is known about its kind yet."""
         policy = self.options.poll
         if not policy.adaptive:
             return max(0.0, policy.interval - elapsed)
         estimate = self.latency.estimate(key, self.options.first_poll_quantile)
         if estimate is None:
-            return max(0.0, policy.clamp(policy.interval) - elapsed)
+            return None
         # Aim just after the expected finish: a poll that comes too early costs a request.
         return max(0.0, estimate * 1.03 + 0.2 - elapsed)
+
+    async def _probe_or_wait(self, key: tuple[Any, ...], started: float) -> tuple[bool, float]:
+        """One job of an unknown kind probes at the fixed interval; the rest wait for its answer.
+
+        Without this, a first wave of N jobs would each spend a poll just to learn the rate.
+        """
+        policy = self.options.poll
+        if key not in self._probing:
+            self._probing.add(key)
+            return True, max(0.0, policy.clamp(policy.interval) - (self.clock() - started))
+        try:
+            await asyncio.wait_for(self._learned(key).wait(), timeout=policy.max_interval * 2)
+        except TimeoutError:
+            pass
+        elapsed = self.clock() - started
+        delay = self._first_delay(key, elapsed)
+        if delay is None:  # the probe learned nothing (it was already done): poll on schedule
+            delay = max(0.0, policy.clamp(policy.interval) - elapsed)
+        return False, delay
+
+    def _learned(self, key: tuple[Any, ...]) -> asyncio.Event:
+        return self._learn_events.setdefault(key, asyncio.Event())
 
     def _next_delay(self, samples: list[tuple[float, int | None]]) -> float:
         policy = self.options.poll
