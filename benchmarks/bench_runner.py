@@ -73,8 +73,13 @@ def _variants(n: int) -> list[Variant]:
 
 
 def _client_config(sim: SimServer, poll: PollPolicy) -> ClientConfig:
-    return ClientConfig(base_url=sim.base_url, api_key=sim.api_key, rps=RPS * MARGIN,
-                        rpm=int(RPM * MARGIN), poll=poll)
+    return ClientConfig(
+        base_url=sim.base_url,
+        api_key=sim.api_key,
+        rps=RPS * MARGIN,
+        rpm=int(RPM * MARGIN),
+        poll=poll,
+    )
 
 
 class _Silent(Progress):
@@ -157,19 +162,29 @@ def main() -> None:
             assert server_polls == outcome.polls, (server_polls, outcome.polls)
             outcomes.append(outcome)
 
-    print(f"{args.clips} clips of 1 s at 480p, simulator at {RPS:g} rps / {RPM} rpm, speed "
-          f"{args.speed:g}, concurrency {args.concurrency}")
-    print(f"ceiling: 60 requests/min ÷ 3 limited requests per clip (submit, poll, download) "
-          f"= {ceiling:.1f} clips/min")
-    print(f"{'':<20} {'clips/min':>9} {'of ceiling':>10} {'polls/clip':>10} {'req/clip':>8} "
-          f"{'429s':>5} {'wall s':>7}")
+    print(
+        f"{args.clips} clips of 1 s at 480p, simulator at {RPS:g} rps / {RPM} rpm, speed "
+        f"{args.speed:g}, concurrency {args.concurrency}"
+    )
+    print(
+        f"ceiling: 60 requests/min ÷ 3 limited requests per clip (submit, poll, download) "
+        f"= {ceiling:.1f} clips/min"
+    )
+    print(
+        f"{'':<20} {'clips/min':>9} {'of ceiling':>10} {'polls/clip':>10} {'req/clip':>8} "
+        f"{'429s':>5} {'wall s':>7}"
+    )
     for o in outcomes:
-        print(f"{o.name:<20} {o.per_minute:>9.1f} {o.per_minute / ceiling:>10.2f} "
-              f"{o.polls / o.clips:>10.2f} {o.requests / o.clips:>8.2f} {o.rate_limited:>5} "
-              f"{o.seconds:>7.1f}")
+        print(
+            f"{o.name:<20} {o.per_minute:>9.1f} {o.per_minute / ceiling:>10.2f} "
+            f"{o.polls / o.clips:>10.2f} {o.requests / o.clips:>8.2f} {o.rate_limited:>5} "
+            f"{o.seconds:>7.1f}"
+        )
     runner, fixed = outcomes
-    print(f"runner / fixed-5s: throughput ×{runner.per_minute / fixed.per_minute:.2f}, "
-          f"polls per clip ×{(runner.polls / runner.clips) / (fixed.polls / fixed.clips):.2f}")
+    print(
+        f"runner / fixed-5s: throughput ×{runner.per_minute / fixed.per_minute:.2f}, "
+        f"polls per clip ×{(runner.polls / runner.clips) / (fixed.polls / fixed.clips):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score) and write its report."""
+"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score), write its report."""
 
 from __future__ import annotations
 
@@ -30,13 +30,26 @@ def _usd(value: str | None) -> Decimal | None:
 @click.option("--yes", "-y", is_flag=True, help="Confirm spending on a real provider.")
 @click.option("--provider", type=click.Choice(["sim", "xai"]), help="Override the spec's provider.")
 @click.option("--run-id", help="Name of the run folder (re-using one continues that run).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True, help="Folder that holds run folders.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder that holds run folders.",
+)
 @click.option("--resume", metavar="RUN", help="Continue a run (its folder or id).")
-@click.option("--resubmit-uncertain", is_flag=True,
-              help="Send again submits whose outcome is unknown (may pay twice).")
-@click.option("--fail-on", "fail_on", multiple=True, metavar="COND",
-              help="Exit 1 when a condition holds, e.g. 'frozen-rate>0.2' (repeatable).")
+@click.option(
+    "--resubmit-uncertain",
+    is_flag=True,
+    help="Send again submits whose outcome is unknown (may pay twice).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    metavar="COND",
+    help="Exit 1 when a condition holds, e.g. 'frozen-rate>0.2' (repeatable).",
+)
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
 def command(
@@ -57,7 +70,7 @@ def command(
 
     Exit codes: 0 done, 1 a --fail-on condition held, 2 spec error, 3 refused by budget.
     """
-    from promptkit.runner.collect import parse_fail_on, failed_conditions
+    from promptkit.runner.collect import failed_conditions, parse_fail_on
     from promptkit.runner.evaluate import EvalOptions, run_eval
     from promptkit.runner.preflight import format_usd
     from promptkit.runner.progress import make_progress
@@ -91,8 +104,10 @@ def command(
         err=True,
     )
     if not outcome.complete:
-        click.echo(f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
-                   err=True)
+        click.echo(
+            f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
+            err=True,
+        )
     try:
         from promptkit.report import write_report
     except ImportError:  # TEMPORARY until the report writer lands

@@ -9,10 +9,21 @@ import click
 
 @click.command()
 @click.argument("run")
-@click.option("--thresholds", "-t", "pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a metric threshold (repeatable), e.g. low_motion=0.02.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True, help="Folder that holds run folders.")
+@click.option(
+    "--thresholds",
+    "-t",
+    "pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a metric threshold (repeatable), e.g. low_motion=0.02.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder that holds run folders.",
+)
 def command(run: str, pairs: tuple[str, ...], out: Path) -> None:
     """Re-score the clips of RUN (a run folder or id) and rewrite its results and report."""
     from promptkit.runner.layout import find_run

@@ -8,8 +8,13 @@ import click
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True, help="Folder that holds run folders.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder that holds run folders.",
+)
 def command(out: Path) -> None:
     """List the runs under --out, oldest first."""
     from promptkit.models import ticks_to_usd
@@ -25,5 +30,6 @@ def command(out: Path) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(r.by_status.items()))
         spent = "$" + format_usd(ticks_to_usd(r.cost_ticks))
         click.echo(
-            f"{r.run_id:<44} {r.status:<11} {r.provider or '-':<8} {r.jobs:>5} {spent:>10}  {states}"
+            f"{r.run_id:<44} {r.status:<11} {r.provider or '-':<8} {r.jobs:>5} {spent:>10}"
+            f"  {states}"
         )

@@ -7,11 +7,9 @@ and by ``rescore``, so it can always be rebuilt from the run folder.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
 from promptkit.models import ticks_to_usd
-from promptkit.runner.journal import Journal, JobRow
+from promptkit.runner.journal import JobRow, Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.results import (
     Artifacts,
@@ -60,7 +58,10 @@ def clip_record(row: JobRow, layout: RunLayout) -> ClipRecord:
         if isinstance(camera, dict)
         else None,
         artifacts=Artifacts(
-            **{k: layout.relative(artifacts.get(k)) for k in ("contact_sheet", "thumbnail", "series_csv")}
+            **{
+                k: layout.relative(artifacts.get(k))
+                for k in ("contact_sheet", "thumbnail", "series_csv")
+            }
         ),
         duration_s=score.get("duration_s"),
         width=score.get("width"),
@@ -111,11 +112,11 @@ def verdict_rates(results: RunResults) -> dict[str, float]:
     for verdict, n in Counter(c.verdict for c in scored).items():
         rates[f"{verdict}-rate"] = n / len(scored)
     total = len(results.clips) or 1
-    no_clip = sum(1 for c in results.clips if c.status in ("error", "failed", "uncertain", "expired"))
+    no_clip = sum(
+        1 for c in results.clips if c.status in ("error", "failed", "uncertain", "expired")
+    )
     rates["error-rate"] = no_clip / total
     return rates
-
-
 
 
 KNOWN_VERDICTS = ("frozen", "partial-freeze", "low-motion", "ok", "unreadable")
@@ -132,7 +133,9 @@ def parse_fail_on(text: str) -> tuple[str, str, float]:
         if sep:
             name = name.strip()
             if name not in known:
-                raise UsageError(f"--fail-on {text!r}: unknown measure {name!r} (known: {', '.join(known)})")
+                raise UsageError(
+                    f"--fail-on {text!r}: unknown measure {name!r} (known: {', '.join(known)})"
+                )
             try:
                 return name, op, float(value)
             except ValueError:

@@ -36,8 +36,8 @@ from promptkit.runner.preflight import (
     format_usd,
 )
 from promptkit.runner.progress import Progress, make_progress
-from promptkit.runner.resume import plan_resume
 from promptkit.runner.results import RunResults, write_results
+from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
 from promptkit.runner.scoring import make_pool, resolve_thresholds
 from promptkit.runner.spec import EvalSpec, load_spec, read_yaml, spec_error
@@ -154,9 +154,7 @@ def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Pa
     return layout, spec_path, False
 
 
-def _thresholds(
-    settings: Settings, spec: EvalSpec, spec_path: Path, node: Any
-) -> dict[str, Any]:
+def _thresholds(settings: Settings, spec: EvalSpec, spec_path: Path, node: Any) -> dict[str, Any]:
     try:
         return resolve_thresholds(settings, spec.thresholds)
     except ValidationError as exc:
@@ -263,7 +261,9 @@ async def _drive(
     pool = make_pool(options.score_workers)
     try:
         async with VideoClient(config) as client:
-            scheduler = Scheduler(journal, layout, client, sched_options, progress=progress, pool=pool)
+            scheduler = Scheduler(
+                journal, layout, client, sched_options, progress=progress, pool=pool
+            )
             return await scheduler.run(stages)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -280,7 +280,9 @@ def _client_config(
     if provider == "xai":
         config = ClientConfig.from_env(settings)
         if not config.api_key:
-            raise ConfigError("XAI_API_KEY is not set: export your xAI API key to use --provider xai")
+            raise ConfigError(
+                "XAI_API_KEY is not set: export your xAI API key to use --provider xai"
+            )
         yield config
         return
     if options.sim_url:

@@ -194,7 +194,9 @@ def expand(
             used_vars.update(given)
             for overrides in param_sets:
                 try:
-                    rendered = library.render(info, given, params={"model": spec.model, **overrides})
+                    rendered = library.render(
+                        info, given, params={"model": spec.model, **overrides}
+                    )
                 except InvalidParamsError as exc:
                     raise spec_error(spec_path, node, ("params",), f"{exc} (for {ref})") from None
                 except TemplateError as exc:
@@ -204,8 +206,20 @@ def expand(
                 variables = dict(rendered.prompt.variables or given)
                 vid = _variant_hash(info.name, text, variables, p)
                 arm, pair = _arm(arm_by, arm_var, info.name, combo, overrides)
-                add(Variant(vid, text, p, info.name, info.name, variables, arm, pair,
-                            tuple(dict.fromkeys((*spec.tags, *info.tags))), loc))
+                add(
+                    Variant(
+                        vid,
+                        text,
+                        p,
+                        info.name,
+                        info.name,
+                        variables,
+                        arm,
+                        pair,
+                        tuple(dict.fromkeys((*spec.tags, *info.tags))),
+                        loc,
+                    )
+                )
     for p_index, raw in enumerate(spec.prompts):
         loc = ("prompts", p_index)
         for overrides in param_sets:
@@ -266,4 +280,6 @@ def _arm(
         return name, variant_id({"variables": dict(combo), "params": pjson})
     assert arm_var is not None
     rest = {k: v for k, v in combo.items() if k != arm_var}
-    return str(combo.get(arm_var)), variant_id({"template": name, "variables": rest, "params": pjson})
+    return str(combo.get(arm_var)), variant_id(
+        {"template": name, "variables": rest, "params": pjson}
+    )

@@ -262,12 +262,17 @@ class Journal:
             cur.execute(f"UPDATE jobs SET {assignments} WHERE job_id=?", (*values, job_id))
             cur.execute(
                 "INSERT INTO events(ts, job_id, kind, detail) VALUES (?, ?, ?, ?)",
-                (utc_now(), job_id, state, detail or fields.get("error") or fields.get("request_id")),
+                (
+                    utc_now(),
+                    job_id,
+                    state,
+                    detail or fields.get("error") or fields.get("request_id"),
+                ),
             )
         return self.get(job_id)
 
     def note(self, job_id: str, reason: str) -> None:
-        """Record why a job did not move on (e.g. the budget guard held it) without a state change."""
+        """Record why a job did not move on (e.g. the budget guard held it), state unchanged."""
         with self._tx() as cur:
             cur.execute(
                 "UPDATE jobs SET error=?, updated_at=? WHERE job_id=?", (reason, utc_now(), job_id)
@@ -342,4 +347,3 @@ def _row(r: sqlite3.Row) -> JobRow:
         submitted_at=r["submitted_at"],
         finished_at=r["finished_at"],
     )
-

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from promptkit.errors import SpecError
 from promptkit.runner.expand import expand
 from promptkit.runner.spec import _line_of, read_yaml, validate_spec
-from promptkit.errors import SpecError
 
 
 @dataclass(frozen=True)

@@ -112,9 +112,7 @@ def format_usd(amount: Decimal) -> str:
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
-def lint_variants(
-    variants: list[Variant], settings: Settings
-) -> dict[str, list[dict[str, Any]]]:
+def lint_variants(variants: list[Variant], settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Lint findings (``Diagnostic.to_dict()`` fields) of every variant's prompt, by variant id."""
     try:
         from promptkit.lint import LintConfig, lint_prompt
@@ -131,9 +129,7 @@ def lint_variants(
             config=config,
             path=f"{v.label or v.template or 'prompt'}[{v.variant_id}]",
         )
-        out[v.variant_id] = [
-            {k: d.to_dict().get(k) for k in LINT_FIELDS} for d in diags
-        ]
+        out[v.variant_id] = [{k: d.to_dict().get(k) for k in LINT_FIELDS} for d in diags]
     return out
 
 

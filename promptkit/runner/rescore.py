@@ -19,8 +19,8 @@ from promptkit.errors import UsageError
 from promptkit.runner.collect import build_results
 from promptkit.runner.journal import Journal
 from promptkit.runner.layout import RunLayout
-from promptkit.runner.resume import clip_intact
 from promptkit.runner.results import RunResults, write_results
+from promptkit.runner.resume import clip_intact
 from promptkit.runner.scoring import make_pool, resolve_thresholds, score_file
 
 

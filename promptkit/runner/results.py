@@ -1,4 +1,4 @@
-"""The run's results file (``results.json``): versioned pydantic models, a loader and an atomic writer.
+"""The run's results file (``results.json``): versioned pydantic models, loader, atomic writer.
 
 ``results.json`` is the data every report is rendered from; HTML and Markdown never hold a number
 that is not here. Paths inside it are relative to the run folder, so a run folder can be moved or
@@ -118,7 +118,9 @@ class RunSummary(_Model):
 
     jobs: int = Field(default=0, description="Number of jobs planned.")
     by_status: dict[str, int] = Field(default_factory=dict, description="Jobs per status.")
-    by_verdict: dict[str, int] = Field(default_factory=dict, description="Scored clips per verdict.")
+    by_verdict: dict[str, int] = Field(
+        default_factory=dict, description="Scored clips per verdict."
+    )
     cost_ticks: int = Field(default=0, description="Total charged, in ticks (1 USD = 1e10).")
     cost_usd: str = Field(default="0", description="Total charged in USD, exact decimal string.")
     clip_seconds: int = Field(default=0, description="Planned seconds of video.")

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from promptkit.runner.journal import Journal, JobRow
+from promptkit.runner.journal import JobRow, Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.scheduler import DOWNLOAD, POLL, SCORE, SUBMIT
 
-INTERRUPTED = "interrupted while submitting: the provider may have accepted it (see --resubmit-uncertain)"
+INTERRUPTED = (
+    "interrupted while submitting: the provider may have accepted it (see --resubmit-uncertain)"
+)
 
 
 def file_sha256(path: Path) -> str | None:
@@ -63,8 +65,9 @@ def plan_resume(
             if clip_intact(layout, row):
                 stage = SCORE if row.state == "downloaded" else None
             else:
-                journal.event("clip-missing", f"{row.file}: missing or changed; fetching again",
-                              row.job_id)
+                journal.event(
+                    "clip-missing", f"{row.file}: missing or changed; fetching again", row.job_id
+                )
                 # Back to "done": a fresh poll gives a fresh URL (the old one may have expired).
                 row = journal.transition(row.job_id, "done", detail="re-download")
                 stage = POLL

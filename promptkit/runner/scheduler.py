@@ -11,6 +11,7 @@ next request; an error ends that job (recorded with its reason), never the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -32,7 +33,7 @@ from promptkit.errors import (
     TransportError,
     UncertainSubmit,
 )
-from promptkit.runner.journal import Journal, JobRow
+from promptkit.runner.journal import JobRow, Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.progress import Counts, Progress
 from promptkit.runner.scoring import score_file
@@ -138,7 +139,7 @@ class Scheduler:
     # --- entry point ---------------------------------------------------------------------
     async def run(self, plan: list[tuple[JobRow, str | None]]) -> RunStats:
         """Drive every ``(job, stage)``; a stage of None means nothing is left to do."""
-        for row, stage in plan:
+        for row, _ in plan:
             self._states[row.job_id] = row.state
             if row.cost_ticks is not None:
                 self._spent += row.cost_ticks
@@ -302,10 +303,8 @@ class Scheduler:
         if key not in self._probing:
             self._probing.add(key)
             return True, max(0.0, policy.clamp(policy.interval) - (self.clock() - started))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._learned(key).wait(), timeout=policy.max_interval * 2)
-        except TimeoutError:
-            pass
         elapsed = self.clock() - started
         delay = self._first_delay(key, elapsed)
         if delay is None:  # the probe learned nothing (it was already done): poll on schedule

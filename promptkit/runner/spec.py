@@ -117,9 +117,7 @@ class EvalSpec(_Model):
     )
     params: ParamsSpec = Field(default_factory=ParamsSpec, description="Generation parameters.")
     replicates: int = Field(default=1, ge=1, le=1000, description="Clips per variant.")
-    arms: str | None = Field(
-        default=None, description="A/B arms: 'template' or 'variable:<name>'."
-    )
+    arms: str | None = Field(default=None, description="A/B arms: 'template' or 'variable:<name>'.")
     lint: Literal["error", "warning", "off"] = Field(
         default="error", description="Skip variants with lint findings of this severity or worse."
     )
@@ -139,8 +137,10 @@ class EvalSpec(_Model):
     @classmethod
     def _prompts(cls, v: Any) -> Any:
         items = _as_list(v) or []
-        return [{"name": f"prompt{i + 1}", "text": p} if isinstance(p, str) else p
-                for i, p in enumerate(items)]
+        return [
+            {"name": f"prompt{i + 1}", "text": p} if isinstance(p, str) else p
+            for i, p in enumerate(items)
+        ]
 
     @field_validator("variables", mode="before")
     @classmethod
@@ -190,7 +190,9 @@ class EvalSpec(_Model):
         for i, group in enumerate(self.zip):
             lengths = {len(vals) for vals in group.values()}
             if len(lengths) > 1:
-                raise ValueError(f"zip.{i}: lists must have the same length (got {sorted(lengths)})")
+                raise ValueError(
+                    f"zip.{i}: lists must have the same length (got {sorted(lengths)})"
+                )
             both = set(group) & set(self.variables)
             if both:
                 raise ValueError(f"zip.{i}: {sorted(both)[0]!r} is also under variables:")
@@ -234,7 +236,9 @@ _WORDING = {
 }
 
 
-def error_line(exc: ValidationError, model: type[BaseModel] = EvalSpec) -> tuple[tuple[Any, ...], str]:
+def error_line(
+    exc: ValidationError, model: type[BaseModel] = EvalSpec
+) -> tuple[tuple[Any, ...], str]:
     """The first problem as (location, one-line message without the file)."""
     err = exc.errors(include_url=False)[0]
     loc = tuple(err.get("loc", ()))
@@ -300,9 +304,12 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
                     # An unknown key is best shown at the key itself.
                     nxt = value if part != loc[-1] else key
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                nxt = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            nxt = node.value[part]
         if nxt is None:
             break
         node = nxt

@@ -105,7 +105,9 @@ def test_a_variable_no_template_declares_is_a_spec_error(
     write_spec: Callable[..., Path],
 ) -> None:
     path = write_spec(variables={"subject": ["a fox"], "colour_grade": ["teal"]})
-    with pytest.raises(SpecError, match=r"spec.yaml:\d+: variables.colour_grade: no template declares"):
+    with pytest.raises(
+        SpecError, match=r"spec.yaml:\d+: variables.colour_grade: no template declares"
+    ):
         _expand(path)
 
 

@@ -31,7 +31,10 @@ def test_each_variant_prompt_points_at_its_template_line(tmp_path: Path) -> None
     templated = [p for p in prompts if p.label.startswith("vague_baseline")]
     assert {p.line for p in templated} == {3}
     assert {(p.text, p.duration) for p in templated} == {
-        ("A fox.", 1), ("A fox.", 3), ("A heron.", 1), ("A heron.", 3)
+        ("A fox.", 1),
+        ("A fox.", 3),
+        ("A heron.", 1),
+        ("A heron.", 3),
     }
     raw = [p for p in prompts if p.label.startswith("still")]
     assert {p.line for p in raw} == {6}

@@ -22,7 +22,9 @@ def _journal(tmp_path: Path, n: int) -> tuple[Journal, RunLayout]:
     layout = RunLayout(tmp_path / "run").create()
     journal = Journal.open(layout.journal)
     variants = [
-        Variant(f"{i:010x}", f"A red fox runs across the snow, take {i}.", GenerationParams(duration=1))
+        Variant(
+            f"{i:010x}", f"A red fox runs across the snow, take {i}.", GenerationParams(duration=1)
+        )
         for i in range(n)
     ]
     journal.add_jobs((Job(v, 1), [], "planned", None) for v in variants)
@@ -51,8 +53,12 @@ class _Quiet(Progress):
 def test_budget_guard_stops_submits_before_the_cap(tmp_path: Path) -> None:
     journal, layout = _journal(tmp_path, 6)
     per_clip = GenerationParams(duration=1).cost_ticks()
-    options = SchedulerOptions(concurrency=6, budget_ticks=3 * per_clip + per_clip // 2, score=False,
-                               poll=PollPolicy(interval=0.1, min_interval=0.05))
+    options = SchedulerOptions(
+        concurrency=6,
+        budget_ticks=3 * per_clip + per_clip // 2,
+        score=False,
+        poll=PollPolicy(interval=0.1, min_interval=0.05),
+    )
     with SimServer(SimConfig(speed=40, rps=100, rpm=6000)) as sim:
         _, stats = _run(journal, layout, sim, options)
         accepted = sim.ledger_entries()
@@ -67,8 +73,9 @@ def test_budget_guard_stops_submits_before_the_cap(tmp_path: Path) -> None:
 
 def test_adaptive_polling_needs_few_polls_per_clip(tmp_path: Path) -> None:
     journal, layout = _journal(tmp_path, 8)
-    options = SchedulerOptions(concurrency=8, score=False,
-                               poll=PollPolicy(interval=0.3, min_interval=0.05))
+    options = SchedulerOptions(
+        concurrency=8, score=False, poll=PollPolicy(interval=0.3, min_interval=0.05)
+    )
     # ~1.1 s per job: long enough that a fixed 0.3 s loop would poll each job about 4 times.
     with SimServer(SimConfig(speed=10, rps=100, rpm=6000, latency_jitter=0)) as sim:
         _, stats = _run(journal, layout, sim, options)

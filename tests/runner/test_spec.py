@@ -125,7 +125,9 @@ def test_flat_reference_image_list_is_one_set(tmp_path: Path) -> None:
         "version: 1\ntemplates: [a]\nparams:\n  reference_images: [https://e.com/a.png, "
         "https://e.com/b.png]\n",
     )
-    assert load_spec(path).params.reference_images == [["https://e.com/a.png", "https://e.com/b.png"]]
+    assert load_spec(path).params.reference_images == [
+        ["https://e.com/a.png", "https://e.com/b.png"]
+    ]
 
 
 def test_shipped_specs_validate(repo_root: Path) -> None:
