@@ -234,8 +234,9 @@ def expand(
 
     unused = [n for n in spec.variable_names() if n not in used_vars]
     if spec.templates and unused:
-        loc = ("variables", unused[0]) if unused[0] in spec.variables else ("zip",)
-        raise spec_error(spec_path, node, loc, "no template declares this variable")
+        first = unused[0]
+        where: tuple[Any, ...] = ("variables", first) if first in spec.variables else ("zip",)
+        raise spec_error(spec_path, node, where, "no template declares this variable")
 
     if arm_by == "template":
         arms = list(dict.fromkeys(v.arm for v in variants if v.arm is not None))

@@ -239,7 +239,7 @@ class Journal:
                 raise IllegalTransition(f"{job_id}: {current} -> {state} is not allowed")
             if state == "submitting" and row["request_id"]:
                 raise IllegalTransition(f"{job_id}: has request id {row['request_id']}; not resent")
-            sets = {"state": state, "updated_at": utc_now()}
+            sets: dict[str, Any] = {"state": state, "updated_at": utc_now()}
             if fields.pop("attempt", False):
                 sets["attempts"] = None  # marker: incremented below
             if "score" in fields:
