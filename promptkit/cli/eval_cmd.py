@@ -108,12 +108,9 @@ def command(
             f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
             err=True,
         )
-    try:
-        from promptkit.report import write_report
-    except ImportError:  # TEMPORARY until the report writer lands
-        click.echo(f"results: {outcome.results_path}")
-    else:
-        click.echo(f"report: {write_report(outcome.layout.root)}")
+    from promptkit.report import write_report
+
+    click.echo(f"report: {write_report(outcome.layout.root)}")
     held = failed_conditions(outcome.results, conditions)
     for text in held:
         click.echo(f"fail-on: {text}", err=True)
