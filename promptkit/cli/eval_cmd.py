@@ -10,6 +10,15 @@ import click
 
 from promptkit.errors import UsageError
 
+# Shared by `eval`, `runs` and `rescore`: where run folders live.
+out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder that holds run folders.",
+)
+
 
 def _usd(value: str | None) -> Decimal | None:
     if value is None:
@@ -30,13 +39,7 @@ def _usd(value: str | None) -> Decimal | None:
 @click.option("--yes", "-y", is_flag=True, help="Confirm spending on a real provider.")
 @click.option("--provider", type=click.Choice(["sim", "xai"]), help="Override the spec's provider.")
 @click.option("--run-id", help="Name of the run folder (re-using one continues that run).")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder that holds run folders.",
-)
+@out_option
 @click.option("--resume", metavar="RUN", help="Continue a run (its folder or id).")
 @click.option(
     "--resubmit-uncertain",

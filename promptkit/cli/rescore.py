@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from promptkit.cli.eval_cmd import out_option
+
 
 @click.command()
 @click.argument("run")
@@ -17,13 +19,7 @@ import click
     metavar="NAME=VALUE",
     help="Override a metric threshold (repeatable), e.g. low_motion=0.02.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder that holds run folders.",
-)
+@out_option
 def command(run: str, pairs: tuple[str, ...], out: Path) -> None:
     """Re-score the clips of RUN (a run folder or id) and rewrite its results and report."""
     from promptkit.runner.layout import find_run

@@ -6,15 +6,11 @@ from pathlib import Path
 
 import click
 
+from promptkit.cli.eval_cmd import out_option
+
 
 @click.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder that holds run folders.",
-)
+@out_option
 def command(out: Path) -> None:
     """List the runs under --out, oldest first."""
     from promptkit.models import ticks_to_usd
