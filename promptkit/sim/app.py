@@ -102,12 +102,14 @@ def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
+        headers = exc.headers if isinstance(exc, HTTPException) else None
         return JSONResponse(
             {
                 "code": NOT_FOUND if status == 404 else INVALID_ARGUMENT,
                 "error": f"No route for {request.method} {request.url.path}",
             },
             status_code=status,
+            headers=headers,  # keeps Allow on a 405
         )
 
     @contextlib.asynccontextmanager

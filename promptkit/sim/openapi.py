@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the simulator's public endpoints (served at ``/openapi.json``).
+"""The OpenAPI 3.0 document of the simulator's public endpoints (served at ``/openapi.json``).
 
 Written by hand to match ``wire.py`` and ``app.py`` exactly: every status the app can answer
 for a documented operation is listed with its body shape, so API tools (Postman, schemathesis)
@@ -53,6 +53,14 @@ def _submit(summary: str, body: str) -> dict[str, Any]:
     }
 
 
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    # Optional fields accept an explicit null, as the real API's deserialiser does.
+    out = {**schema, "nullable": True}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
 def _url_object(description: str) -> dict[str, Any]:
     return {
         "type": "object",
@@ -70,18 +78,28 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
             "type": "object",
             "required": ["prompt"],
             "properties": {
-                "prompt": {"type": "string", "minLength": 1},
-                "model": {"type": "string", "enum": list(MODELS)},
-                "duration": {"type": "integer", "minimum": 1, "maximum": 15, "default": 8},
-                "resolution": {"type": "string", "enum": list(RESOLUTIONS), "default": "480p"},
-                "aspect_ratio": {"type": "string", "enum": list(ASPECT_RATIOS), "default": "16:9"},
-                "image": _url_object("Source image, becomes the first frame (URL or data URI)."),
-                "reference_images": {
-                    "type": "array",
-                    "maxItems": MAX_REFERENCE_IMAGES,
-                    "items": _url_object("Style/content reference image."),
-                },
-                "user": {"type": "string", "description": "End-user id (recorded in the ledger)."},
+                "prompt": {"type": "string", "description": "May be empty only with image."},
+                "model": _nullable({"type": "string", "enum": list(MODELS)}),
+                "duration": _nullable(
+                    {"type": "integer", "minimum": 1, "maximum": 15, "default": 8}
+                ),
+                "resolution": _nullable(
+                    {"type": "string", "enum": list(RESOLUTIONS), "default": "480p"}
+                ),
+                "aspect_ratio": _nullable(
+                    {"type": "string", "enum": list(ASPECT_RATIOS), "default": "16:9"}
+                ),
+                "image": _nullable(_url_object("Source image: the first frame (URL or data URI).")),
+                "reference_images": _nullable(
+                    {
+                        "type": "array",
+                        "maxItems": MAX_REFERENCE_IMAGES,
+                        "items": _url_object("Style/content reference image."),
+                    }
+                ),
+                "user": _nullable(
+                    {"type": "string", "description": "End-user id (in the ledger)."}
+                ),
             },
         },
         "ExtensionRequest": {
@@ -89,10 +107,12 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
             "required": ["prompt", "video"],
             "properties": {
                 "prompt": {"type": "string", "minLength": 1},
-                "model": {"type": "string", "enum": list(MODELS)},
+                "model": _nullable({"type": "string", "enum": list(MODELS)}),
                 "video": _url_object("Input video: a clip URL of this server or a data URI."),
-                "duration": {"type": "integer", "minimum": 1, "maximum": 10, "default": 6},
-                "user": {"type": "string"},
+                "duration": _nullable(
+                    {"type": "integer", "minimum": 1, "maximum": 10, "default": 6}
+                ),
+                "user": _nullable({"type": "string"}),
             },
         },
         "EditRequest": {
@@ -100,9 +120,9 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
             "required": ["prompt", "video"],
             "properties": {
                 "prompt": {"type": "string", "minLength": 1},
-                "model": {"type": "string", "enum": list(MODELS)},
+                "model": _nullable({"type": "string", "enum": list(MODELS)}),
                 "video": _url_object("Input video (at most ~8.7 s)."),
-                "user": {"type": "string"},
+                "user": _nullable({"type": "string"}),
             },
         },
         "StartResponse": {
@@ -178,7 +198,7 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
     }
     poll_errors = {k: v for k, v in _ERRORS.items()}
     return {
-        "openapi": "3.1.0",
+        "openapi": "3.0.3",
         "info": {
             "title": "promptkit simulator (xAI video API)",
             "version": "1.0.0",
