@@ -26,10 +26,12 @@ from promptkit.config import Settings, load_settings
 from promptkit.errors import ConfigError, SpecError, UsageError
 from promptkit.models import ticks_to_usd
 from promptkit.runner.collect import build_results
+from promptkit.runner.expand import Expansion, Job
 from promptkit.runner.journal import Journal
 from promptkit.runner.layout import DEFAULT_OUT, RunLayout, find_run, new_run_id
 from promptkit.runner.preflight import (
     Plan,
+    PlannedJob,
     build_plan,
     check_budget,
     confirm_spend,
@@ -102,12 +104,15 @@ def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
                 f"run {layout.run_id} was made with provider {meta.get('provider')}; "
                 f"it cannot continue on {provider}"
             )
+        # The journal holds every job as planned: templates are not rendered again (they may
+        # have changed or moved since), so a resume continues exactly the original plan.
+        plan = plan_from_journal(journal, spec, spec_path, provider, options.max_cost)
     else:
         provider = options.provider or spec.provider
-    plan = build_plan(
-        spec, spec_path, node=node, settings=settings, provider=provider,
-        max_cost=options.max_cost,
-    )  # fmt: skip
+        plan = build_plan(
+            spec, spec_path, node=node, settings=settings, provider=provider,
+            max_cost=options.max_cost,
+        )  # fmt: skip
     for line in plan.describe():
         options.echo(line)
 
@@ -124,9 +129,33 @@ def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
         journal.add_jobs((pj.job, pj.lint, "skipped" if pj.skip_reason else "planned",
                           pj.skip_reason) for pj in plan.jobs)  # fmt: skip
     try:
+        if options.dry_run:
+            options.echo("dry run: nothing was submitted")
+            return EvalOutcome(plan, layout)
         return _session(journal, layout, plan, spec, provider, thresholds, options, resuming)
     finally:
         journal.close()
+
+
+def plan_from_journal(
+    journal: Journal,
+    spec: EvalSpec,
+    spec_path: Path,
+    provider: str,
+    max_cost: Decimal | None,
+) -> Plan:
+    """The plan of an existing run, as its journal recorded it."""
+    rows = journal.jobs()
+    meta = journal.meta()
+    variants = list({r.variant.variant_id: r.variant for r in rows}.values())
+    jobs = [Job(r.variant, r.replicate) for r in rows]
+    expansion = Expansion(variants, jobs, list(meta.get("arms", [])), meta.get("arm_by"))
+    planned = [
+        PlannedJob(r.job, r.lint, (r.error or "skipped") if r.state == "skipped" else None)
+        for r in rows
+    ]
+    budget = max_cost if max_cost is not None else spec.budget_usd
+    return Plan(spec, spec_path, provider, expansion, planned, budget)
 
 
 def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Path, bool]:

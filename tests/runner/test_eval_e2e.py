@@ -254,3 +254,22 @@ def test_rescore_rejudges_stored_clips_without_generating(
     assert {c.verdict for c in results.clips} <= {"low-motion", "frozen", "partial-freeze"}
     meta = dict(_journal(out / "s", "SELECT key, value FROM meta"))
     assert json.loads(meta["thresholds"])["low_motion"] == 1000
+
+
+def test_resume_continues_the_journal_plan_even_if_templates_are_gone(
+    write_spec: Callable[..., Path], tmp_path: Path, sim: SimServer, repo_root: Path
+) -> None:
+    template = tmp_path / "mine.j2"
+    template.write_text((repo_root / "templates" / "vague_baseline.j2").read_text())
+    spec = write_spec(templates=[str(template)], replicates=1, arms=None)
+    out = tmp_path / "r"
+    sim.configure(credits_exhausted=True)
+    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "g"]) == 0
+    assert {c.status for c in load_results(out / "g").clips} == {"planned"}
+
+    template.unlink()
+    sim.configure(credits_exhausted=False)
+    assert _eval(["--resume", "g", "--out", str(out), "--sim-url", sim.base_url]) == 0
+    results = load_results(out / "g")
+    assert {c.status for c in results.clips} == {"scored"}
+    assert {c.template for c in results.clips} == {"mine"}
