@@ -266,7 +266,11 @@ async def _input_video(sim: SimState, sub: Any) -> tuple[bytes, VideoInfo, dict[
     if url.startswith("data:"):
         _, payload = split_data_uri(url, "video.url")
     else:
-        match = _CLIP_PATH.search(urlparse(url).path)
+        try:
+            path = urlparse(url).path
+        except ValueError:  # e.g. "http://[": not a URL the simulator could ever serve
+            path = ""
+        match = _CLIP_PATH.search(path)
         clip = sim.store.clip(match.group(1)) if match else None
         if clip is None:
             raise invalid(

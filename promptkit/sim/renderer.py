@@ -28,6 +28,15 @@ class MediaError(SimulatorError):
     """An input image or video could not be decoded."""
 
 
+# Inputs come from clients: refuse absurd sizes before decoding a single frame.
+MAX_INPUT_SIDE = 4096
+
+
+def _check_size(width: int, height: int, what: str) -> None:
+    if width > MAX_INPUT_SIDE or height > MAX_INPUT_SIDE:
+        raise MediaError(f"the {what} is {width}x{height}; at most {MAX_INPUT_SIDE} px a side")
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     """What the simulator needs to know about an input video."""
@@ -194,9 +203,12 @@ def probe_video(data: bytes) -> VideoInfo:
                 raise MediaError("the input has no video stream")
             stream = container.streams.video[0]
             width, height = stream.codec_context.width, stream.codec_context.height
+            _check_size(width, height, "input video")
             count = sum(1 for p in container.demux(stream) if p.size)
             rate = float(stream.average_rate or FPS)
-    except (av.error.FFmpegError, ValueError, IndexError) as exc:
+    except MediaError:
+        raise
+    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
         raise MediaError(f"the input video cannot be decoded ({type(exc).__name__})") from exc
     if count == 0 or width <= 0 or height <= 0:
         raise MediaError("the input video has no frames")
@@ -214,13 +226,16 @@ def decode_frames(
         with av.open(io.BytesIO(data), "r") as container:
             stream = container.streams.video[0]
             w, h = stream.codec_context.width, stream.codec_context.height
+            _check_size(w, h, "input video")
             if max_short_side and min(w, h) > max_short_side:
                 k = max_short_side / min(w, h)
                 w, h = int(w * k), int(h * k)
             w, h = w - w % 2, h - h % 2
             for frame in container.decode(stream):
                 frames.append(frame.reformat(width=w, height=h, format="yuv420p").to_ndarray())
-    except (av.error.FFmpegError, ValueError, IndexError) as exc:
+    except MediaError:
+        raise
+    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
         raise MediaError(f"the input video cannot be decoded ({type(exc).__name__})") from exc
     if not frames:
         raise MediaError("the input video has no frames")
@@ -231,10 +246,14 @@ def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
     """Decode a PNG/JPEG/WebP image and scale it to ``width``×``height`` as a yuv420p buffer."""
     try:
         with av.open(io.BytesIO(data), "r") as container:
-            frame = next(container.decode(video=0))
+            stream = container.streams.video[0]
+            _check_size(stream.codec_context.width, stream.codec_context.height, "image")
+            frame = next(container.decode(stream))
             buf: np.ndarray = frame.reformat(
                 width=width, height=height, format="yuv420p"
             ).to_ndarray()
-    except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
+    except MediaError:
+        raise
+    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
         raise MediaError(f"the image cannot be decoded ({type(exc).__name__})") from exc
     return buf

@@ -162,3 +162,32 @@ async def test_rejected_requests_create_no_job(make_sim) -> None:
     await sim.client.post("/v1/videos/generations", content=b"{", headers=AUTH)
     assert sim.state.ledger_entries() == []
     assert sim.state.stats()["responses"] == {"400": 1, "422": 1}
+
+
+async def test_unparsable_video_url_is_400_not_a_server_error(make_sim) -> None:
+    sim = await make_sim()
+    r = await sim.client.post(
+        "/v1/videos/edits", headers=AUTH, json={"prompt": "x", "video": {"url": "http://["}}
+    )
+    assert r.status_code == 400
+
+
+async def test_oversized_input_image_is_refused_before_decoding(make_sim) -> None:
+    import io
+
+    import av
+    import numpy as np
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="image2pipe") as container:
+        stream = container.add_stream("png")
+        stream.width, stream.height, stream.pix_fmt = 4100, 16, "gray"
+        frame = av.VideoFrame.from_ndarray(np.zeros((16, 4100), np.uint8), format="gray")
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    uri = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    sim = await make_sim()
+    r = await sim.client.post(
+        "/v1/videos/generations", headers=AUTH, json={"prompt": "x", "image": {"url": uri}}
+    )
+    assert r.status_code == 400 and "4100x16" in r.json()["error"]
