@@ -114,10 +114,7 @@ def format_usd(amount: Decimal) -> str:
 
 def lint_variants(variants: list[Variant], settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Lint findings (``Diagnostic.to_dict()`` fields) of every variant's prompt, by variant id."""
-    try:
-        from promptkit.lint import LintConfig, lint_prompt
-    except ImportError:  # TEMPORARY until the linter lands
-        return {v.variant_id: [] for v in variants}
+    from promptkit.lint import LintConfig, lint_prompt
 
     config = LintConfig.from_settings(settings)
     out: dict[str, list[dict[str, Any]]] = {}

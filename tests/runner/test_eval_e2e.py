@@ -273,3 +273,17 @@ def test_resume_continues_the_journal_plan_even_if_templates_are_gone(
     results = load_results(out / "g")
     assert {c.status for c in results.clips} == {"scored"}
     assert {c.template for c in results.clips} == {"mine"}
+
+
+def test_variants_stopped_by_the_lint_gate_are_recorded_as_skipped(
+    write_spec: Callable[..., Path], tmp_path: Path, sim: SimServer
+) -> None:
+    out = tmp_path / "r"
+    spec = write_spec(lint="error", replicates=1)
+    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "l"]) == 0
+    results = load_results(out / "l")
+    skipped = [c for c in results.clips if c.status == "skipped"]
+    assert {c.template for c in skipped} == {"vague_baseline"} and len(skipped) == 2
+    assert all(c.error and c.error.startswith("lint gate (error)") and c.lint for c in skipped)
+    assert len(sim.ledger_entries()) == 2
+    assert results.summary.by_status == {"scored": 2, "skipped": 2}

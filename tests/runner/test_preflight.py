@@ -84,3 +84,19 @@ def test_real_spend_needs_yes_or_a_yes_answer(write_spec: Callable[..., Path]) -
 )
 def test_dollars_are_shown_exactly_with_two_decimals_at_least(amount: str, text: str) -> None:
     assert format_usd(Decimal(amount)) == text
+
+
+def test_lint_gate_skips_vague_variants_before_any_spend(write_spec: Callable[..., Path]) -> None:
+    plan = _plan(write_spec(lint="error"))
+    skipped = [pj for pj in plan.jobs if pj.skip_reason]
+    assert {pj.job.variant.template for pj in skipped} == {"vague_baseline"}
+    assert all(str(pj.skip_reason).startswith("lint gate (error): ") for pj in skipped)
+    assert all(any(f["severity"] == "error" for f in pj.lint) for pj in skipped)
+    assert len(plan.runnable) == 4 and plan.cost_usd == Decimal("0.20")
+    assert "lint gate (error): 2 variants skipped, 4 clips not generated" in plan.describe()
+
+
+def test_lint_findings_keep_the_diagnostic_fields(write_spec: Callable[..., Path]) -> None:
+    plan = _plan(write_spec())
+    finding = next(f for pj in plan.jobs for f in pj.lint)
+    assert list(finding) == ["code", "name", "severity", "message", "help", "line", "column"]
