@@ -85,6 +85,9 @@ class SimConfig(BaseModel):
     # Lifetimes (seconds of the simulator's clock).
     url_ttl_s: float = Field(default=24 * 3600.0, gt=0, description="Clip URL lifetime.")
     retention_s: float = Field(default=48 * 3600.0, gt=0, description="Finished-job lifetime.")
+    max_stored_bytes: int = Field(
+        default=1 << 30, gt=0, description="Clip memory budget; the oldest clips are evicted."
+    )
 
     # Rendering.
     render_workers: int = Field(default=2, ge=1, le=32)

@@ -113,6 +113,7 @@ class JobStore:
         self.ledger = ledger
         self.jobs: dict[str, Job] = {}
         self.clips: dict[str, Clip] = {}
+        self._stored_bytes = 0
         self._lock = threading.Lock()
         self._advance_lock = threading.RLock()
         self._pool = ThreadPoolExecutor(config.render_workers, thread_name_prefix="sim-render")
@@ -222,7 +223,7 @@ class JobStore:
         now = self.clock.now()
         with self._lock:
             for token in [t for t, c in self.clips.items() if c.expires_at <= now]:
-                del self.clips[token]
+                self._stored_bytes -= len(self.clips.pop(token).data)
 
     def progress(self, job: Job) -> int:
         """0–99 while pending: the share of the expected latency that has passed."""
@@ -287,8 +288,15 @@ class JobStore:
             rendered.sidecar,
             expires_at=finished + self.config.url_ttl_s,
         )
+        job.future = None  # the clip holds the bytes now
         with self._lock:
             self.clips[token] = job.clip
+            self._stored_bytes += len(rendered.data)
+            # Bound memory on long runs: the oldest clips go first (their URLs then 404,
+            # as an expired URL would).
+            while self._stored_bytes > self.config.max_stored_bytes and len(self.clips) > 1:
+                oldest = next(iter(self.clips))
+                self._stored_bytes -= len(self.clips.pop(oldest).data)
         self._finish(
             job,
             finished,

@@ -187,3 +187,11 @@ async def test_openapi_document_lists_every_public_operation(make_sim) -> None:
     }
     poll = doc["paths"]["/v1/videos/{request_id}"]["get"]["responses"]
     assert {"200", "202", "400", "401", "404", "429"} <= set(poll)
+
+
+async def test_oldest_clips_are_evicted_beyond_the_memory_budget(make_sim) -> None:
+    sim = await make_sim(max_stored_bytes=1)
+    first = (await sim.finish(await sim.submit({"prompt": "kite 1", "duration": 1})))["video"]
+    second = (await sim.finish(await sim.submit({"prompt": "kite 2", "duration": 1})))["video"]
+    assert (await sim.client.get(first["url"])).status_code == 404
+    assert (await sim.client.get(second["url"])).status_code == 200
