@@ -70,6 +70,21 @@ def _url_object(description: str) -> dict[str, Any]:
     }
 
 
+def _video_request(video: str, **extra: Any) -> dict[str, Any]:
+    """Body of the endpoints that take an input video (extensions, edits)."""
+    return {
+        "type": "object",
+        "required": ["prompt", "video"],
+        "properties": {
+            "prompt": {"type": "string", "minLength": 1},
+            "model": _nullable({"type": "string", "enum": list(MODELS)}),
+            "video": _url_object(video),
+            **extra,
+            "user": _nullable({"type": "string"}),
+        },
+    }
+
+
 def openapi_document(dialect: str = "official") -> dict[str, Any]:
     """The document; the pending status name follows the dialect."""
     pending = "processing" if dialect == "blog" else "pending"
@@ -102,29 +117,11 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
                 ),
             },
         },
-        "ExtensionRequest": {
-            "type": "object",
-            "required": ["prompt", "video"],
-            "properties": {
-                "prompt": {"type": "string", "minLength": 1},
-                "model": _nullable({"type": "string", "enum": list(MODELS)}),
-                "video": _url_object("Input video: a clip URL of this server or a data URI."),
-                "duration": _nullable(
-                    {"type": "integer", "minimum": 1, "maximum": 10, "default": 6}
-                ),
-                "user": _nullable({"type": "string"}),
-            },
-        },
-        "EditRequest": {
-            "type": "object",
-            "required": ["prompt", "video"],
-            "properties": {
-                "prompt": {"type": "string", "minLength": 1},
-                "model": _nullable({"type": "string", "enum": list(MODELS)}),
-                "video": _url_object("Input video (at most ~8.7 s)."),
-                "user": _nullable({"type": "string"}),
-            },
-        },
+        "ExtensionRequest": _video_request(
+            "Input video: a clip URL of this server or a data URI.",
+            duration=_nullable({"type": "integer", "minimum": 1, "maximum": 10, "default": 6}),
+        ),
+        "EditRequest": _video_request("Input video (at most ~8.7 s)."),
         "StartResponse": {
             "type": "object",
             "required": ["request_id"],
