@@ -10,6 +10,7 @@ which the app turns into a 400.
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
@@ -191,6 +192,8 @@ def encode(
             frame.pts = i
             frame.time_base = Fraction(1, FPS)
             container.mux(stream.encode(frame))
+            # Hand the GIL over between frames so the server's event loop answers promptly.
+            time.sleep(0)
         container.mux(stream.encode(None))
     return out.getvalue()
 
