@@ -247,7 +247,8 @@ def _session(
         thresholds=thresholds,
     )
     session = journal.start_session(options.argv)
-    journal.set_meta({"status": "running"})
+    # "open" until the session ends: running now, or killed (then `--resume` continues it).
+    journal.set_meta({"status": "open"})
     started = time.monotonic()
     progress = options.progress or make_progress()
     stats: RunStats | None = None
