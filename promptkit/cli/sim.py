@@ -78,18 +78,18 @@ def command(host: str | None, port: int | None, **options: Any) -> None:
     if port < 0 or port > 65535:
         raise UsageError(f"--port {port} is not a port number (0-65535)")
     server = SimServer(build_config(**values), host=host, port=port)
-    server.start()
-    config = server.state.config
-    limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per key"
-    click.echo(
-        f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
-        f"speed {config.speed:g}, {limits}); Ctrl-C to stop"
-    )
-    if config.api_key is None:
-        click.echo(f"  any bearer key is accepted, e.g. export XAI_API_KEY={server.api_key}")
-    # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
+    # A service manager's SIGTERM stops it as cleanly as Ctrl-C (set before anyone can send it).
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        server.start()
+        config = server.state.config
+        limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per key"
+        click.echo(
+            f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
+            f"speed {config.speed:g}, {limits}); Ctrl-C to stop"
+        )
+        if config.api_key is None:
+            click.echo(f"  any bearer key is accepted, e.g. export XAI_API_KEY={server.api_key}")
         threading.Event().wait()
     except KeyboardInterrupt:
         click.echo("stopping", err=True)
