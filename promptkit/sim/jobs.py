@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -93,10 +94,16 @@ class Job:
         return round(self.frames / FPS)
 
 
-def request_seed(seed: int, endpoint: str, body: dict[str, Any]) -> int:
-    """The render seed of a request: same body and simulator seed, same clip."""
+def request_seed(seed: int, endpoint: str, body: dict[str, Any], occurrence: int = 0) -> int:
+    """The render seed of a request: same body, simulator seed and occurrence, same clip.
+
+    ``occurrence`` counts earlier identical requests to this simulator: like a real model, the
+    same prompt submitted again (a replicate) is a new sample, while a fresh simulator with the
+    same seed replays the same sequence of clips byte for byte.
+    """
     canonical = json.dumps({k: v for k, v in body.items() if k != "user"}, sort_keys=True)
-    digest = hashlib.sha256(f"{seed}:{endpoint}:{canonical}".encode()).digest()
+    salt = f":{occurrence}" if occurrence else ""
+    digest = hashlib.sha256(f"{seed}:{endpoint}:{canonical}{salt}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
 
 
@@ -117,6 +124,7 @@ class JobStore:
         self._lock = threading.Lock()
         self._advance_lock = threading.RLock()
         self._pool = ThreadPoolExecutor(config.render_workers, thread_name_prefix="sim-render")
+        self._occurrences: Counter[str] = Counter()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -134,7 +142,11 @@ class JobStore:
     ) -> Job:
         """Create, record and start rendering a job; returns it."""
         cfg = self.config
-        seed = request_seed(cfg.seed, sub.endpoint, body)
+        key = request_seed(cfg.seed, sub.endpoint, body)
+        with self._lock:
+            occurrence = self._occurrences[str(key)]
+            self._occurrences[str(key)] += 1
+        seed = request_seed(cfg.seed, sub.endpoint, body, occurrence)
         width, height = sub.size
         resolution = sub.resolution
         if input_info is not None:
