@@ -1,0 +1,291 @@
+"""Every benchmark, one command, one table of ratios.
+
+    python -m benchmarks [--only lint,score] [--skip runner] [--write]
+    python benchmarks/run_all.py ...
+
+Each ``benchmarks/bench_<area>.py`` measures against a baseline taken in the same run and
+prints its own report; this script runs each one's ``main`` in a fresh interpreter (so one
+benchmark's imports never warm up another's cold start, and they never share the CPU), keeps
+the full output, and pulls the headline ratios into one table. A benchmark whose output it
+cannot read still gets a row saying so, with its exit code. ``--write`` also stores the table
+and the machine it ran on (cores, CPU model, Python) in ``docs/benchmarks.md``.
+
+The lines are read with the regular expressions below, next to the benchmark they belong to;
+when a benchmark changes its wording, its row says "not found" until the pattern follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DOC = REPO / "docs" / "benchmarks.md"
+NUM = r"([0-9][0-9,]*\.?[0-9]*)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a measure, its value, what it is compared with, the ratio."""
+
+    area: str
+    measure: str
+    value: str
+    baseline: str
+    ratio: str
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _find(pattern: str, text: str) -> re.Match[str] | None:
+    return re.search(pattern, text, re.MULTILINE)
+
+
+# --- one reader per benchmark: its output -> rows --------------------------------------------
+
+
+def read_lint(out: str) -> list[Row]:
+    rows = []
+    base = _find(rf"python -c pass\s+median\s+{NUM} ms", out)
+    cold = _find(rf"promptkit lint one\.txt\s+median\s+{NUM} ms \(x{NUM}", out)
+    if base and cold:
+        rows.append(Row("lint", "cold start `promptkit lint one.txt`", f"{cold[1]} ms",
+                        f"`python -c pass` {base[1]} ms", f"{cold[2]}x"))  # fmt: skip
+    tok = _find(rf"tokenise only\s+{NUM} prompts/s", out)
+    warm = _find(rf"lint_prompt \(all rules\)\s+{NUM} prompts/s \(x{NUM}", out)
+    if tok and warm:
+        rows.append(Row("lint", "warm throughput, all rules", f"{warm[1]} prompts/s",
+                        f"tokenise only {tok[1]} prompts/s", f"{warm[2]}x the time"))  # fmt: skip
+    return rows
+
+
+def read_templates(out: str) -> list[Row]:
+    rows = []
+    bare = _find(rf"bare Jinja render \(baseline\)\s+{NUM}", out)
+    cold = _find(rf"cold start \(new library, first render\): {NUM} ms", out)
+    if cold:
+        rows.append(Row("templates", "cold start: new library, first render", f"{cold[1]} ms",
+                        "-", "-"))  # fmt: skip
+    for label in ("library.render('cinematic')", "expand, 112 variants"):
+        m = _find(rf"{re.escape(label)}\s+{NUM}\s+{NUM}", out)
+        if m and bare:
+            rows.append(Row("templates", label, f"{m[1]}/s", f"bare Jinja {bare[1]}/s",
+                            f"{m[2]}x"))  # fmt: skip
+    return rows
+
+
+def read_client(out: str) -> list[Row]:
+    rows = []
+    poll = _find(rf"status poll: bare httpx {NUM} us, client {NUM} us, ratio {NUM}x", out)
+    if poll:
+        rows.append(Row("client", "status poll overhead", f"{poll[2]} µs",
+                        f"bare httpx {poll[1]} µs", f"{poll[3]}x"))  # fmt: skip
+    down = _find(rf"download: bare {NUM} MB/s, client .*? {NUM} MB/s, ratio {NUM}x", out)
+    if down:
+        rows.append(Row("client", "8 MB download (sha256, checks, fsync)", f"{down[2]} MB/s",
+                        f"bare httpx {down[1]} MB/s", f"{down[3]}x the time"))  # fmt: skip
+    return rows
+
+
+def read_score(out: str) -> list[Row]:
+    rows = []
+    sets = re.split(r"\n(?=\S[^\n]*\n clip\s|\w[\w ()-]*\n)", out)
+    for block in sets:
+        name = block.strip().splitlines()[0] if block.strip() else ""
+        total = _find(rf"^all\s+{NUM}s\s+{NUM}s\s+{NUM}s\s+{NUM}s\s+{NUM}x\s+{NUM}x\s+{NUM}x",
+                      block)  # fmt: skip
+        if total and "(" in name:
+            rows.append(Row("score", f"score vs decode-only, {name}", f"{total[3]} s",
+                            f"decode {total[1]} s", f"{total[5]}x"))  # fmt: skip
+            rows.append(Row("score", f"score vs FFmpeg freezedetect, {name}", f"{total[3]} s",
+                            f"ffmpeg {total[4]} s", f"{total[7]}x"))  # fmt: skip
+    rss = _find(rf"60 s / 6 s peak RSS ratio: {NUM}x", out)
+    if rss:
+        rows.append(Row("score", "peak RSS, 60 s clip vs 6 s clip", "-", "-", f"{rss[1]}x"))
+    return rows
+
+
+def read_sim(out: str) -> list[Row]:
+    rows = []
+    base = _find(rf"baseline: encode .*?:\s+{NUM} clip-s/CPU-s", out)
+    for m in re.finditer(rf"^render (.+?)\s+{NUM} clip-s/CPU-s \({NUM}x", out, re.MULTILINE):
+        if base:
+            baseline = f"static encode {base[1]} clip-s/CPU-s"
+            rows.append(Row("sim", f"render rate, {m[1].strip()}", f"{m[2]} clip-s/CPU-s",
+                            baseline, f"{m[3]}x the CPU"))  # fmt: skip
+    lone = _find(rf"1 poller .*?median\s+{NUM} ms", out)
+    many = _find(rf"50 pollers .*?median\s+{NUM} ms, p95\s+{NUM} ms, max\s+{NUM} ms", out)
+    if lone and many:
+        ratio = _num(many[3]) / _num(lone[1])
+        rows.append(Row("sim", "poll latency, 50 pollers while rendering (max)", f"{many[3]} ms",
+                        f"1 poller median {lone[1]} ms", f"{ratio:.1f}x"))  # fmt: skip
+    return rows
+
+
+def read_runner(out: str) -> list[Row]:
+    rows = []
+    ceiling = _find(rf"= {NUM} clips/min", out)
+    for label in ("runner (adaptive)", "fixed 5 s polling"):
+        m = _find(rf"^{re.escape(label)}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}", out)
+        if m and ceiling:
+            rows.append(Row("runner", f"throughput, {label}", f"{m[1]} clips/min",
+                            f"rate-limit ceiling {ceiling[1]} clips/min", f"{m[2]}x"))  # fmt: skip
+    vs = _find(rf"runner / fixed-5s: throughput ×{NUM}, polls per clip ×{NUM}", out)
+    if vs:
+        rows.append(Row("runner", "polls per clip, runner vs fixed 5 s loop", "-", "-",
+                        f"{vs[2]}x"))  # fmt: skip
+    return rows
+
+
+READERS: dict[str, Callable[[str], list[Row]]] = {
+    "lint": read_lint,
+    "templates": read_templates,
+    "client": read_client,
+    "score": read_score,
+    "sim": read_sim,
+    "runner": read_runner,
+}
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    area: str
+    code: int
+    seconds: float
+    output: str
+    rows: list[Row]
+
+
+def discover() -> list[str]:
+    """Areas with a ``bench_<area>.py``, known readers first in a fixed order."""
+    found = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    known = [a for a in READERS if a in found]
+    return known + [a for a in found if a not in READERS]
+
+
+def run_one(area: str, timeout: float) -> Result:
+    """Run ``bench_<area>.py``'s main in a fresh interpreter and read its rows."""
+    script = HERE / f"bench_{area}.py"
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True,
+                              text=True, timeout=timeout)  # fmt: skip
+        code, output = done.returncode, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as exc:
+        code, output = -1, f"timed out after {timeout:g} s\n{exc.stdout or ''}"
+    seconds = time.perf_counter() - started
+    reader = READERS.get(area)
+    rows = reader(output) if reader and code == 0 else []
+    if not rows:
+        why = "timed out" if code == -1 else f"exit {code}" if code else "no ratio found in output"
+        rows = [Row(area, f"bench_{area}.py: {why}", "-", "-", "-")]
+    return Result(area, code, seconds, output, rows)
+
+
+def machine() -> dict[str, str]:
+    """Cores, CPU model and Python of this machine."""
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores (nproc)": str(
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        ),  # fmt: skip
+        "CPU": model,
+        "Python": platform.python_version(),
+        "OS": f"{platform.system()} {platform.release()}",
+        # Other work on the machine skews absolute numbers more than ratios; say how busy it was.
+        "load average at start (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def table(results: list[Result]) -> str:
+    lines = ["| area | measure | value | baseline (same run) | ratio |", "|---|---|---|---|---|"]
+    for result in results:
+        for r in result.rows:
+            lines.append(f"| {r.area} | {r.measure} | {r.value} | {r.baseline} | {r.ratio} |")
+    return "\n".join(lines)
+
+
+def document(results: list[Result], info: dict[str, str], when: str) -> str:
+    machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    timings = ", ".join(f"{r.area} {r.seconds:.0f} s" for r in results)
+    return f"""# Benchmarks
+
+`python -m benchmarks` runs every `benchmarks/bench_*.py` (each in a fresh interpreter, one
+after the other) and prints one table of ratios; each ratio is measured against a baseline
+taken in the same run on the same machine, so the ratios, not the absolute numbers, are what
+to compare across machines. `python -m benchmarks --write` refreshes this page. Each
+benchmark's own output has more detail: run `python benchmarks/bench_<area>.py`.
+
+Latest run: {when}, on
+
+{machine_lines}
+
+{table(results)}
+
+Wall time per benchmark: {timings}.
+
+How to read it: lint's cold start is the whole `promptkit lint` process against an empty
+`python -c pass`; scoring is compared with decoding the same clip and with FFmpeg's
+`freezedetect` on it; the simulator's render rate is compared with encoding static frames;
+the runner's throughput is compared with the ceiling the rate limit allows (three limited
+requests per clip).
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run every benchmark; print one ratio table.")
+    parser.add_argument("--only", default="", help="comma-separated areas to run (default: all)")
+    parser.add_argument("--skip", default="", help="comma-separated areas to leave out")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per benchmark")
+    parser.add_argument("--write", action="store_true", help=f"also write {DOC.name}")
+    parser.add_argument("--verbose", "-v", action="store_true", help="print each full output")
+    args = parser.parse_args(argv)
+    only = {a for a in args.only.split(",") if a}
+    skip = {a for a in args.skip.split(",") if a}
+    areas = [a for a in discover() if (not only or a in only) and a not in skip]
+    unknown = (only | skip) - set(discover())
+    if unknown:
+        parser.error(
+            f"no benchmark for {', '.join(sorted(unknown))} (have: {', '.join(discover())})"
+        )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    info = machine()
+    results = []
+    for area in areas:
+        print(f"running bench_{area}.py ...", file=sys.stderr, flush=True)
+        result = run_one(area, args.timeout)
+        results.append(result)
+        if args.verbose or result.code:
+            print(result.output, file=sys.stderr)
+    print(", ".join(f"{k}: {v}" for k, v in info.items()))
+    print(table(results))
+    if args.write:
+        DOC.write_text(document(results, info, when), encoding="utf-8")
+        print(f"wrote {DOC.relative_to(REPO)}", file=sys.stderr)
+    return 1 if any(r.code for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
