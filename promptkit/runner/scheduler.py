@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -35,6 +34,13 @@ from promptkit.errors import (
 )
 from promptkit.runner.journal import JobRow, Journal
 from promptkit.runner.layout import RunLayout
+from promptkit.runner.pacing import (
+    DOWNLOAD_FIRST,
+    POLL_NEXT,
+    SUBMIT_LAST,
+    LatencyModel,
+    RequestGate,
+)
 from promptkit.runner.progress import Counts, Progress
 from promptkit.runner.scoring import score_file
 
@@ -61,34 +67,8 @@ class SchedulerOptions:
     score: bool = True
     first_poll_quantile: float = 0.9
     """Which quantile of learned latencies the first poll aims at (higher: fewer polls)."""
-
-
-class LatencyModel:
-    """How long jobs of one kind (model, resolution, duration) take, from progress samples.
-
-    A pending poll at ``elapsed`` seconds with progress ``p`` implies a total of
-    ``elapsed * 100 / p``. Only such estimates are kept: "done at the first poll" is just an
-    upper bound, and feeding those back would push first polls ever later.
-    """
-
-    def __init__(self, keep: int = 50) -> None:
-        self.keep = keep
-        self._seen: dict[tuple[Any, ...], list[float]] = {}
-
-    def observe(self, key: tuple[Any, ...], elapsed: float, progress: int | None) -> None:
-        if progress is None or not 0 < progress < 100 or elapsed <= 0:
-            return
-        values = self._seen.setdefault(key, [])
-        values.append(elapsed * 100.0 / progress)
-        del values[: -self.keep]
-
-    def estimate(self, key: tuple[Any, ...], quantile: float) -> float | None:
-        values = sorted(self._seen.get(key, ()))
-        if not values:
-            return None
-        # Nearest rank: the smallest estimate with at least ``quantile`` of them at or below it.
-        rank = max(1, math.ceil(quantile * len(values)))
-        return values[min(len(values), rank) - 1]
+    gate_slots: int = 4
+    """Requests let into the client's rate-limiter queue at once (downloads first)."""
 
 
 @dataclass
@@ -127,6 +107,7 @@ class Scheduler:
         self.pool = pool
         self.clock = clock
         self.latency = LatencyModel()
+        self.gate = RequestGate(options.gate_slots)
         self.stats = RunStats()
         self._slots = asyncio.Semaphore(options.concurrency)
         self._states: dict[str, str] = {}
@@ -210,9 +191,12 @@ class Scheduler:
             self.stats.first_submit = self.clock()
         self.stats.submits += 1
         try:
-            rid = await self.client.submit_generation(
-                row.variant.prompt, row.variant.params, user=f"{self.options.user_prefix}{job_id}"
-            )
+            async with self.gate.slot(SUBMIT_LAST):
+                rid = await self.client.submit_generation(
+                    row.variant.prompt,
+                    row.variant.params,
+                    user=f"{self.options.user_prefix}{job_id}",
+                )
         except UncertainSubmit as exc:
             # It may be billed: keep its reservation, never resend it without being asked.
             self._tr(job_id, "uncertain", error=f"submit outcome unknown: {exc}")
@@ -249,7 +233,8 @@ class Scheduler:
         while True:
             await asyncio.sleep(max(0.0, delay))
             try:
-                status = await self.client.get_status(rid)
+                async with self.gate.slot(POLL_NEXT):
+                    status = await self.client.get_status(rid)
             except (RateLimited, ServerError, TransportError) as exc:
                 # The client already retried; the job itself is fine. Try again later.
                 self.stats.poll_errors += 1
@@ -346,12 +331,14 @@ class Scheduler:
         for attempt in range(2):
             assert row.video_url is not None
             try:
-                got = await self.client.download(row.video_url, dest, request_id=rid)
+                async with self.gate.slot(DOWNLOAD_FIRST):
+                    got = await self.client.download(row.video_url, dest, request_id=rid)
             except Expired as exc:
                 if attempt == 0 and rid is not None:
                     # The URL expired, maybe not the job: one fresh status may carry a new URL.
                     try:
-                        status = await self.client.get_status(rid)
+                        async with self.gate.slot(DOWNLOAD_FIRST):
+                            status = await self.client.get_status(rid)
                     except ApiError as poll_exc:
                         self._tr(job_id, "error", error=f"download failed: {exc}; {poll_exc}")
                         return None

@@ -12,9 +12,16 @@ from promptkit.models import GenerationParams
 from promptkit.runner.expand import Job, Variant
 from promptkit.runner.journal import Journal
 from promptkit.runner.layout import RunLayout
+from promptkit.runner.pacing import (
+    DOWNLOAD_FIRST,
+    POLL_NEXT,
+    SUBMIT_LAST,
+    LatencyModel,
+    RequestGate,
+)
 from promptkit.runner.progress import Progress
 from promptkit.runner.resume import plan_resume
-from promptkit.runner.scheduler import LatencyModel, Scheduler, SchedulerOptions
+from promptkit.runner.scheduler import Scheduler, SchedulerOptions
 from promptkit.sim import SimConfig, SimServer
 
 
@@ -92,3 +99,51 @@ def test_latency_model_learns_total_time_from_progress() -> None:
     model.observe(key, 1.0, 100)  # done says nothing about the rate: ignored
     assert model.estimate(key, 0.0) == pytest.approx(4.0)
     assert model.estimate(key, 0.99) == pytest.approx(5.0, rel=0.02)
+
+
+def test_gate_lets_downloads_then_polls_then_submits_in() -> None:
+    async def go() -> list[str]:
+        gate = RequestGate(slots=1)
+        order: list[str] = []
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with gate.slot(SUBMIT_LAST):
+                await release.wait()
+
+        async def request(name: str, priority: int) -> None:
+            async with gate.slot(priority):
+                order.append(name)
+
+        holder = asyncio.create_task(hold())
+        await asyncio.sleep(0)
+        waiting = [
+            asyncio.create_task(request(name, prio))
+            for name, prio in [("submit", SUBMIT_LAST), ("poll-1", POLL_NEXT),
+                               ("download", DOWNLOAD_FIRST), ("poll-2", POLL_NEXT)]
+        ]  # fmt: skip
+        await asyncio.sleep(0)
+        assert order == []  # the one slot is taken
+        release.set()
+        await asyncio.gather(holder, *waiting)
+        return order
+
+    assert asyncio.run(go()) == ["download", "poll-1", "poll-2", "submit"]
+
+
+def test_gate_slot_of_a_cancelled_waiter_is_not_lost() -> None:
+    async def go() -> bool:
+        gate = RequestGate(slots=1)
+        async with gate.slot(POLL_NEXT):
+            waiter = asyncio.create_task(_enter(gate))
+            await asyncio.sleep(0)
+            waiter.cancel()
+        entered = await asyncio.wait_for(_enter(gate), timeout=1)
+        return entered
+
+    assert asyncio.run(go())
+
+
+async def _enter(gate: RequestGate) -> bool:
+    async with gate.slot(SUBMIT_LAST):
+        return True
