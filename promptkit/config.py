@@ -5,8 +5,8 @@ variables < command-line flags (applied by the caller).
 
 Sections are plain tables (``[tool.promptkit.lint]``, ``[tool.promptkit.sim]``, ...); each part
 validates its own section. Environment variables use ``__`` to reach into a section:
-``PROMPTKIT_LINT__SELECT='["PK1"]'`` sets ``lint.select``; ``PROMPTKIT_PROVIDER=sim`` sets a top-level
-key. Values are parsed as TOML values when they parse (numbers, booleans, arrays), else kept as
+``PROMPTKIT_LINT__SELECT='["PK1"]'`` sets ``lint.select``; ``PROMPTKIT_PROVIDER=sim`` sets a
+top-level key. Values are parsed as TOML values when they parse (numbers, booleans, arrays), else kept as
 strings. This module is import-light on purpose (stdlib only): the linter loads it.
 """
 
@@ -97,9 +97,7 @@ def env_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return out
 
 
-def load_settings(
-    start: Path | None = None, environ: Mapping[str, str] | None = None
-) -> Settings:
+def load_settings(start: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Read ``[tool.promptkit]`` from the nearest pyproject.toml and overlay the environment."""
     pyproject = find_pyproject(start)
     data: dict[str, Any] = {}

@@ -9,7 +9,7 @@ CLI exits with.
     ├── UsageError                  bad flags or arguments (exit 2)
     ├── ConfigError                 bad [tool.promptkit] / PROMPTKIT_* settings
     ├── InputError                  a file that is missing, unreadable or malformed
-    ├── InvalidParamsError          a generation parameter out of range (names field, value, allowed)
+    ├── InvalidParamsError          a generation parameter out of range (field, value, allowed)
     ├── TemplateError
     │   ├── TemplateNotFound
     │   ├── TemplateSyntaxError     "templates/x.j2:12: <what is wrong>"

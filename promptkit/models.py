@@ -182,7 +182,7 @@ class GenerationParams(BaseModel):
 
     @classmethod
     def build(cls, **values: Any) -> GenerationParams:
-        """Validate ``values`` and raise one-line :class:`InvalidParamsError` on the first problem."""
+        """Validate ``values``; the first problem raises a one-line :class:`InvalidParamsError`."""
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as exc:

@@ -8,8 +8,10 @@ httpx. Every :class:`~promptkit.errors.PromptkitError` becomes one line on stder
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
+
 import click
 
 from promptkit import __version__
