@@ -6,8 +6,8 @@ variables < command-line flags (applied by the caller).
 Sections are plain tables (``[tool.promptkit.lint]``, ``[tool.promptkit.sim]``, ...); each part
 validates its own section. Environment variables use ``__`` to reach into a section:
 ``PROMPTKIT_LINT__SELECT='["PK1"]'`` sets ``lint.select``; ``PROMPTKIT_PROVIDER=sim`` sets a
-top-level key. Values are parsed as TOML values when they parse (numbers, booleans, arrays), else kept as
-strings. This module is import-light on purpose (stdlib only): the linter loads it.
+top-level key. Values are parsed as TOML values when they parse (numbers, booleans, arrays),
+else kept as strings. This module is import-light on purpose (stdlib only): the linter loads it.
 """
 
 from __future__ import annotations
