@@ -175,47 +175,55 @@ class Scheduler:
         return row
 
     async def _submit(self, row: JobRow) -> JobRow | None:
+        async with self.gate.slot(SUBMIT_LAST):
+            # Checked and journaled only once through the gate: a job killed while waiting
+            # there has sent nothing and must not come back as "uncertain".
+            if not self._may_submit(row):
+                return None
+            rid = await self._send(row)
+            if rid is None:
+                return None
+        return self._tr(row.job_id, "submitted", request_id=rid, submitted_at=time.time())
+
+    def _may_submit(self, row: JobRow) -> bool:
         job_id = row.job_id
+        if self.stats.stop_reason is None:
+            estimate = row.variant.params.cost_ticks()
+            budget = self.options.budget_ticks
+            if budget is not None and self._committed() + estimate > budget:
+                self._stop("budget guard: the next submit could pass the budget")
         if self.stats.stop_reason:
             self.journal.note(job_id, f"not submitted: {self.stats.stop_reason}")
-            return None
-        estimate = row.variant.params.cost_ticks()
-        budget = self.options.budget_ticks
-        if budget is not None and self._committed() + estimate > budget:
-            self._stop("budget guard: the next submit could pass the budget")
-            self.journal.note(job_id, f"not submitted: {self.stats.stop_reason}")
-            return None
-        self._reserved[job_id] = estimate
+            return False
+        return True
+
+    async def _send(self, row: JobRow) -> str | None:
+        """Submit one job; None when it was not accepted for sure (the reason is journaled)."""
+        job_id = row.job_id
+        self._reserved[job_id] = row.variant.params.cost_ticks()
         self._tr(job_id, "submitting", attempt=True)
         if self.stats.first_submit is None:
             self.stats.first_submit = self.clock()
         self.stats.submits += 1
         try:
-            async with self.gate.slot(SUBMIT_LAST):
-                rid = await self.client.submit_generation(
-                    row.variant.prompt,
-                    row.variant.params,
-                    user=f"{self.options.user_prefix}{job_id}",
-                )
+            return await self.client.submit_generation(
+                row.variant.prompt, row.variant.params, user=f"{self.options.user_prefix}{job_id}"
+            )
         except UncertainSubmit as exc:
             # It may be billed: keep its reservation, never resend it without being asked.
             self._tr(job_id, "uncertain", error=f"submit outcome unknown: {exc}")
-            return None
         except CreditsExhausted as exc:
             self._reserved.pop(job_id, None)
             self._tr(job_id, "planned", error=f"not submitted: {exc}")
             self._stop(f"credits exhausted ({exc})")
-            return None
         except AuthError as exc:
             self._reserved.pop(job_id, None)
             self._tr(job_id, "error", error=str(exc))
             self._stop(f"the API key was refused ({exc})")
-            return None
         except PromptkitError as exc:
             self._reserved.pop(job_id, None)
             self._tr(job_id, "error", error=f"submit refused: {exc}")
-            return None
-        return self._tr(job_id, "submitted", request_id=rid, submitted_at=time.time())
+        return None
 
     async def _poll(self, row: JobRow) -> JobRow:
         job_id, rid = row.job_id, row.request_id
