@@ -4,18 +4,15 @@ Both positive and negative (schema-violating) requests are generated for every d
 operation, in both dialects, and sent to the ASGI app in-process. Jobs are configured to fail
 (``fail_rate=1``) so accepted requests never start a render; the API surface is the same.
 
-Checks: no 5xx, status codes, content types, headers and bodies as documented, and no access
-without the right key (``ignored_auth``, blog dialect only: the official dialect answers a
-wrong key with 400, as the real API does). Not checked, on purpose:
-``positive_data_acceptance`` (a schema-valid ``video.url`` of another host is refused because
-the simulator only reads its own clips), ``negative_data_rejection`` (the simulator reads JSON
-``null`` as "not given", more leniently than its schema says) and ``unsupported_method``
-(405 answers carry no ``Allow`` header).
+Checks: no 5xx (a malformed ``video.url`` such as ``http://[`` once was one), status codes,
+content types, headers and bodies as documented, schema-violating requests refused, 405s that
+name the allowed methods, and no access without the right key (``ignored_auth``, blog dialect
+only: the official dialect answers a wrong key with 400, as the real API does). Not checked, on
+purpose: ``positive_data_acceptance`` (a schema-valid ``video.url`` of another host is refused
+because the simulator only reads its own clips).
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -33,6 +30,8 @@ CHECKS = [
     st_checks.content_type_conformance,
     st_checks.response_headers_conformance,
     st_checks.response_schema_conformance,
+    st_checks.negative_data_rejection,
+    st_checks.unsupported_method,
 ]
 
 
@@ -41,19 +40,6 @@ def _schema(dialect: str) -> schemathesis.BaseSchema:
     schema = openapi.from_asgi("/openapi.json", create_app(config))
     schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
     return schema
-
-
-def _known_bug(case: schemathesis.Case) -> bool:
-    """A ``video.url`` that urllib cannot split: the simulator answers 500 (see the xfail below)."""
-    video = case.body.get("video") if isinstance(case.body, dict) else None
-    url = video.get("url") if isinstance(video, dict) else None
-    if not isinstance(url, str):
-        return False
-    try:
-        urlsplit(url)
-    except ValueError:
-        return True
-    return False
 
 
 official = _schema("official")
@@ -65,8 +51,6 @@ blog = _schema("blog")
 def test_official_dialect_answers_every_request_as_documented_without_5xx(
     case: schemathesis.Case,
 ) -> None:
-    if _known_bug(case):
-        return
     case.call_and_validate(headers={"Authorization": f"Bearer {KEY}"}, checks=CHECKS)
 
 
@@ -75,19 +59,12 @@ def test_official_dialect_answers_every_request_as_documented_without_5xx(
 def test_blog_dialect_answers_every_request_as_documented_and_needs_the_key(
     case: schemathesis.Case,
 ) -> None:
-    if _known_bug(case):
-        return
     case.call_and_validate(
         headers={"Authorization": f"Bearer {KEY}"},
         checks=[*CHECKS, st_checks.ignored_auth],
     )
 
 
-@pytest.mark.xfail(
-    reason="sim: urlparse ValueError on a malformed video.url becomes a 500 "
-    "(promptkit/sim/app.py _input_video); expected a 400",
-    strict=False,
-)
 @pytest.mark.parametrize("endpoint", ["extensions", "edits"])
 @pytest.mark.parametrize("url", ["http://[", "https://[::1/clip.mp4"])
 async def test_malformed_video_url_is_refused_with_400_not_500(endpoint: str, url: str) -> None:
