@@ -2,7 +2,7 @@
 
 The simulator runs in this test process (so its ledger outlives every runner) with, together,
 20% 429s, 5% 5xx, 5% dropped connections, 5% failed jobs, 5% moderated prompts, 5% truncated
-downloads and clip URLs that live 2 s, shorter than some download delays (a killed runner stays
+downloads and clip URLs that live 4 s, shorter than some download delays (a killed runner stays
 down for a while). The runner is ``python -m promptkit eval`` in a subprocess, SIGKILLed three
 times at seeded moments (after a seeded number of accepted submits, plus a seeded jitter), each
 time resumed with ``--resume``. Then the simulator's ledger (each submit carries the job key in
@@ -72,12 +72,12 @@ FAULTS: dict[str, Any] = {
     "drop_rate": 0.05,
     "fail_rate": 0.05,
     "truncate_download_rate": 0.05,
-    "url_ttl_s": 2.0,
+    "url_ttl_s": 4.0,
 }
 
 # The client may go as fast as it likes; the simulator only refuses by its random 429s.
 CLIENT_ENV = {
-    "PROMPTKIT_CLIENT__RPS": "60",
+    "PROMPTKIT_CLIENT__RPS": "200",
     "PROMPTKIT_CLIENT__RPM": "100000",
     "PROMPTKIT_CLIENT__MAX_RETRIES": "10",
     "PROMPTKIT_CLIENT__BACKOFF_BASE": "0.1",
@@ -190,7 +190,7 @@ def test_killed_and_resumed_eval_under_faults_loses_and_repeats_nothing(
     kills = [rng.randint(20, 50), rng.randint(80, 110), rng.randint(130, 160)]
     jitters = [round(rng.uniform(0.0, 0.5), 3) for _ in kills]
     # Time down after each kill; the last outage outlasts the clip URLs of jobs in flight.
-    downtimes = [round(rng.uniform(0.2, 1.5), 3), round(rng.uniform(0.2, 1.5), 3), 4.0]
+    downtimes = [round(rng.uniform(0.2, 1.5), 3), round(rng.uniform(0.2, 1.5), 3), 8.0]
     started = time.monotonic()
     with SimServer(config) as sim:
         runner = _Runner(tmp_path, sim.base_url)
