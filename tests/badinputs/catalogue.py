@@ -16,12 +16,13 @@ import contextlib
 import io
 import json
 import os
-import struct
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.fuzz.media import ivf_vp8
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-inputs.md"
 REGENERATE = "python -m tests.badinputs.catalogue --write"
@@ -65,13 +66,6 @@ class Outcome:
 SPEC_OK = "version: 1\nname: ok\ntemplates: [cinematic]\nparams: {duration: 1}\nlint: 'off'\n"
 
 
-def _ivf_vp8(width: int, height: int) -> bytes:
-    header = b"DKIF" + struct.pack("<HH4sHHIII4x", 0, 32, b"VP80", width, height, 24, 1, 1)
-    frame = bytes([0x50, 0x02, 0x00, 0x9D, 0x01, 0x2A]) + struct.pack("<HH", width, height)
-    frame += b"\x00" * 50
-    return header + struct.pack("<IQ", len(frame), 0) + frame
-
-
 FRONT = "{#---\ndescription: x\nvariables:\n  subject: {description: who, default: a fox}\n---#}\n"
 FILES: dict[str, str | bytes] = {
     "tpl/broken.j2": FRONT + "{{ subject }\n",
@@ -86,7 +80,7 @@ FILES: dict[str, str | bytes] = {
     "binary.txt": b"\xff\xfe\x00bad",
     "clips/empty.mp4": b"",
     "clips/notes.mp4": b"not a video, just notes\n" * 10,
-    "clips/huge.ivf": _ivf_vp8(16000, 16000),
+    "clips/huge.ivf": ivf_vp8(16000, 16000),
     "clips/huge.y4m": b"YUV4MPEG2 W60000 H60000 F24:1 Ip A1:1 C420jpeg\nFRAME\n" + b"\x80" * 99,
     "specs/unknown_key.yaml": SPEC_OK + "templatez: [cinematic]\n",
     "specs/bad_value.yaml": SPEC_OK + "replicates: 0\n",

@@ -11,7 +11,6 @@ clip never make the scorer raise.
 from __future__ import annotations
 
 import io
-import struct
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,16 +21,8 @@ from hypothesis import strategies as st
 
 from promptkit.cli import main
 from promptkit.metrics import VERDICTS, score_clip
-from promptkit.sim.renderer import RenderJob, render_clip
 from tests.fuzz.conftest import FUZZ_FEW
-
-
-def _render() -> bytes:
-    job = RenderJob(kind="generation", prompt="a red fox runs, the camera pans left", width=480,
-                    height=480, frames=24, seed=1, image=None, input_video=None,
-                    input_sidecar=None, frozen_rate=0.0, drift_rate=0.0, preset="ultrafast",
-                    crf=28)  # fmt: skip
-    return render_clip(job).data
+from tests.fuzz.media import ivf_vp8, render_mp4
 
 
 def _faststart(data: bytes, path: Path) -> bytes:
@@ -50,16 +41,8 @@ def _faststart(data: bytes, path: Path) -> bytes:
 @pytest.fixture(scope="module")
 def good_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     """A 1 s 480x480 H.264 clip: (as rendered, moov at the end; remuxed, moov first)."""
-    data = _render()
+    data = render_mp4()
     return data, _faststart(data, tmp_path_factory.mktemp("media") / "faststart.mp4")
-
-
-def _ivf_vp8(width: int, height: int) -> bytes:
-    header = b"DKIF" + struct.pack("<HH4sHHIII4x", 0, 32, b"VP80", width, height, 24, 1, 1)
-    # A VP8 key frame header: frame tag, start code, then the (14-bit) width and height.
-    frame = bytes([0x50, 0x02, 0x00, 0x9D, 0x01, 0x2A]) + struct.pack("<HH", width, height)
-    frame += b"\x00" * 50
-    return header + struct.pack("<IQ", len(frame), 0) + frame
 
 
 CORRUPT: dict[str, tuple[str, Callable[[bytes, bytes], bytes]]] = {
@@ -79,7 +62,7 @@ CORRUPT: dict[str, tuple[str, Callable[[bytes, bytes], bytes]]] = {
             b"YUV4MPEG2 W60000 H60000 F24:1 Ip A1:1 C420jpeg\nFRAME\n" + b"\x80" * 999
         ),
     ),
-    "IVF/VP8 declaring 16000x16000": ("huge.ivf", lambda mp4, fast: _ivf_vp8(16000, 16000)),
+    "IVF/VP8 declaring 16000x16000": ("huge.ivf", lambda mp4, fast: ivf_vp8(16000, 16000)),
 }
 
 

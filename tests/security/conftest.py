@@ -92,6 +92,17 @@ def serve(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
         sock.close()
 
 
+def run_cli(argv: list[str]) -> int:
+    """Run ``promptkit argv`` in-process; its exit code."""
+    from promptkit.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
 def files_containing(root: Path, needle: str) -> list[Path]:
     """Every file under ``root`` whose bytes contain ``needle`` (UTF-8 or UTF-16)."""
     patterns = [needle.encode("utf-8"), needle.encode("utf-16-le")]

@@ -25,20 +25,11 @@ from typing import Any
 import pytest
 import yaml
 
-from promptkit.cli import main
-from promptkit.sim.renderer import RenderJob, render_clip
-from tests.security.conftest import Recorder, Seen, files_containing, serve
+from tests.fuzz.media import render_mp4
+from tests.security.conftest import Recorder, Seen, files_containing, run_cli, serve
 
 COST = 500_000_000
 SCRIPT = "<script>alert(1)</script>"
-
-
-def _mp4() -> bytes:
-    job = RenderJob(kind="generation", prompt="a fox runs, the camera pans left", width=480,
-                    height=480, frames=24, seed=3, image=None, input_video=None,
-                    input_sidecar=None, frozen_rate=0.0, drift_rate=0.0, preset="ultrafast",
-                    crf=28)  # fmt: skip
-    return render_clip(job).data
 
 
 def _hostile_rid(n: int, root: Path) -> str:
@@ -89,7 +80,7 @@ class HostileApi:
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Any:
-    mp4 = _mp4()
+    mp4 = render_mp4(seed=3)
 
     async def clip(req: Seen) -> tuple[int, dict[str, str], bytes]:
         return 200, {"content-type": "video/mp4"}, mp4
@@ -99,14 +90,6 @@ def hostile(tmp_path: Path) -> Any:
     with serve(api.recorder) as api_base, serve(clips) as clip_base:
         api.base, api.clip_base = api_base, clip_base
         yield api, clips
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _files(root: Path) -> set[Path]:
@@ -143,7 +126,7 @@ def test_eval_against_a_hostile_provider_keeps_key_files_and_markup_in_place(
     }), encoding="utf-8")  # fmt: skip
     before = _files(tmp_path)
     caplog.set_level(logging.DEBUG)
-    code = _run(["eval", str(spec), "--yes", "--out", "reports", "--run-id", "hostile-run"])
+    code = run_cli(["eval", str(spec), "--yes", "--out", "reports", "--run-id", "hostile-run"])
     out, err = capsys.readouterr()
     assert code == 0, err
 
@@ -177,10 +160,10 @@ def test_generate_and_download_name_files_by_promptkit_not_by_the_server(
     out_dir = tmp_path / "out"
     before = _files(tmp_path)
     common = ["--provider", "xai", "--base-url", api.base, "--out", str(out_dir)]
-    codes = [_run(["generate", "a red fox runs, the camera pans left", "--duration", "1",
+    codes = [run_cli(["generate", "a red fox runs, the camera pans left", "--duration", "1",
                    *common])]  # fmt: skip
     for n in (1, 3, 4):
-        codes.append(_run(["download", _hostile_rid(n, tmp_path), *common]))
+        codes.append(run_cli(["download", _hostile_rid(n, tmp_path), *common]))
     out, err = capsys.readouterr()
     assert codes == [0, 0, 0, 0], err
     new = _files(tmp_path) - before

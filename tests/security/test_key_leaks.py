@@ -17,17 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from promptkit.cli import main
 from promptkit.sim import SimConfig, SimServer
-from tests.security.conftest import files_containing
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.security.conftest import files_containing, run_cli
 
 
 def test_sim_url_eval_sends_only_the_sim_key_and_writes_neither_key(
@@ -47,7 +38,7 @@ def test_sim_url_eval_sends_only_the_sim_key_and_writes_neither_key(
     caplog.set_level(logging.DEBUG)
     config = SimConfig(api_key=sim_key, speed=40, rps=None, rpm=None)
     with SimServer(config) as sim:
-        code = _run(["eval", str(spec), "--sim-url", sim.base_url, "--out", str(tmp_path / "r")])
+        code = run_cli(["eval", str(spec), "--sim-url", sim.base_url, "--out", str(tmp_path / "r")])
         stats = sim.stats()
     out, err = capsys.readouterr()
     assert code == 0, err
