@@ -101,7 +101,7 @@ def test_latency_model_learns_total_time_from_progress() -> None:
     assert model.estimate(key, 0.99) == pytest.approx(5.0, rel=0.02)
 
 
-def test_gate_lets_downloads_then_polls_then_submits_in() -> None:
+def test_gate_lets_downloads_in_first_then_the_rest_in_arrival_order() -> None:
     async def go() -> list[str]:
         gate = RequestGate(slots=1)
         order: list[str] = []
@@ -128,7 +128,7 @@ def test_gate_lets_downloads_then_polls_then_submits_in() -> None:
         await asyncio.gather(holder, *waiting)
         return order
 
-    assert asyncio.run(go()) == ["download", "poll-1", "poll-2", "submit"]
+    assert asyncio.run(go()) == ["download", "submit", "poll-1", "poll-2"]
 
 
 def test_gate_slot_of_a_cancelled_waiter_is_not_lost() -> None:
