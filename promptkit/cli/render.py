@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from promptkit.cli._options import format_option
 from promptkit.errors import UsageError
 from promptkit.templates import TemplateLibrary
 
@@ -49,14 +50,7 @@ def parse_pairs(items: tuple[str, ...], flag: str) -> dict[str, Any]:
 @click.option("--resolution", metavar="RES", help="480p or 720p.")
 @click.option("--aspect-ratio", metavar="W:H", help="16:9, 9:16, 1:1, 4:3, 3:4, 3:2 or 2:3.")
 @click.option("--image", metavar="URL|FILE", help="Source image (first frame): URL or file.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: the prompt paragraph; json: template, variables, prompt and params.",
-)
+@format_option("text: the prompt paragraph; json: template, variables, prompt and params.")
 def command(
     template: str,
     variables: tuple[str, ...],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from promptkit.cli._options import format_option
 from promptkit.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -44,14 +45,7 @@ def _expected(
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("Output format.")
 @click.option(
     "--jobs",
     "-j",

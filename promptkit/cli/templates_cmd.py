@@ -6,18 +6,12 @@ import json
 
 import click
 
+from promptkit.cli._options import format_option
 from promptkit.templates import TemplateLibrary
 
 
 @click.command(name="templates")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one line per template; json: names, variables, params and tags.",
-)
+@format_option("text: one line per template; json: names, variables, params and tags.")
 def command(fmt: str) -> None:
     """List the prompt templates (built-in and from [tool.promptkit.templates] path)."""
     infos = TemplateLibrary().list()
