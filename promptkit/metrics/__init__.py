@@ -9,12 +9,8 @@ every metric and its unit.
 
 from __future__ import annotations
 
-import os
-
-# OpenCV reads its log level once, when first imported: silence per-frame format warnings.
-os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
-
-from promptkit.metrics.artifacts import Artifacts  # noqa: E402
+# promptkit.metrics.opencv sets OpenCV's and FFmpeg's log levels before cv2 is first imported.
+from promptkit.metrics.artifacts import Artifacts
 from promptkit.metrics.camera import CAMERA_LABELS
 from promptkit.metrics.conformance import Expected
 from promptkit.metrics.scoring import (

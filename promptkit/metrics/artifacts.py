@@ -14,11 +14,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from promptkit.errors import InputError
 from promptkit.metrics.frames import Frame
+from promptkit.metrics.opencv import cv2
 
 SHEET_FRAMES = 8
 SHEET_COLUMNS = 4

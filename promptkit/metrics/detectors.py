@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from promptkit.metrics.frames import Frame
+from promptkit.metrics.opencv import cv2
 
 BLOCK_PX = 12
 # Luma of a black pixel (FFmpeg blackdetect: pix_th=0.10 of the nominal range).

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from promptkit.metrics.detectors import ClipClock, Detector
 from promptkit.metrics.frames import Frame
+from promptkit.metrics.opencv import cv2
 
 GRID_STEP = 4
 BORDER = 0.08  # fraction of each side ignored by the model fit (flow is unreliable at the edges)

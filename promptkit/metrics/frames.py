@@ -20,20 +20,15 @@ limits make sure a broken stream can never hang a scoring worker.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# OpenCV warns on every frame when colour conversion is off; it reads the level once, at import.
-os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+import numpy as np
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from promptkit.errors import UnreadableVideo  # noqa: E402
+from promptkit.errors import UnreadableVideo
+from promptkit.metrics.opencv import cv2
 
 ANALYSIS_SHORT_SIDE = 96
 MAX_PIXELS = 8192 * 8192  # larger declared frames are treated as corrupt, not decoded

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +31,7 @@ from promptkit.metrics.conformance import Expected
 from promptkit.metrics.detectors import BrightnessDetector, ClipClock, DiffDetector
 from promptkit.metrics.flow import FlowDetector
 from promptkit.metrics.frames import FrameSource
+from promptkit.metrics.opencv import cv2
 from promptkit.metrics.thresholds import Thresholds
 from promptkit.metrics.verdict import Evidence, decide, unreadable
 
