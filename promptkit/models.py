@@ -93,6 +93,42 @@ def _is_image_url(value: str) -> bool:
     return value.startswith(("https://", "http://", "data:image/"))
 
 
+def check_data_uri(value: str, where: str) -> str:
+    """Check a ``data:`` URI like a local image: PNG/JPEG/WebP and at most 10 MiB once decoded.
+
+    The decoded size is worked out from the base64 length, so a huge URI is refused without
+    being decoded (or copied). ``where`` names the field in the one-line error.
+    """
+    # A media type plus parameters is short; do not scan megabytes looking for the comma.
+    comma = value.find(",", 0, 256)
+    if comma < 0:
+        raise InvalidParamsError(
+            f"{where}: not a valid data URI (expected data:image/png;base64,<data>)"
+        )
+    header = value[len("data:") : comma].split(";")
+    media_type = header[0].strip().lower()
+    if media_type not in IMAGE_TYPES:
+        raise InvalidParamsError(
+            f"{where}: data URI media type {media_type or 'missing'!r} is not allowed "
+            f"(allowed: {', '.join(sorted(IMAGE_TYPES))})"
+        )
+    payload = len(value) - comma - 1
+    if "base64" in (part.strip().lower() for part in header[1:]):
+        padding = value.endswith("==") + value.endswith("=")
+        size = payload // 4 * 3 + (payload % 4 * 3) // 4 - padding
+    else:
+        size = payload  # percent-encoded bytes are never fewer than the text
+    if size > MAX_IMAGE_BYTES:
+        raise InvalidParamsError(
+            f"{where}: data URI decodes to {size} bytes (allowed: at most 10 MiB)"
+        )
+    return value
+
+
+def _is_data_uri(value: str) -> bool:
+    return value[:5].lower() == "data:"
+
+
 class Prompt(BaseModel):
     """A prompt's text plus the parts it was built from (empty when written by hand)."""
 
@@ -147,6 +183,8 @@ class GenerationParams(BaseModel):
             return image_to_data_uri(v)
         if not isinstance(v, str):
             raise ValueError("must be a URL, a data URI or a local file path")
+        if _is_data_uri(v):
+            return check_data_uri(v, "image")
         if _is_image_url(v):
             return v
         path = Path(v).expanduser()
@@ -164,8 +202,10 @@ class GenerationParams(BaseModel):
         refs = list(v)
         if len(refs) > MAX_REFERENCE_IMAGES:
             raise ValueError(f"has {len(refs)} images (allowed: at most {MAX_REFERENCE_IMAGES})")
-        for ref in refs:
-            if not isinstance(ref, str) or not _is_image_url(ref):
+        for n, ref in enumerate(refs, 1):  # counted from 1, as users number them
+            if isinstance(ref, str) and _is_data_uri(ref):
+                check_data_uri(ref, f"reference_images[{n}]")
+            elif not isinstance(ref, str) or not _is_image_url(ref):
                 raise ValueError("each must be an http(s) URL or a data:image/ URI")
         return tuple(refs)
 

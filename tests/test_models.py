@@ -122,6 +122,82 @@ def test_local_image_over_ten_mebibytes_is_rejected(tmp_path: Path) -> None:
     )
 
 
+def data_uri(decoded_bytes: int, media_type: str = "image/png") -> str:
+    """A base64 data URI of ``decoded_bytes`` zero bytes, built without encoding anything."""
+    whole, rest = divmod(decoded_bytes, 3)
+    tail = {0: "", 1: "AA==", 2: "AAA="}[rest]
+    return f"data:{media_type};base64," + "A" * (4 * whole) + tail
+
+
+def test_data_uri_helper_matches_real_base64() -> None:
+    for n in (0, 1, 2, 3, 10):
+        assert data_uri(n) == "data:image/png;base64," + base64.b64encode(bytes(n)).decode()
+
+
+def test_image_data_uri_of_exactly_ten_mebibytes_is_accepted() -> None:
+    uri = data_uri(MAX_IMAGE_BYTES, "image/webp")
+    assert GenerationParams.build(image=uri).image is uri
+
+
+def test_image_data_uri_over_ten_mebibytes_is_rejected_without_decoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_decoding(*_: object, **__: object) -> bytes:
+        raise AssertionError("the size must come from the base64 length")
+
+    monkeypatch.setattr(base64, "b64decode", no_decoding)
+    assert reject(image=data_uri(MAX_IMAGE_BYTES + 1)) == (
+        f"image: data URI decodes to {MAX_IMAGE_BYTES + 1} bytes (allowed: at most 10 MiB)"
+    )
+
+
+def test_image_data_uri_without_base64_is_capped_by_its_length() -> None:
+    uri = "data:image/png," + "%00" * (MAX_IMAGE_BYTES // 3 + 1)
+    assert reject(image=uri).startswith("image: data URI decodes to ")
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("data:image/gif;base64,R0lGODdh", "'image/gif'"),
+        ("data:text/html;base64,PHA+", "'text/html'"),
+        ("data:image/svg+xml,<svg/>", "'image/svg+xml'"),
+        ("data:;base64,AAAA", "'missing'"),
+    ],
+)
+def test_image_data_uri_of_another_media_type_is_rejected(uri: str, shown: str) -> None:
+    assert reject(image=uri) == (
+        f"image: data URI media type {shown} is not allowed "
+        "(allowed: image/jpeg, image/png, image/webp)"
+    )
+
+
+def test_image_data_uri_without_a_comma_is_rejected() -> None:
+    assert reject(image="data:image/png;base64" + "A" * 1000) == (
+        "image: not a valid data URI (expected data:image/png;base64,<data>)"
+    )
+
+
+def test_reference_image_data_uri_over_ten_mebibytes_is_rejected_naming_its_position() -> None:
+    refs = ["https://e.com/a.png", data_uri(16), data_uri(MAX_IMAGE_BYTES + 2, "image/jpeg")]
+    message = reject(reference_images=refs)
+    assert message == (
+        f"reference_images[3]: data URI decodes to {MAX_IMAGE_BYTES + 2} bytes "
+        "(allowed: at most 10 MiB)"
+    )
+
+
+def test_reference_image_data_uri_of_another_media_type_is_rejected() -> None:
+    assert reject(reference_images=["data:application/pdf;base64,JVBERi0="]).startswith(
+        "reference_images[1]: data URI media type 'application/pdf' is not allowed"
+    )
+
+
+def test_reference_image_data_uris_within_the_cap_are_kept() -> None:
+    refs = [data_uri(100, "image/jpeg"), data_uri(MAX_IMAGE_BYTES)]
+    assert GenerationParams.build(reference_images=refs).reference_images == tuple(refs)
+
+
 def test_image_that_is_neither_url_nor_file_is_rejected(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.png")
     assert reject(image=missing) == (
