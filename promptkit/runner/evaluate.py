@@ -331,13 +331,8 @@ def _client_config(
     from promptkit.sim import SimServer
     from promptkit.sim.config import build_config
 
-    values = {**EVAL_SIM_DEFAULTS, **spec.sim}
-    try:
-        sim_config = build_config(**values)
-    except ConfigError as exc:
-        node = read_yaml(plan.spec_path)[1]
-        key = str(exc).split(":", 1)[0].removeprefix("sim.").split(".")[0]
-        raise spec_error(plan.spec_path, node, ("sim", key), str(exc).split(": ", 1)[-1]) from None
+    # The spec's sim block was checked when the spec was loaded (before the run folder existed).
+    sim_config = build_config(**{**EVAL_SIM_DEFAULTS, **spec.sim})
     with SimServer(sim_config) as server:
         yield ClientConfig.from_env(
             settings,

@@ -359,10 +359,32 @@ def load_spec(path: Path) -> EvalSpec:
 def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = None) -> EvalSpec:
     """Validate already-parsed spec data, reporting errors against ``path``."""
     try:
-        return EvalSpec.model_validate(data)
+        spec = EvalSpec.model_validate(data)
     except ValidationError as exc:
         loc, msg = error_line(exc)
         raise SpecError(f"{_where(path, _line_of(node, loc))}: {format_loc(loc)}: {msg}") from None
+    _check_sim(spec, path, node)
+    return spec
+
+
+def _check_sim(spec: EvalSpec, path: Path, node: yaml.Node | None) -> None:
+    """Refuse bad ``sim:`` settings now, before a run folder exists for a run that cannot start.
+
+    Checked whatever the provider: a typo under ``sim:`` is wrong even when xai is chosen.
+    """
+    if not spec.sim:
+        return
+    # Imported here: most spec readers (lint, report) never need the simulator package.
+    from promptkit.errors import ConfigError
+    from promptkit.sim.config import build_config
+
+    try:
+        build_config(**spec.sim)
+    except ConfigError as exc:
+        # "sim.<key>: <what is wrong>" -> located at the key's line in the spec.
+        where, _, msg = str(exc).partition(": ")
+        key = where.removeprefix("sim.").split(".")[0]
+        raise spec_error(path, node, ("sim", key), msg) from None
 
 
 def spec_error(path: Path, node: yaml.Node | None, loc: tuple[Any, ...], msg: str) -> SpecError:

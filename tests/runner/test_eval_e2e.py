@@ -287,3 +287,19 @@ def test_variants_stopped_by_the_lint_gate_are_recorded_as_skipped(
     assert all(c.error and c.error.startswith("lint gate (error)") and c.lint for c in skipped)
     assert len(sim.ledger_entries()) == 2
     assert results.summary.by_status == {"scored": 2, "skipped": 2}
+
+
+@pytest.mark.parametrize(
+    ("sim", "key"), [({"speed": -1}, "speed"), ({"speed": 4, "latency": 1}, "latency")]
+)
+def test_bad_sim_setting_exits_2_with_one_line_before_any_run_folder(
+    write_spec: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    sim: dict[str, Any], key: str,
+) -> None:  # fmt: skip
+    spec = write_spec(sim=sim)
+    out = tmp_path / "reports"
+    assert _eval([str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"error: {spec}:") and f": sim.{key}: " in err[0]
+    assert not out.exists()

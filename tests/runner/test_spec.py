@@ -135,3 +135,15 @@ def test_shipped_specs_validate(repo_root: Path) -> None:
     assert {p.stem for p in specs} >= {"quickstart", "ab_motion_vs_vague", "camera_sweep"}
     for path in specs:
         assert load_spec(path).version == 1
+
+
+def test_negative_sim_speed_is_refused_at_load_naming_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "version: 1\ntemplates: [cinematic]\nsim:\n  speed: -1\n")
+    assert _error(path) == (
+        f"{path}:4: sim.speed: Input should be greater than or equal to 0 (got -1)"
+    )
+
+
+def test_unknown_sim_key_is_refused_at_load(tmp_path: Path) -> None:
+    path = _write(tmp_path, "version: 1\ntemplates: [cinematic]\nsim: {speeed: 4}\n")
+    assert _error(path).startswith(f"{path}:3: sim.speeed: Extra inputs are not permitted")
