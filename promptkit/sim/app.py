@@ -40,6 +40,7 @@ from promptkit.sim.wire import (
     parse_body,
     parse_submission,
     split_data_uri,
+    too_large,
 )
 
 UNAUTHENTICATED = "The request does not have valid authentication credentials for the operation."
@@ -198,6 +199,22 @@ def _gate(sim: SimState, request: Request) -> Response | str:
     return token
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, or 413 as soon as it is known to be longer than ``limit`` bytes."""
+    declared = request.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)  # refused before a byte of it is read
+    # Chunked bodies declare no length: stop reading at the cap instead of buffering it all.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Response:
     gate = _gate(sim, request)
     if isinstance(gate, Response):
@@ -226,8 +243,8 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
             sim.counters.add("drops_before_accept")
             return _drop(request)
         drop_after = True
-    raw = await request.body()
     try:
+        raw = await _read_body(request, cfg.max_body_bytes)
         data = parse_body(raw)
         sub = parse_submission(endpoint, data)
         input_video = info = input_sidecar = None

@@ -80,6 +80,11 @@ class SimConfig(BaseModel):
         default=0.2, ge=0, le=1, description="Share of motionless prompts that drift slightly."
     )
     max_edit_input_s: float = Field(default=8.7, gt=0)
+    max_body_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Largest request body (an 8.7 s data-URI edit input fits); larger is a 413.",
+    )
     max_extension_input_s: float = Field(default=30.0, gt=0)
 
     # Lifetimes (seconds of the simulator's clock).

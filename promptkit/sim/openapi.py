@@ -48,6 +48,7 @@ def _submit(summary: str, body: str) -> dict[str, Any]:
         "responses": {
             "200": _json("StartResponse", "Accepted: poll the request id."),
             **_ERRORS,
+            "413": _json("Error", "The request body is larger than the simulator's limit."),
             "422": _json("DeserializeError", "The body is not valid JSON of the right shape."),
         },
     }

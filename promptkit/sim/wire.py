@@ -51,6 +51,17 @@ def invalid(message: str) -> WireError:
     return WireError(400, {"code": INVALID_ARGUMENT, "error": message})
 
 
+def too_large(limit: int) -> WireError:
+    return WireError(
+        413,
+        {
+            "code": INVALID_ARGUMENT,
+            "error": f"The request body is larger than {limit} bytes; "
+            "send large inputs as URLs instead of data URIs",
+        },
+    )
+
+
 def undeserializable(message: str) -> WireError:
     return WireError(422, {"error": DESERIALIZE + message})
 
