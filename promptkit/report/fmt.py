@@ -87,11 +87,25 @@ def usd_text(value: str | Decimal | None) -> str:
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Browsers drop tabs and newlines inside URLs and strip control characters and spaces at the
+# ends, so "java\tscript:" or " /etc" would turn into a scheme or an absolute path.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# URL parsers also read %2e as a dot, so ".%2e" climbs out of the folder like "..".
+_DOT_DOT = {"..", ".%2e", "%2e.", "%2e%2e"}
 
 
 def safe_relpath(path: str | None) -> str | None:
-    """A path from results.json usable as a link: relative, no scheme, no backslashes."""
-    if not path or _SCHEME.match(path) or path.startswith(("/", "\\")) or "\\" in path:
+    """A path from results.json that stays inside the run folder, or None (then no link).
+
+    Relative, with no ``..`` segment, no scheme, no backslash and no control character: a
+    results.json from elsewhere cannot make a report link, embed or read files outside its run.
+    """
+    if not path or path != path.strip() or _CONTROL.search(path):
+        return None
+    if _SCHEME.match(path) or path.startswith("/") or "\\" in path:
+        return None
+    # A query or fragment ends the URL path: "a/..?x" still climbs out as "a/..".
+    if any(part.lower() in _DOT_DOT for part in re.split(r"[/?#]", path)):
         return None
     return path
 
