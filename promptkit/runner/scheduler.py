@@ -111,7 +111,9 @@ class Scheduler:
         self.stats = RunStats()
         self._slots = asyncio.Semaphore(options.concurrency)
         self._states: dict[str, str] = {}
-        self._spent = 0
+        # What the provider charged, per job: set (never added) so a job re-polled for a fresh
+        # clip URL, or polled again on resume, is counted once in progress and the budget guard.
+        self._costs: dict[str, int] = {}
         self._reserved: dict[str, int] = {}
         self._probing: set[tuple[Any, ...]] = set()
         self._learn_events: dict[tuple[Any, ...], asyncio.Event] = {}
@@ -123,7 +125,7 @@ class Scheduler:
         for row, _ in plan:
             self._states[row.job_id] = row.state
             if row.cost_ticks is not None:
-                self._spent += row.cost_ticks
+                self._costs[row.job_id] = row.cost_ticks
             elif row.state in ("submitted", "uncertain", "submitting") or (
                 row.request_id and row.state == "error"
             ):
@@ -318,8 +320,7 @@ class Scheduler:
         job_id = row.job_id
         cost = status.cost_ticks
         if cost is not None:
-            self._spent += cost
-            self._reserved.pop(job_id, None)
+            self._charge(job_id, cost)
         fields: dict[str, Any] = {"cost_ticks": cost, "finished_at": time.time()}
         if status.status == "done" and status.moderated:
             return self._tr(job_id, "moderated", error="withheld by moderation", **fields)
@@ -388,8 +389,17 @@ class Scheduler:
         self.stats.scored += 1
 
     # --- bookkeeping ---------------------------------------------------------------------
+    @property
+    def spent_ticks(self) -> int:
+        """What the provider has charged for this run's jobs (each job counted once)."""
+        return sum(self._costs.values())
+
+    def _charge(self, job_id: str, cost: int) -> None:
+        self._costs[job_id] = cost
+        self._reserved.pop(job_id, None)
+
     def _committed(self) -> int:
-        return self._spent + sum(self._reserved.values())
+        return self.spent_ticks + sum(self._reserved.values())
 
     def _stop(self, reason: str) -> None:
         if self.stats.stop_reason is None:
@@ -420,7 +430,7 @@ class Scheduler:
         c.downloaded = sum(s in WITH_CLIP for s in states)
         c.scored = sum(s == "scored" for s in states)
         c.failed = sum(s in NO_CLIP for s in states)
-        c.spent_ticks = self._spent
+        c.spent_ticks = self.spent_ticks
         self.progress.update(c)
 
 
