@@ -50,6 +50,7 @@ log = logging.getLogger("promptkit.runner")
 SUBMIT, POLL, DOWNLOAD, SCORE = "submit", "poll", "download", "score"
 WITH_CLIP = {"downloaded", "scored"}
 NO_CLIP = {"failed", "moderated", "expired", "error", "uncertain", "skipped"}
+EXPIRED_URL = "clip URL expired before download"
 
 
 @dataclass
@@ -343,22 +344,29 @@ class Scheduler:
                 async with self.gate.slot(DOWNLOAD_FIRST):
                     got = await self.client.download(row.video_url, dest, request_id=rid)
             except Expired as exc:
-                if attempt == 0 and rid is not None:
-                    # The URL expired, maybe not the job: one fresh status may carry a new URL.
-                    try:
-                        async with self.gate.slot(DOWNLOAD_FIRST):
-                            status = await self.client.get_status(rid)
-                    except ApiError as poll_exc:
-                        self._tr(job_id, "error", error=f"download failed: {exc}; {poll_exc}")
-                        return None
-                    self.stats.polls += 1
-                    self.journal.count_poll(job_id)
-                    row = self._finish(row, status)
-                    if row.state != "done":
-                        return None
-                    continue
-                self._tr(job_id, "error", error=f"download failed: {exc}")
-                return None
+                self.journal.event("url-expired", str(exc), job_id)
+                if attempt == 1 or rid is None:
+                    # Even the URL of a fresh status is gone: no clip will ever come.
+                    self._expire(row, row.cost_ticks)
+                    return None
+                # The URL expired, maybe not the job: one fresh status may carry a new URL.
+                try:
+                    async with self.gate.slot(DOWNLOAD_FIRST):
+                        status = await self.client.get_status(rid)
+                except ApiError as poll_exc:
+                    self._tr(job_id, "error", error=f"download failed: {exc}; {poll_exc}")
+                    return None
+                self.stats.polls += 1
+                self.journal.count_poll(job_id)
+                if status.status == "done" and status.video_url == row.video_url:
+                    # The same dead URL again: polling on (or on every resume) cannot help.
+                    cost = status.cost_ticks if status.cost_ticks is not None else row.cost_ticks
+                    self._expire(row, cost)
+                    return None
+                row = self._finish(row, status)
+                if row.state != "done":
+                    return None
+                continue
             except (DownloadError, ApiError) as exc:
                 self._tr(job_id, "error", error=f"download failed: {exc}")
                 return None
@@ -366,6 +374,12 @@ class Scheduler:
             self.stats.last_download = self.clock()
             return self._tr(job_id, "downloaded", file=rel, sha256=got.sha256)
         return None
+
+    def _expire(self, row: JobRow, cost: int | None) -> None:
+        """End a job whose clip URL expired for good: terminal, so no resume polls it again."""
+        if cost is not None:
+            self._charge(row.job_id, cost)
+        self._tr(row.job_id, "expired", error=EXPIRED_URL, cost_ticks=cost, finished_at=time.time())
 
     async def _score(self, row: JobRow) -> None:
         assert row.file is not None

@@ -7,9 +7,13 @@ ASGI layer in front of it moves that clock past the URL's lifetime whenever a cl
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from promptkit.cli import main
 from promptkit.client import ClientConfig, JobStatus, PollPolicy, VideoClient
 from promptkit.errors import Expired
 from promptkit.models import GenerationParams
@@ -18,7 +22,7 @@ from promptkit.runner.journal import Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.progress import Counts, Progress
 from promptkit.runner.resume import plan_resume
-from promptkit.runner.scheduler import Scheduler, SchedulerOptions
+from promptkit.runner.scheduler import EXPIRED_URL, Scheduler, SchedulerOptions
 from promptkit.sim import ManualClock, SimConfig, SimServer
 
 URL_TTL_S = 1.0
@@ -136,3 +140,51 @@ def test_job_re_polled_after_an_expired_url_is_charged_once(tmp_path: Path) -> N
     assert journal.spend_ticks() == ledger
     assert progress.spent[-1] == scheduler.spent_ticks == ledger
     assert max(progress.spent) == ledger
+
+
+def test_url_still_expired_after_a_re_poll_ends_the_job_as_expired_with_its_cost(
+    tmp_path: Path,
+) -> None:
+    journal, layout = _journal(tmp_path, 2)
+    server, late = late_sim()
+    with server as sim:
+        scheduler, progress = _schedule(journal, layout, sim, VideoClient)
+        ledger = _ledger_cost(sim)
+        polls_before = sim.stats()["polls"]
+        # A resume finds nothing to do: terminal jobs are never polled again.
+        assert [stage for _, stage in plan_resume(journal, layout)] == [None, None]
+        _schedule(journal, layout, sim, VideoClient)
+        assert sim.stats()["polls"] == polls_before
+    rows = journal.jobs()
+    assert [r.state for r in rows] == ["expired", "expired"]
+    assert all(r.error == EXPIRED_URL for r in rows)
+    assert all(r.cost_ticks == GenerationParams(duration=1).cost_ticks() for r in rows)
+    assert late.fetches == 2  # one per job: the re-poll gave back the same dead URL
+    assert journal.spend_ticks() == ledger == progress.spent[-1] == scheduler.spent_ticks
+
+
+def _eval(args: list[str]) -> int:
+    try:
+        main(["eval", *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_run_whose_clip_urls_expired_is_complete_and_resume_polls_nothing(
+    write_spec: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r"
+    spec = write_spec(replicates=1, templates=["vague_baseline"])
+    server, _ = late_sim()
+    with server as sim:
+        args = ["--out", str(out), "--sim-url", sim.base_url]
+        assert _eval([str(spec), *args, "--run-id", "x"]) == 0
+        assert "run incomplete" not in capsys.readouterr().err
+        polls = sim.stats()["polls"]
+        assert _eval(["--resume", str(out / "x"), *args]) == 0
+        assert sim.stats()["polls"] == polls
+    capsys.readouterr()
+    main(["runs", "--out", str(out)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["x", "complete", "sim", "2", "$0.10", "2", "expired"]
