@@ -78,22 +78,33 @@ def test_directories_skip_partials(run_cli, tmp_path) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
 
 
-def test_eval_spec_variants_are_linted_at_their_spec_line(run_cli, repo_root) -> None:
+SPEC = """version: 1
+name: lintme
+templates: [nature_documentary, vague_baseline]{noqa}
+variables:
+  subject: [a red fox with a frost-tipped coat]
+lint: "off"
+"""
+
+
+def test_eval_spec_variants_are_linted_at_their_spec_line(run_cli, tmp_path) -> None:
     pytest.importorskip("promptkit.runner.lintsource")
-    out = run_cli(
-        "lint",
-        "--format",
-        "json",
-        "--select",
-        "missing-motion",
-        "evals/quickstart.yaml",
-        cwd=repo_root,
-    ).stdout
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.format(noqa=""), encoding="utf-8")
+    out = run_cli("lint", "--format", "json", "--select", "missing-motion", str(spec)).stdout
     found = json.loads(out)["diagnostics"]
-    assert found, "the quickstart's vague baseline has no motion"
-    text = (repo_root / "evals/quickstart.yaml").read_text().splitlines()
+    assert found, "the vague baseline has no motion"
+    text = spec.read_text().splitlines()
     for d in found:
         assert "vague_baseline" in text[d["line"] - 1] and "vague_baseline" in d["message"]
+
+
+def test_trailing_noqa_on_a_spec_line_silences_its_variants(run_cli, tmp_path) -> None:
+    pytest.importorskip("promptkit.runner.lintsource")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.format(noqa="  # noqa"), encoding="utf-8")
+    result = run_cli("lint", "--format", "json", "--select", "missing-motion", str(spec))
+    assert json.loads(result.stdout)["diagnostics"] == []
 
 
 def test_eval_spec_without_runner_is_an_input_error(run_cli, tmp_path, monkeypatch) -> None:
