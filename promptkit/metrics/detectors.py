@@ -80,8 +80,18 @@ class DiffDetector(Detector):
     BLOCKS = "blockS"
     SERIES = (RAW1, DIFF1, BLOCK1, NOISE1, DIFF8, BLOCK8, DIFFS, BLOCKS)
 
-    def __init__(self, clock: ClipClock, analysis_size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        clock: ClipClock,
+        analysis_size: tuple[int, int],
+        *,
+        still_ceiling: float = float("inf"),
+    ) -> None:
         self.clock = clock
+        # Lag block maxima are read by the freeze test only on frames whose adjacent block max is
+        # at most the still threshold (never above ``still_ceiling``), and by the flow-pair
+        # gating on every ``lag_short``-th frame; other frames skip the block means (NaN).
+        self._gate = still_ceiling
         aw, ah = analysis_size
         self._grid = (max(1, aw // BLOCK_PX), max(1, ah // BLOCK_PX))
         # Block means are an INTER_AREA resize to the grid; at a non-integer factor OpenCV takes
@@ -98,16 +108,22 @@ class DiffDetector(Detector):
         self._ring: deque[_Prepared] = deque(maxlen=clock.lag_long + 1)
         self._prev_small: np.ndarray | None = None
         self._rows: dict[str, list[float]] = {k: [] for k in self.SERIES}
+        self.mean = 0.0  # the last frame's mean luma (shared with BrightnessDetector)
         self.first: np.ndarray | None = None
         self.last: np.ndarray | None = None
 
-    def _blocks(self, a: _Prepared, b: _Prepared) -> np.ndarray:
-        """Per-block mean of the compensated |a − b| (``b``, the older frame, at ``a``'s gain)."""
+    def _absdiff(self, a: _Prepared, b: _Prepared) -> np.ndarray:
+        """The compensated |a − b| (``b``, the older frame, at ``a``'s gain), in a reused buffer."""
         gain = 1.0
         if a.std > 2.0 and b.std > 2.0:
             gain = min(2.0, max(0.5, a.std / b.std))
-        diff = cv2.absdiff(a.centred, b.centred * gain if gain != 1.0 else b.centred, self._diff)
-        return self._left @ diff @ self._right  # type: ignore[no-any-return]
+        return cv2.absdiff(  # type: ignore[no-any-return]
+            a.centred, b.centred * gain if gain != 1.0 else b.centred, self._diff
+        )
+
+    def _blocks(self, a: _Prepared, b: _Prepared) -> np.ndarray:
+        """Per-block mean of the compensated |a − b|."""
+        return self._left @ self._absdiff(a, b) @ self._right  # type: ignore[no-any-return]
 
     def _compare(self, a: _Prepared, b: _Prepared) -> tuple[float, float, float]:
         blocks = self._blocks(a, b)
@@ -115,15 +131,18 @@ class DiffDetector(Detector):
 
     def process_frame(self, frame: Frame) -> None:
         # The hot loop: a handful of cv2 calls on ~15k-pixel arrays (µs each); no numpy
-        # reductions beyond the one median, no per-frame dicts.
+        # reductions beyond one sort, no per-frame dicts.
         small = frame.small
         mean, std = cv2.meanStdDev(small)
+        self.mean = mean0 = mean[0, 0]
         centred = small.astype(np.float32)
-        centred -= mean[0, 0]
+        centred -= mean0
         cur = _Prepared(centred, float(std[0, 0]))
         rows = self._rows
         ring = self._ring
         nan = float("nan")
+        clock = self.clock
+        sampled = frame.index % clock.lag_short == 0
         if self._prev_small is not None:
             rows[self.RAW1].append(
                 float(cv2.norm(small, self._prev_small, cv2.NORM_L1)) / small.size
@@ -131,22 +150,31 @@ class DiffDetector(Detector):
             blocks = self._blocks(cur, ring[-1])
             flat = np.sort(blocks, axis=None)
             n = flat.size
+            top = float(flat[-1])
             rows[self.DIFF1].append(cv2.mean(blocks)[0])
-            rows[self.BLOCK1].append(float(flat[-1]))
+            rows[self.BLOCK1].append(top)
             rows[self.NOISE1].append(
                 float(flat[n // 2]) if n % 2 else float((flat[n // 2 - 1] + flat[n // 2]) / 2)
             )
+            candidate = sampled or top <= self._gate
         else:
             for key in (self.RAW1, self.DIFF1, self.BLOCK1, self.NOISE1):
                 rows[key].append(nan)
+            candidate = False
         for lag, dk, bk in (
-            (self.clock.lag_short, self.DIFF8, self.BLOCK8),
-            (self.clock.lag_long, self.DIFFS, self.BLOCKS),
+            (clock.lag_short, self.DIFF8, self.BLOCK8),
+            (clock.lag_long, self.DIFFS, self.BLOCKS),
         ):
             if len(ring) >= lag:
-                blocks = self._blocks(cur, ring[-lag])
-                rows[dk].append(cv2.mean(blocks)[0])
-                rows[bk].append(cv2.minMaxLoc(blocks)[1])
+                diff = self._absdiff(cur, ring[-lag])
+                # The block grid tiles the frame evenly: the mean of the block means is the
+                # frame mean, so only block maxima need the block means.
+                rows[dk].append(cv2.mean(diff)[0])
+                if candidate:
+                    blocks = self._left @ diff @ self._right
+                    rows[bk].append(cv2.minMaxLoc(blocks)[1])
+                else:
+                    rows[bk].append(nan)
             else:
                 rows[dk].append(nan)
                 rows[bk].append(nan)
@@ -182,13 +210,16 @@ class BrightnessDetector(Detector):
     BLACK = "black"
     SERIES = (BRIGHTNESS, BLACK)
 
-    def __init__(self) -> None:
+    def __init__(self, diff: DiffDetector | None = None) -> None:
         self._rows: dict[str, list[float]] = {k: [] for k in self.SERIES}
+        # A DiffDetector fed the same frame first has already taken the frame mean.
+        self._diff = diff
 
     def process_frame(self, frame: Frame) -> None:
         small = frame.small
         level = 16 + BLACK_PIX_TH * 219 if frame.limited_range else BLACK_PIX_TH * 255
-        self._rows[self.BRIGHTNESS].append(float(cv2.mean(small)[0]))
+        mean = self._diff.mean if self._diff is not None else cv2.mean(small)[0]
+        self._rows[self.BRIGHTNESS].append(float(mean))
         black = np.count_nonzero(small <= level)
         self._rows[self.BLACK].append(black / small.size)
 

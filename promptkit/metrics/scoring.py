@@ -137,17 +137,25 @@ def _score(
         info = src.info
         clock = ClipClock.for_fps(info.fps)
         size = src.analysis_size
-        diff = DiffDetector(clock, size)
-        bright = BrightnessDetector()
+        diff = DiffDetector(clock, size, still_ceiling=th.still_ceiling)
+        bright = BrightnessDetector(diff)  # after diff: it reuses the frame mean
         flow = FlowDetector(clock, size)
-        consumers: list[Any] = [diff, bright, flow]
+        # Bound methods, called directly: no per-frame loop over consumers or attribute lookups.
+        steps: list[Any] = [diff.process_frame, bright.process_frame, flow.process_frame]
         sampler = None
         if artifacts_dir is not None:
             sampler = FrameSampler(info.declared_frames, info.width, info.height)
-            consumers.append(sampler)
-        for frame in src:
-            for consumer in consumers:
-                consumer.process_frame(frame)
+            steps.append(sampler.process_frame)
+        if len(steps) == 3:
+            step_diff, step_bright, step_flow = steps
+            for frame in src:
+                step_diff(frame)
+                step_bright(frame)
+                step_flow(frame)
+        else:
+            for frame in src:
+                for step in steps:
+                    step(frame)
         n = src.frames_read
 
     series = {**diff.series(), **bright.series()}
