@@ -108,6 +108,12 @@ class DiffDetector(Detector):
         self._ring: deque[_Prepared] = deque(maxlen=clock.lag_long + 1)
         self._prev_small: np.ndarray | None = None
         self._rows: dict[str, list[float]] = {k: [] for k in self.SERIES}
+        rows = self._rows
+        # The lags and their row lists, resolved once rather than on every frame.
+        self._lags = (
+            (clock.lag_short, rows[self.DIFF8].append, rows[self.BLOCK8].append),
+            (clock.lag_long, rows[self.DIFFS].append, rows[self.BLOCKS].append),
+        )
         self.mean = 0.0  # the last frame's mean luma (shared with BrightnessDetector)
         self.first: np.ndarray | None = None
         self.last: np.ndarray | None = None
@@ -141,8 +147,7 @@ class DiffDetector(Detector):
         rows = self._rows
         ring = self._ring
         nan = float("nan")
-        clock = self.clock
-        sampled = frame.index % clock.lag_short == 0
+        sampled = frame.index % self.clock.lag_short == 0
         if self._prev_small is not None:
             rows[self.RAW1].append(
                 float(cv2.norm(small, self._prev_small, cv2.NORM_L1)) / small.size
@@ -161,23 +166,19 @@ class DiffDetector(Detector):
             for key in (self.RAW1, self.DIFF1, self.BLOCK1, self.NOISE1):
                 rows[key].append(nan)
             candidate = False
-        for lag, dk, bk in (
-            (clock.lag_short, self.DIFF8, self.BLOCK8),
-            (clock.lag_long, self.DIFFS, self.BLOCKS),
-        ):
+        for lag, add_diff, add_block in self._lags:
             if len(ring) >= lag:
                 diff = self._absdiff(cur, ring[-lag])
                 # The block grid tiles the frame evenly: the mean of the block means is the
                 # frame mean, so only block maxima need the block means.
-                rows[dk].append(cv2.mean(diff)[0])
+                add_diff(cv2.mean(diff)[0])
                 if candidate:
-                    blocks = self._left @ diff @ self._right
-                    rows[bk].append(cv2.minMaxLoc(blocks)[1])
+                    add_block(cv2.minMaxLoc(self._left @ diff @ self._right)[1])
                 else:
-                    rows[bk].append(nan)
+                    add_block(nan)
             else:
-                rows[dk].append(nan)
-                rows[bk].append(nan)
+                add_diff(nan)
+                add_block(nan)
         ring.append(cur)
         self._prev_small = small
         if self.first is None:
