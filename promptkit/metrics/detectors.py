@@ -123,7 +123,7 @@ class DiffDetector(Detector):
         gain = 1.0
         if a.std > 2.0 and b.std > 2.0:
             gain = min(2.0, max(0.5, a.std / b.std))
-        return cv2.absdiff(  # type: ignore[no-any-return]
+        return cv2.absdiff(
             a.centred, b.centred * gain if gain != 1.0 else b.centred, self._diff
         )
 
