@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from promptkit.errors import InputError
-from promptkit.runner.results import RunResults, load_results
+from promptkit.runner.results import RunResults, load_results, results_from_data
 
 RESULTS_FILE = "results.json"
 
 
 def _read_v1(path: Path, data: dict[str, Any]) -> RunResults:
-    # Version 1 is the runner's current model: validate with the runner's own loader.
-    return load_results(path)
+    # Version 1 is the runner's current model: validate the parsed data with the runner's own
+    # checks rather than reading the file a second time.
+    return results_from_data(path, data)
 
 
 READERS: dict[int, Callable[[Path, dict[str, Any]], RunResults]] = {1: _read_v1}

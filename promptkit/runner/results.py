@@ -161,6 +161,11 @@ def load_results(path: Path) -> RunResults:
         raise InputError(f"{path}: no results file (is this a run folder?)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: cannot read results: {exc}") from exc
+    return results_from_data(path, data)
+
+
+def results_from_data(path: Path, data: Any) -> RunResults:
+    """Validate already-parsed ``results.json`` content; ``path`` only names it in errors."""
     if not isinstance(data, dict):
         raise InputError(f"{path}: results must be a JSON object")
     version = data.get("schema_version")
