@@ -215,10 +215,9 @@ def compare_runs(run_a: Path, run_b: Path, out: Path | None = None, seed: int = 
 
     ``out`` defaults to ``compare-<a>-vs-<b>`` beside run A's folder.
     """
-    a = read_results(results_path(Path(run_a)))
-    b = read_results(results_path(Path(run_b)))
-    dir_a = results_path(Path(run_a)).parent
-    dir_b = results_path(Path(run_b)).parent
+    path_a, path_b = results_path(Path(run_a)), results_path(Path(run_b))
+    a, b = read_results(path_a), read_results(path_b)
+    dir_a, dir_b = path_a.parent, path_b.parent
     out = Path(out) if out is not None else dir_a.parent / f"compare-{a.run_id}-vs-{b.run_id}"
     out.mkdir(parents=True, exist_ok=True)
     cmp = build_comparison(a, b, _prefix(dir_a, out), _prefix(dir_b, out), seed)

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from promptkit.errors import InputError
+from promptkit.runner.layout import RunLayout
 from promptkit.runner.results import RunResults, load_results, results_from_data
-
-RESULTS_FILE = "results.json"
 
 
 def _read_v1(path: Path, data: dict[str, Any]) -> RunResults:
@@ -31,7 +30,7 @@ READERS: dict[int, Callable[[Path, dict[str, Any]], RunResults]] = {1: _read_v1}
 def results_path(run: Path) -> Path:
     """The ``results.json`` of a run folder (or the path itself when it names the file)."""
     run = Path(run)
-    return run / RESULTS_FILE if run.is_dir() else run
+    return RunLayout(run).results if run.is_dir() else run
 
 
 def read_results(run: Path) -> RunResults:

@@ -19,7 +19,7 @@ from promptkit.report.clips import group_variants
 from promptkit.report.csvout import render_csv
 from promptkit.report.html import render_index
 from promptkit.report.markdown import render_summary
-from promptkit.report.reader import read_results, results_path
+from promptkit.report.reader import read_results
 
 INDEX = "index.html"
 SUMMARY = "summary.md"
@@ -46,7 +46,7 @@ def write_report(run_dir: Path, seed: int = 0) -> Path:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise InputError(f"{run_dir}: not a run folder")
-    results = read_results(results_path(run_dir))
+    results = read_results(run_dir)
     variants = group_variants(results)
     analysis = ab_mod.analyse(results, seed=seed)
     calibration = lint_calibration(results.clips)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from promptkit.errors import InputError
+from promptkit.runner.layout import RunLayout
 
 SCHEMA_VERSION = 1
 
@@ -154,7 +155,7 @@ def load_results(path: Path) -> RunResults:
     """Read and validate a ``results.json`` (or the one in a run folder)."""
     path = Path(path)
     if path.is_dir():
-        path = path / "results.json"
+        path = RunLayout(path).results
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -186,7 +187,7 @@ def write_results(run_dir: Path, results: RunResults) -> Path:
     """Write ``run_dir/results.json`` atomically (temp file, fsync, rename) and return its path."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    target = run_dir / "results.json"
+    target = RunLayout(run_dir).results
     text = json.dumps(results.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=run_dir)
     try:
