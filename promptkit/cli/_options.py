@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
+from promptkit.errors import UsageError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -20,3 +22,23 @@ def format_option(help: str, choices: tuple[str, ...] = ("text", "json")) -> Cal
         show_default=True,
         help=help,
     )
+
+
+def parse_pairs(
+    items: tuple[str, ...], flag: str, lists: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """``("k=v", ...)`` from a repeated ``flag`` as a dict (last one wins).
+
+    Keys in ``lists`` collect every value instead: each repetition adds one.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"{flag} {item!r}: expected KEY=VALUE")
+        if key in lists:
+            out.setdefault(key, []).append(value)
+        else:
+            out[key] = value
+    return out

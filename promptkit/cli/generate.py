@@ -13,18 +13,9 @@ from typing import Any
 import click
 
 from promptkit.cli._jobs import out_option, provider_options, submit_and_save
+from promptkit.cli._options import parse_pairs
 from promptkit.errors import UsageError
 from promptkit.models import ASPECT_RATIOS, RESOLUTIONS, GenerationParams
-
-
-def parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--var {pair!r}: expected NAME=VALUE")
-        out[key.strip()] = value
-    return out
 
 
 def build_prompt(
@@ -82,7 +73,7 @@ def _finding_line(finding: object, severity: str) -> str:
 @click.command()
 @click.argument("prompt", required=False)
 @click.option("--template", "-t", help="Render this template instead of a literal PROMPT.")
-@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Template variable.")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="Template variable.")
 @click.option("--duration", type=int, help="Clip length in seconds (1-15, default 8).")
 @click.option("--resolution", type=click.Choice(RESOLUTIONS), help="480p (default) or 720p.")
 @click.option("--aspect-ratio", type=click.Choice(ASPECT_RATIOS), help="Default 16:9.")
@@ -123,7 +114,7 @@ def command(
         }.items()
         if v is not None
     }
-    text, params = build_prompt(prompt, template, parse_vars(variables), overrides)
+    text, params = build_prompt(prompt, template, parse_pairs(variables, "--var"), overrides)
     lint_or_stop(text, params, no_lint)
     click.echo(
         submit_and_save(

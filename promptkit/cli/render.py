@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
-from promptkit.cli._options import format_option
-from promptkit.errors import UsageError
+from promptkit.cli._options import format_option, parse_pairs
 from promptkit.templates import TemplateLibrary
 
 # Parameters that take several values: repeating ``--param reference_images=URL`` adds one each.
 _LIST_PARAMS = frozenset({"reference_images"})
-
-
-def parse_pairs(items: tuple[str, ...], flag: str) -> dict[str, Any]:
-    """``("k=v", ...)`` from repeated ``--var``/``--param`` flags as a dict (last one wins)."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UsageError(f"{flag} {item!r}: expected KEY=VALUE")
-        if key in _LIST_PARAMS and flag == "--param":
-            out.setdefault(key, []).append(value)
-        else:
-            out[key] = value
-    return out
 
 
 @click.command(name="render")
@@ -63,7 +46,7 @@ def command(
 ) -> None:
     """Render TEMPLATE (a name such as "cinematic", or a path to a .j2 file)."""
     values = parse_pairs(variables, "--var")
-    overrides = parse_pairs(params, "--param")
+    overrides = parse_pairs(params, "--param", _LIST_PARAMS)
     # The dedicated flags win over --param, which wins over the template's defaults.
     flags = {
         "duration": duration,
