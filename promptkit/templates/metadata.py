@@ -154,6 +154,16 @@ def parse_template(source: str, path: Path, name: str | None = None) -> Template
     )
 
 
+def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for key lines) and the data built from it, parsing ``text`` once."""
+    loader = yaml.SafeLoader(text)  # a non-printable character fails here already
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 class _FrontMatter:
     """The parsed YAML block plus the file line of every key, for ``path:line:`` messages."""
 
@@ -171,8 +181,7 @@ class _FrontMatter:
         self.first_line = match.group("lead").count("\n") + 2
         text = match.group("body")
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            node, data = _load_yaml(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = self.first_line + (mark.line if mark else 0)
