@@ -100,6 +100,14 @@ FILES: dict[str, str | bytes] = {
     "reports/empty/.keep": "",
 }
 
+
+def _unreadable_clip(label: str, clip: str) -> Case:
+    """A ``score`` case on a clip no decoder should open: reported as unreadable on stdout."""
+    return Case(
+        "score", label, ("score", "--fail-on", "unreadable", f"clips/{clip}"), 1, stream="stdout"
+    )
+
+
 CASES: tuple[Case, ...] = (
     # templates and render
     Case("templates", "unknown output format", ("templates", "--format", "yaml"), 2, usage=True),
@@ -166,34 +174,10 @@ CASES: tuple[Case, ...] = (
     Case("score", "a folder instead of a file", ("score", "clips"), 2),
     Case("score", "unknown --fail-on name", ("score", "--fail-on", "blurry", "clips/notes.mp4"), 2),
     Case("score", "unknown --resolution", ("score", "--resolution", "1080p", "clips/notes.mp4"), 2),
-    Case(
-        "score",
-        "zero-byte clip",
-        ("score", "--fail-on", "unreadable", "clips/empty.mp4"),
-        1,
-        stream="stdout",
-    ),  # fmt: skip
-    Case(
-        "score",
-        "text renamed .mp4",
-        ("score", "--fail-on", "unreadable", "clips/notes.mp4"),
-        1,
-        stream="stdout",
-    ),  # fmt: skip
-    Case(
-        "score",
-        "IVF declaring 16000x16000",
-        ("score", "--fail-on", "unreadable", "clips/huge.ivf"),
-        1,
-        stream="stdout",
-    ),  # fmt: skip
-    Case(
-        "score",
-        "y4m declaring 60000x60000",
-        ("score", "--fail-on", "unreadable", "clips/huge.y4m"),
-        1,
-        stream="stdout",
-    ),  # fmt: skip
+    _unreadable_clip("zero-byte clip", "empty.mp4"),
+    _unreadable_clip("text renamed .mp4", "notes.mp4"),
+    _unreadable_clip("IVF declaring 16000x16000", "huge.ivf"),
+    _unreadable_clip("y4m declaring 60000x60000", "huge.y4m"),
     # eval specs
     Case("eval", "no spec given", ("eval",), 2),
     Case("eval", "spec file that does not exist", ("eval", "specs/nope.yaml"), 2),
