@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -77,15 +77,14 @@ class TemplateInfo:
 
     def undeclared(self) -> list[tuple[str, int]]:
         """Variables the body reads but the front matter does not declare, with their line."""
-        used = environment.used_variables(_parser(), self._ast())
         return sorted(
-            ((n, line) for n, line in used.items() if n not in self.variables),
+            ((n, line) for n, line in self._used.items() if n not in self.variables),
             key=lambda item: (item[1], item[0]),
         )
 
     def unused(self) -> list[str]:
         """Declared variables the body never reads (in declaration order)."""
-        used = environment.used_variables(_parser(), self._ast())
+        used = self._used
         return [n for n in self.variables if n not in used]
 
     def as_dict(self) -> dict[str, Any]:
@@ -98,8 +97,11 @@ class TemplateInfo:
             "tags": list(self.tags),
         }
 
-    def _ast(self) -> Any:
-        return environment.parse(_parser(), self.source, self.path)
+    @cached_property
+    def _used(self) -> dict[str, int]:
+        # Lint asks for both undeclared() and unused(): parse the body once for the two.
+        ast = environment.parse(_parser(), self.source, self.path)
+        return environment.used_variables(_parser(), ast)
 
 
 @dataclass(frozen=True)
