@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from promptkit.cli import main
 from promptkit.sim import SimConfig, SimServer
 
 # Fast enough for tests, slow enough that jobs are really pending for a moment.
@@ -58,3 +59,12 @@ def ledger_by_user(server: SimServer) -> dict[str, list[dict[str, Any]]]:
     for entry in server.ledger_entries():
         out.setdefault(str(entry.get("user")), []).append(entry)
     return out
+
+
+def run_eval(args: list[str]) -> int:
+    """Run ``promptkit eval ARGS`` in-process and return its exit code."""
+    try:
+        main(["eval", *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -13,15 +13,7 @@ import pytest
 from promptkit.cli import main
 from promptkit.runner.results import load_results
 from promptkit.sim import SimServer
-from tests.runner.conftest import ledger_by_user
-
-
-def _eval(args: list[str]) -> int:
-    try:
-        main(["eval", *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.runner.conftest import ledger_by_user, run_eval
 
 
 def _run_dir(out: Path) -> Path:
@@ -42,7 +34,7 @@ def test_quickstart_finishes_and_prints_the_report_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.chdir(repo_root)
-    code = _eval(["evals/quickstart.yaml", "--out", str(tmp_path)])
+    code = run_eval(["evals/quickstart.yaml", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
     (line,) = [x for x in out.splitlines() if x.startswith("report: ")]
@@ -57,7 +49,7 @@ def test_every_paid_job_is_in_the_journal_once_with_the_ledger_cost(
     write_spec: Callable[..., Path], tmp_path: Path, sim: SimServer
 ) -> None:
     out = tmp_path / "reports"
-    assert _eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 0
+    assert run_eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 0
     run = _run_dir(out)
     results = load_results(run)
     by_user = ledger_by_user(sim)
@@ -77,7 +69,7 @@ def test_dry_run_submits_nothing_and_writes_no_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     out = tmp_path / "reports"
-    code = _eval([str(write_spec()), "--dry-run", "--out", str(out), "--sim-url", sim.base_url])
+    code = run_eval([str(write_spec()), "--dry-run", "--out", str(out), "--sim-url", sim.base_url])
     err = capsys.readouterr().err
     assert code == 0
     assert "to generate: 8 clips, 8 clip-seconds, estimated cost $0.40" in err
@@ -89,7 +81,7 @@ def test_plan_over_budget_is_refused_with_exit_3_before_any_submit(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     spec = write_spec(budget_usd=0.35)
-    code = _eval([str(spec), "--out", str(tmp_path / "r"), "--sim-url", sim.base_url])
+    code = run_eval([str(spec), "--out", str(tmp_path / "r"), "--sim-url", sim.base_url])
     err = capsys.readouterr().err
     assert code == 3
     assert "error: the plan costs $0.40, over the budget of $0.35" in err
@@ -101,7 +93,7 @@ def test_max_cost_flag_replaces_the_spec_budget(
 ) -> None:
     spec = write_spec(budget_usd=100)
     args = [str(spec), "--max-cost", "0.10", "--out", str(tmp_path / "r")]
-    assert _eval([*args, "--sim-url", sim.base_url]) == 3
+    assert run_eval([*args, "--sim-url", sim.base_url]) == 3
     assert sim.ledger_entries() == []
 
 
@@ -110,7 +102,7 @@ def test_real_provider_without_yes_is_refused_when_nobody_can_confirm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.delenv("XAI_API_KEY", raising=False)
-    code = _eval([str(write_spec()), "--provider", "xai", "--out", str(tmp_path / "r")])
+    code = run_eval([str(write_spec()), "--provider", "xai", "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err
     assert code == 3
     assert "needs confirmation: pass --yes" in err
@@ -123,8 +115,8 @@ def test_fail_on_condition_that_holds_exits_1(
 ) -> None:  # fmt: skip
     spec = write_spec(replicates=1)
     args = [str(spec), "--out", str(tmp_path / "r"), "--sim-url", sim.base_url]
-    assert _eval([*args, "--fail-on", "error-rate>0.5", "--run-id", "a"]) == 0
-    code = _eval([*args, "--fail-on", "error-rate<=0", "--run-id", "b"])
+    assert run_eval([*args, "--fail-on", "error-rate>0.5", "--run-id", "a"]) == 0
+    code = run_eval([*args, "--fail-on", "error-rate<=0", "--run-id", "b"])
     assert code == 1
     assert "fail-on: error-rate = 0 <= 0" in capsys.readouterr().err
 
@@ -132,7 +124,7 @@ def test_fail_on_condition_that_holds_exits_1(
 def test_unknown_fail_on_measure_is_a_usage_error(
     write_spec: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _eval([str(write_spec()), "--fail-on", "blur>1"]) == 2
+    assert run_eval([str(write_spec()), "--fail-on", "blur>1"]) == 2
     assert "unknown measure 'blur'" in capsys.readouterr().err
 
 
@@ -140,7 +132,7 @@ def test_spec_error_exits_2_with_one_line(
     write_spec: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     spec = write_spec(replicates=0)
-    assert _eval([str(spec), "--dry-run"]) == 2
+    assert run_eval([str(spec), "--dry-run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {spec}:{_line(spec, 'replicates')}: replicates: must be ≥ 1"]
 
@@ -156,7 +148,7 @@ def test_credits_exhausted_stops_submits_and_ends_cleanly(
 ) -> None:  # fmt: skip
     sim.configure(credits_exhausted=True)
     out = tmp_path / "r"
-    assert _eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 0
+    assert run_eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 0
     err = capsys.readouterr().err
     assert "no new submits: credits exhausted" in err
     assert "run incomplete: continue with `promptkit eval --resume" in err
@@ -172,18 +164,18 @@ def test_uncertain_submits_are_only_resent_when_asked(
     sim.configure(drop_rate=1.0, drop_mode="after")
     out = tmp_path / "r"
     spec = write_spec(replicates=1, templates=["vague_baseline"])
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "u"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "u"]) == 0
     run = out / "u"
     assert {c.status for c in load_results(run).clips} == {"uncertain"}
     accepted = len(sim.ledger_entries())
     assert accepted == 2  # the simulator accepted (and will bill) both
 
     sim.configure(drop_rate=0.0)
-    assert _eval(["--resume", str(run), "--sim-url", sim.base_url]) == 0
+    assert run_eval(["--resume", str(run), "--sim-url", sim.base_url]) == 0
     assert len(sim.ledger_entries()) == accepted
     assert {c.status for c in load_results(run).clips} == {"uncertain"}
 
-    assert _eval(["--resume", str(run), "--sim-url", sim.base_url, "--resubmit-uncertain"]) == 0
+    assert run_eval(["--resume", str(run), "--sim-url", sim.base_url, "--resubmit-uncertain"]) == 0
     results = load_results(run)
     assert {c.status for c in results.clips} == {"scored"}
     assert all(len(e) == 2 for e in ledger_by_user(sim).values())
@@ -195,7 +187,7 @@ def test_resume_fetches_missing_and_corrupt_clips_without_resubmitting(
 ) -> None:
     out = tmp_path / "r"
     spec = write_spec(replicates=1)
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "c"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "c"]) == 0
     run = out / "c"
     clips = load_results(run).clips
     (run / str(clips[0].file)).unlink()
@@ -203,7 +195,7 @@ def test_resume_fetches_missing_and_corrupt_clips_without_resubmitting(
     accepted = len(sim.ledger_entries())
 
     # Re-running the same spec with the same --run-id continues the run.
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "c"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "c"]) == 0
     after = load_results(run).clips
     assert len(sim.ledger_entries()) == accepted
     assert [c.sha256 for c in after] == [c.sha256 for c in clips]
@@ -218,8 +210,8 @@ def test_same_run_id_with_a_different_spec_is_refused(
 ) -> None:  # fmt: skip
     out = tmp_path / "r"
     args = ["--out", str(out), "--sim-url", sim.base_url, "--run-id", "same"]
-    assert _eval([str(write_spec(replicates=1, templates=["vague_baseline"])), *args]) == 0
-    assert _eval([str(write_spec(replicates=2, templates=["vague_baseline"])), *args]) == 2
+    assert run_eval([str(write_spec(replicates=1, templates=["vague_baseline"])), *args]) == 0
+    assert run_eval([str(write_spec(replicates=2, templates=["vague_baseline"])), *args]) == 2
     assert "was made from a different spec" in capsys.readouterr().err
 
 
@@ -229,7 +221,8 @@ def test_runs_lists_status_counts_and_spend(
 ) -> None:  # fmt: skip
     out = tmp_path / "r"
     spec = write_spec(replicates=1, templates=["vague_baseline"])
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "one"]) == 0
+    args = [str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "one"]
+    assert run_eval(args) == 0
     capsys.readouterr()
     main(["runs", "--out", str(out)])
     lines = capsys.readouterr().out.splitlines()
@@ -243,7 +236,7 @@ def test_rescore_rejudges_stored_clips_without_generating(
 ) -> None:  # fmt: skip
     out = tmp_path / "r"
     spec = write_spec(replicates=1)
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "s"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "s"]) == 0
     accepted = len(sim.ledger_entries())
     capsys.readouterr()
     # Everything counts as low motion under an absurd threshold.
@@ -264,12 +257,12 @@ def test_resume_continues_the_journal_plan_even_if_templates_are_gone(
     spec = write_spec(templates=[str(template)], replicates=1, arms=None)
     out = tmp_path / "r"
     sim.configure(credits_exhausted=True)
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "g"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "g"]) == 0
     assert {c.status for c in load_results(out / "g").clips} == {"planned"}
 
     template.unlink()
     sim.configure(credits_exhausted=False)
-    assert _eval(["--resume", "g", "--out", str(out), "--sim-url", sim.base_url]) == 0
+    assert run_eval(["--resume", "g", "--out", str(out), "--sim-url", sim.base_url]) == 0
     results = load_results(out / "g")
     assert {c.status for c in results.clips} == {"scored"}
     assert {c.template for c in results.clips} == {"mine"}
@@ -280,7 +273,7 @@ def test_variants_stopped_by_the_lint_gate_are_recorded_as_skipped(
 ) -> None:
     out = tmp_path / "r"
     spec = write_spec(lint="error", replicates=1)
-    assert _eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "l"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "l"]) == 0
     results = load_results(out / "l")
     skipped = [c for c in results.clips if c.status == "skipped"]
     assert {c.template for c in skipped} == {"vague_baseline"} and len(skipped) == 2
@@ -298,7 +291,7 @@ def test_bad_sim_setting_exits_2_with_one_line_before_any_run_folder(
 ) -> None:  # fmt: skip
     spec = write_spec(sim=sim)
     out = tmp_path / "reports"
-    assert _eval([str(spec), "--out", str(out)]) == 2
+    assert run_eval([str(spec), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith(f"error: {spec}:") and f": sim.{key}: " in err[0]

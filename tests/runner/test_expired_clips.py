@@ -24,6 +24,7 @@ from promptkit.runner.progress import Counts, Progress
 from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import EXPIRED_URL, Scheduler, SchedulerOptions
 from promptkit.sim import ManualClock, SimConfig, SimServer
+from tests.runner.conftest import run_eval
 
 URL_TTL_S = 1.0
 # Instant jobs and no rate limits: with a frozen clock, buckets would never refill.
@@ -163,14 +164,6 @@ def test_url_still_expired_after_a_re_poll_ends_the_job_as_expired_with_its_cost
     assert journal.spend_ticks() == ledger == progress.spent[-1] == scheduler.spent_ticks
 
 
-def _eval(args: list[str]) -> int:
-    try:
-        main(["eval", *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_run_whose_clip_urls_expired_is_complete_and_resume_polls_nothing(
     write_spec: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,10 +172,10 @@ def test_run_whose_clip_urls_expired_is_complete_and_resume_polls_nothing(
     server, _ = late_sim()
     with server as sim:
         args = ["--out", str(out), "--sim-url", sim.base_url]
-        assert _eval([str(spec), *args, "--run-id", "x"]) == 0
+        assert run_eval([str(spec), *args, "--run-id", "x"]) == 0
         assert "run incomplete" not in capsys.readouterr().err
         polls = sim.stats()["polls"]
-        assert _eval(["--resume", str(out / "x"), *args]) == 0
+        assert run_eval(["--resume", str(out / "x"), *args]) == 0
         assert sim.stats()["polls"] == polls
     capsys.readouterr()
     main(["runs", "--out", str(out)])
