@@ -124,7 +124,7 @@ class JobStore:
         self._lock = threading.Lock()
         self._advance_lock = threading.RLock()
         self._pool = ThreadPoolExecutor(config.render_workers, thread_name_prefix="sim-render")
-        self._occurrences: Counter[str] = Counter()
+        self._occurrences: Counter[int] = Counter()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -144,9 +144,10 @@ class JobStore:
         cfg = self.config
         key = request_seed(cfg.seed, sub.endpoint, body)
         with self._lock:
-            occurrence = self._occurrences[str(key)]
-            self._occurrences[str(key)] += 1
-        seed = request_seed(cfg.seed, sub.endpoint, body, occurrence)
+            occurrence = self._occurrences[key]
+            self._occurrences[key] += 1
+        # A first submission's seed is its key; only replicates hash the body again.
+        seed = key if occurrence == 0 else request_seed(cfg.seed, sub.endpoint, body, occurrence)
         width, height = sub.size
         resolution = sub.resolution
         if input_info is not None:
