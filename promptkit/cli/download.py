@@ -48,8 +48,9 @@ def command(
                             "--wait",
                             request_id=request_id,
                         )
+                    # Already finished: fetch from this answer rather than poll once more.
                     raise_for_outcome(status)
-                    status, clip = await client.finish(request_id, out)
+                    clip = await client.save(status, out)
                 raise_for_outcome(status)
                 return describe(status, clip)
 

@@ -376,11 +376,14 @@ class VideoClient:
         status = await self.wait(
             request_id, on_progress=on_progress, policy=policy, raise_on_failure=raise_on_failure
         )
+        return status, await self.save(status, dest_dir)
+
+    async def save(self, status: JobStatus, dest_dir: Path) -> Download | None:
+        """Download a finished job's clip as ``<dest_dir>/<request_id>.mp4`` (None: no clip)."""
         if status.status != "done" or not status.video_url:
-            return status, None
+            return None
         dest = Path(dest_dir) / f"{_safe_name(status.request_id)}.mp4"
-        got = await self.download(status.video_url, dest, request_id=status.request_id)
-        return status, got
+        return await self.download(status.video_url, dest, request_id=status.request_id)
 
 
 def _prompt(prompt: str) -> str:

@@ -115,6 +115,13 @@ def test_download_with_wait_saves_the_clip(api: FakeApi) -> None:
     assert result.exit_code == 0 and Path("got/req-1.mp4").read_bytes() == MP4
 
 
+def test_download_of_a_finished_job_checks_its_status_once(api: FakeApi) -> None:
+    api.statuses = [done_body()]
+    result = invoke("download", "req-1", "--out", "got")
+    assert result.exit_code == 0 and Path("got/req-1.mp4").read_bytes() == MP4
+    assert api.polls == 1
+
+
 def test_edit_sends_a_local_file_as_a_data_url(api: FakeApi) -> None:
     Path("in.mp4").write_bytes(MP4)
     result = invoke("edit", "add snow", "--video", "in.mp4")
