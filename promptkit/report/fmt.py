@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from promptkit.models import ticks_to_usd
 from promptkit.report.stats import Estimate
-from promptkit.runner.results import LintFinding
+from promptkit.runner.results import LintFinding, format_usd
 
 DASH = "–"
 NA = "—"
@@ -71,9 +71,7 @@ def pvalue(p: float | None) -> str:
 
 def _dollars(value: Decimal) -> str:
     # Exact: never round; only pad to cents so "$0.4" reads "$0.40".
-    text = format(value.normalize(), "f") if value else "0"
-    whole, _, frac = text.partition(".")
-    return f"${whole}.{frac.ljust(2, '0')}"
+    return f"${format_usd(value)}"
 
 
 def usd(ticks: int | None) -> str:

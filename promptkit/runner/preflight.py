@@ -22,6 +22,7 @@ from promptkit.config import Settings, load_settings
 from promptkit.errors import BudgetExceeded
 from promptkit.models import TICKS_PER_USD, ticks_to_usd
 from promptkit.runner.expand import Expansion, Job, Variant, expand
+from promptkit.runner.results import format_usd
 from promptkit.runner.spec import EvalSpec
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -103,13 +104,6 @@ class Plan:
             f" estimated cost ${format_usd(self.cost_usd)} (budget {budget})"
         )
         return lines
-
-
-def format_usd(amount: Decimal) -> str:
-    """Dollars with at least two decimals and no float rounding: 0.5 -> 0.50, 0.0123 -> 0.0123."""
-    text = format(amount.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def lint_variants(variants: list[Variant], settings: Settings) -> dict[str, list[dict[str, Any]]]:

@@ -1,4 +1,5 @@
-"""The run's results file (``results.json``): versioned pydantic models, loader, atomic writer.
+"""The run's results file (``results.json``): versioned pydantic models, loader, atomic writer,
+and the exact dollar text of its ``cost_usd`` amounts.
 
 ``results.json`` is the data every report is rendered from; HTML and Markdown never hold a number
 that is not here. Paths inside it are relative to the run folder, so a run folder can be moved or
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,6 +151,13 @@ class RunResults(_Model):
         default=None, description="'template', 'variable:<name>' or None (no arms)."
     )
     clips: list[ClipRecord] = Field(default_factory=list, description="One record per job.")
+
+
+def format_usd(amount: Decimal) -> str:
+    """Dollars with at least two decimals and no float rounding: 0.5 -> 0.50, 0.0123 -> 0.0123."""
+    text = format(amount.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def load_results(path: Path) -> RunResults:
