@@ -155,8 +155,6 @@ class Scheduler:
                 row = row_or_none
             if self.options.score and row.state == "downloaded":
                 await self._score(row)
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:  # one job's surprise must not end the run
             log.exception("job %s", row.job_id)
             self._fail(row.job_id, f"{type(exc).__name__}: {exc}")
@@ -173,8 +171,7 @@ class Scheduler:
                 return None
             stage = DOWNLOAD
         if stage == DOWNLOAD:
-            got = await self._download(row)
-            return got
+            return await self._download(row)
         return row
 
     async def _submit(self, row: JobRow) -> JobRow | None:
@@ -393,8 +390,6 @@ class Scheduler:
         )
         try:
             result = await loop.run_in_executor(self.pool, score_file, *args)
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:
             # The clip is safe on disk; `promptkit rescore` or a resume can score it later.
             self.journal.event("score-error", f"{type(exc).__name__}: {exc}", row.job_id)
