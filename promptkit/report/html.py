@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 
 from promptkit.report import fmt
@@ -58,15 +58,24 @@ def environment() -> Environment:
     return env
 
 
+@cache
+def _template(name: str) -> Template:
+    # Compiled once per process: every report and comparison renders the same few templates.
+    return environment().from_string(_asset(name))
+
+
+@cache
+def _script_hash() -> str:
+    digest = hashlib.sha256(_asset("report.js").encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
 def render_template(name: str, **context: Any) -> str:
     """Render one of the report's templates with its inline CSS and hash-pinned script."""
-    js = _asset("report.js")
-    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
-    template = environment().from_string(_asset(name))
-    return template.render(
+    return _template(name).render(
         css=Markup(_asset("report.css")),
-        js=Markup(js),
-        script_hash=f"sha256-{digest}",
+        js=Markup(_asset("report.js")),
+        script_hash=_script_hash(),
         **context,
     )
 
