@@ -8,14 +8,13 @@ which versions this promptkit reads.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from promptkit.errors import InputError
 from promptkit.runner.layout import RunLayout
-from promptkit.runner.results import RunResults, load_results, results_from_data
+from promptkit.runner.results import RunResults, read_results_json, results_from_data
 
 
 def _read_v1(path: Path, data: dict[str, Any]) -> RunResults:
@@ -36,13 +35,10 @@ def results_path(run: Path) -> Path:
 def read_results(run: Path) -> RunResults:
     """Read a run's ``results.json`` whatever its supported schema version."""
     path = results_path(run)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        data = None
+    data = read_results_json(path)
     if not isinstance(data, dict):
-        # Unreadable or not an object: the runner's loader raises the one-line error for it.
-        return load_results(path)
+        # Not an object: the runner's checks raise the one-line error for it.
+        return results_from_data(path, data)
     version = data.get("schema_version")
     reader = READERS.get(version) if isinstance(version, int) else None
     if reader is None:

@@ -165,13 +165,17 @@ def load_results(path: Path) -> RunResults:
     path = Path(path)
     if path.is_dir():
         path = RunLayout(path).results
+    return results_from_data(path, read_results_json(path))
+
+
+def read_results_json(path: Path) -> Any:
+    """The parsed JSON of a results file, unvalidated; a one-line InputError if unreadable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no results file (is this a run folder?)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: cannot read results: {exc}") from exc
-    return results_from_data(path, data)
 
 
 def results_from_data(path: Path, data: Any) -> RunResults:
