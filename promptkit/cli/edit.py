@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from promptkit.cli._jobs import out_option, provider_options, submit_and_save
+from promptkit.models import DEFAULT_MODEL
 
 
 @click.command()
@@ -14,7 +15,7 @@ from promptkit.cli._jobs import out_option, provider_options, submit_and_save
 @click.option(
     "--video", required=True, help="The clip to edit: a URL or a local .mp4 (sent as a data URL)."
 )
-@click.option("--model", default="grok-imagine-video", show_default=True)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True)
 @provider_options
 @out_option
 def command(

@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from promptkit.cli._jobs import out_option, provider_options, submit_and_save
+from promptkit.models import DEFAULT_MODEL
 
 
 @click.command()
 @click.argument("prompt")
 @click.option("--video", required=True, help="The clip to extend: a URL or a local .mp4 file.")
 @click.option("--duration", type=int, help="Seconds to add (1-10, default 6).")
-@click.option("--model", default="grok-imagine-video", show_default=True)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True)
 @provider_options
 @out_option
 def command(

@@ -15,7 +15,7 @@ import click
 from promptkit.cli._jobs import out_option, provider_options, submit_and_save
 from promptkit.cli._options import parse_pairs
 from promptkit.errors import UsageError
-from promptkit.models import ASPECT_RATIOS, RESOLUTIONS, GenerationParams
+from promptkit.models import ASPECT_RATIOS, DEFAULT_MODEL, RESOLUTIONS, GenerationParams
 
 
 def build_prompt(
@@ -77,7 +77,7 @@ def _finding_line(finding: object, severity: str) -> str:
 @click.option("--duration", type=int, help="Clip length in seconds (1-15, default 8).")
 @click.option("--resolution", type=click.Choice(RESOLUTIONS), help="480p (default) or 720p.")
 @click.option("--aspect-ratio", type=click.Choice(ASPECT_RATIOS), help="Default 16:9.")
-@click.option("--model", help="Model name (default grok-imagine-video).")
+@click.option("--model", help=f"Model name (default {DEFAULT_MODEL}).")
 @click.option("--image", help="First frame: an image URL or a local PNG/JPEG/WebP file.")
 @click.option(
     "--reference-image", "reference_images", multiple=True, help="Reference image URL (up to 7)."
