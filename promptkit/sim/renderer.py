@@ -84,9 +84,9 @@ class RenderedClip:
 
 def render_clip(job: RenderJob) -> RenderedClip:
     """Render ``job`` to MP4 bytes; frame count is exact (``job.frames`` new frames + any input)."""
-    cues = parse_cues(job.prompt)
     if job.kind == "edit":
         return _render_edit(job)
+    cues = parse_cues(job.prompt)
     first = decode_image(job.image, job.width, job.height) if job.image else None
     prefix: list[np.ndarray] = []
     width, height = job.width, job.height
