@@ -114,6 +114,9 @@ class SyncVideoClient:
     def download(self, url: str, dest: Path, *, request_id: str | None = None) -> Download:
         return self._run(self._client.download(url, dest, request_id=request_id))
 
+    def save(self, status: JobStatus, dest_dir: Path) -> Download | None:
+        return self._run(self._client.save(status, dest_dir))
+
     def generate(
         self, prompt: str, params: GenerationParams, dest_dir: Path, **kw: Any
     ) -> tuple[JobStatus, Download | None]:

@@ -36,6 +36,15 @@ def test_sync_client_generates_and_downloads(tmp_path: Path) -> None:
     assert KEY not in repr(client)
 
 
+def test_sync_client_saves_the_clip_of_a_status_in_hand(tmp_path: Path) -> None:
+    with make() as client:
+        status = client.get_status("sync-1")
+        clip = client.save(status, tmp_path)
+        assert client.stats.polls == 1
+    assert clip is not None and clip.path == tmp_path / "sync-1.mp4"
+    assert clip.path.read_bytes() == MP4
+
+
 async def test_sync_client_works_inside_a_running_event_loop() -> None:
     # As in a notebook: a loop is already running in this thread.
     assert asyncio.get_running_loop() is not None
