@@ -42,7 +42,7 @@ from promptkit.runner.results import RunResults, write_results
 from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
 from promptkit.runner.scoring import make_pool, resolve_thresholds
-from promptkit.runner.spec import EvalSpec, load_spec, read_yaml, spec_error
+from promptkit.runner.spec import EvalSpec, load_spec, load_spec_node, spec_error
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
@@ -90,8 +90,7 @@ def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
     layout, spec_path, resuming = _locate(spec_path, options)
     settings = options.settings or load_settings(spec_path.parent)
     spec_text = spec_path.read_text(encoding="utf-8") if spec_path.is_file() else ""
-    spec = load_spec(spec_path)
-    _, node = read_yaml(spec_path)
+    spec, node = load_spec_node(spec_path)
     thresholds = _thresholds(settings, spec, spec_path, node)
 
     journal: Journal | None = None

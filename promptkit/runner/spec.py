@@ -351,6 +351,11 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 
 def load_spec(path: Path) -> EvalSpec:
     """Read and validate an eval spec; any problem raises a one-line :class:`SpecError`."""
+    return load_spec_node(path)[0]
+
+
+def load_spec_node(path: Path) -> tuple[EvalSpec, yaml.Node | None]:
+    """:func:`load_spec` plus the spec's YAML node tree, for callers that report spec lines."""
     path = Path(path)
     data, node = read_yaml(path)
     if data is None:
@@ -358,7 +363,7 @@ def load_spec(path: Path) -> EvalSpec:
     if not isinstance(data, dict):
         raise SpecError(f"{path}: the spec must be a mapping of keys (start with 'version: 1')")
     data.setdefault("name", path.stem)
-    return validate_spec(data, path, node)
+    return validate_spec(data, path, node), node
 
 
 def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = None) -> EvalSpec:
@@ -410,6 +415,7 @@ __all__ = [
     "PollingSpec",
     "RawPrompt",
     "load_spec",
+    "load_spec_node",
     "read_yaml",
     "spec_error",
     "validate_spec",
