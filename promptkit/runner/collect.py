@@ -6,7 +6,9 @@ and by ``rescore``, so it can always be rebuilt from the run folder.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
+from collections.abc import Callable
 
 from promptkit.models import ticks_to_usd
 from promptkit.runner.journal import JobRow, Journal
@@ -120,7 +122,10 @@ def verdict_rates(results: RunResults) -> dict[str, float]:
 
 
 KNOWN_VERDICTS = ("frozen", "partial-freeze", "low-motion", "ok", "unreadable")
-_OPS = (">=", "<=", ">", "<", "==")
+# Two-character operators first: parse_fail_on splits at the first operator that occurs.
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
+}  # fmt: skip
 
 
 def parse_fail_on(text: str) -> tuple[str, str, float]:
@@ -148,13 +153,9 @@ def failed_conditions(results: RunResults, conditions: list[tuple[str, str, floa
     values = {f"{v}-rate": 0.0 for v in KNOWN_VERDICTS}
     values.update(verdict_rates(results))
     values["cost-usd"] = float(results.summary.cost_usd)
-    tests = {
-        ">": lambda a, b: a > b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
-        "<=": lambda a, b: a <= b, "==": lambda a, b: a == b,
-    }  # fmt: skip
     held = []
     for name, op, limit in conditions:
         value = values.get(name, 0.0)
-        if tests[op](value, limit):
+        if _OPS[op](value, limit):
             held.append(f"{name} = {value:.3g} {op} {limit:g}")
     return held
