@@ -74,9 +74,7 @@ class Job:
     """One accepted request."""
 
     request_id: str
-    endpoint: str
     submission: Submission
-    model: str
     created_at: float
     latency_s: float
     outcome: Outcome
@@ -88,6 +86,14 @@ class Job:
     clip: Clip | None = None
     error: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        return self.submission.endpoint
+
+    @property
+    def model(self) -> str:
+        return self.submission.model
 
     @property
     def duration_s(self) -> int:
@@ -162,9 +168,7 @@ class JobStore:
         latency = cfg.latency_s(frames / FPS, resolution, jitter)
         job = Job(
             request_id=str(uuid.uuid4()),
-            endpoint=sub.endpoint,
             submission=sub,
-            model=sub.model,
             created_at=self.clock.now(),
             latency_s=latency,
             outcome=outcome,
