@@ -12,20 +12,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from promptkit.runner.results import ClipRecord, RunResults
+from promptkit.runner.results import (
+    ClipRecord,
+    RunResults,
+)
 
-FROZEN_VERDICTS = frozenset({"frozen", "partial-freeze"})
-MEASURED_VERDICTS = frozenset({"frozen", "partial-freeze", "low-motion", "ok"})
 # Worst first: used to sort cards and pick the "worst variants" of the summary.
 VERDICT_ORDER = ("frozen", "partial-freeze", "low-motion", "unreadable", "ok")
 
 
 def is_measured(clip: ClipRecord) -> bool:
-    return clip.verdict in MEASURED_VERDICTS
+    return clip.measured
 
 
 def is_frozen(clip: ClipRecord) -> bool:
-    return clip.verdict in FROZEN_VERDICTS
+    return clip.frozen
 
 
 def motion_of(clip: ClipRecord) -> float | None:

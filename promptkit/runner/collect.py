@@ -108,11 +108,21 @@ def build_results(journal: Journal, layout: RunLayout, *, finished: bool) -> Run
 
 
 def verdict_rates(results: RunResults) -> dict[str, float]:
-    """Share of scored clips per verdict, plus ``error-rate`` over all jobs (for --fail-on)."""
+    """The rates ``--fail-on`` can test, with the report's definitions (see results.py).
+
+    ``frozen-rate`` is the report's frozen rate: measured clips judged frozen or
+    partial-freeze. ``partial-freeze-rate``, ``low-motion-rate`` and ``ok-rate`` are shares of
+    measured clips, ``unreadable-rate`` of scored clips, ``error-rate`` of all jobs.
+    """
     scored = [c for c in results.clips if c.verdict]
+    measured = [c for c in scored if c.measured]
     rates: dict[str, float] = {}
-    for verdict, n in Counter(c.verdict for c in scored).items():
-        rates[f"{verdict}-rate"] = n / len(scored)
+    for verdict, n in Counter(c.verdict for c in measured).items():
+        rates[f"{verdict}-rate"] = n / len(measured)
+    if measured:
+        rates["frozen-rate"] = sum(c.frozen for c in measured) / len(measured)
+    if scored:
+        rates["unreadable-rate"] = sum(not c.measured for c in scored) / len(scored)
     total = len(results.clips) or 1
     no_clip = sum(
         1 for c in results.clips if c.status in ("error", "failed", "uncertain", "expired")

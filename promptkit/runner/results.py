@@ -22,6 +22,11 @@ from promptkit.errors import InputError
 from promptkit.runner.layout import RunLayout
 
 SCHEMA_VERSION = 1
+# One definition for every rate a run reports (report pages, A/B statistics, --fail-on): a clip
+# is *measured* when it has a readable verdict, and *frozen* when that verdict is frozen or
+# partial-freeze. Failed, moderated and unreadable clips count in totals, never in rates.
+FROZEN_VERDICTS = frozenset({"frozen", "partial-freeze"})
+MEASURED_VERDICTS = frozenset({"frozen", "partial-freeze", "low-motion", "ok"})
 
 ClipStatus = Literal[
     "planned",
@@ -114,6 +119,16 @@ class ClipRecord(_Model):
     width: int | None = Field(default=None, description="Measured frame width.")
     height: int | None = Field(default=None, description="Measured frame height.")
     fps: float | None = Field(default=None, description="Measured frame rate.")
+
+    @property
+    def measured(self) -> bool:
+        """The scorer gave a readable verdict (frozen, partial-freeze, low-motion or ok)."""
+        return self.verdict in MEASURED_VERDICTS
+
+    @property
+    def frozen(self) -> bool:
+        """The verdict shows a stretch of stillness a viewer would see."""
+        return self.verdict in FROZEN_VERDICTS
 
 
 class RunSummary(_Model):
