@@ -188,9 +188,9 @@ class ProgressDisplay:
 
 def usd(amount: Decimal) -> str:
     """``$0.40``, or every significant digit when the amount is finer than a cent."""
-    text = f"{amount.normalize():f}"
-    whole, _, frac = text.partition(".")
-    return f"${whole}.{frac.ljust(2, '0')}"
+    from promptkit.runner.results import format_usd
+
+    return "$" + format_usd(amount)
 
 
 def describe(status: JobStatus, clip: Download | None = None, estimate: int | None = None) -> str:

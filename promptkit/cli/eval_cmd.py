@@ -75,8 +75,8 @@ def command(
     """
     from promptkit.runner.collect import failed_conditions, parse_fail_on
     from promptkit.runner.evaluate import EvalOptions, run_eval
-    from promptkit.runner.preflight import format_usd
     from promptkit.runner.progress import make_progress
+    from promptkit.runner.results import format_usd
 
     conditions = [parse_fail_on(c) for c in fail_on]
     interactive = sys.stdin.isatty() and sys.stderr.isatty()

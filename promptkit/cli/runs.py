@@ -15,7 +15,7 @@ def command(out: Path) -> None:
     """List the runs under --out, oldest first."""
     from promptkit.models import ticks_to_usd
     from promptkit.runner.layout import list_runs
-    from promptkit.runner.preflight import format_usd
+    from promptkit.runner.results import format_usd
 
     runs = list_runs(out)
     if not runs:

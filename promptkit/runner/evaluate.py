@@ -35,10 +35,9 @@ from promptkit.runner.preflight import (
     build_plan,
     check_budget,
     confirm_spend,
-    format_usd,
 )
 from promptkit.runner.progress import Progress, make_progress
-from promptkit.runner.results import RunResults, write_results
+from promptkit.runner.results import RunResults, format_usd, write_results
 from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
 from promptkit.runner.scoring import make_pool, resolve_thresholds
