@@ -48,12 +48,6 @@ class VideoInfo:
     declared_frames: int | None
     codec: str
 
-    @property
-    def declared_duration(self) -> float | None:
-        if self.declared_frames is None or self.fps <= 0:
-            return None
-        return self.declared_frames / self.fps
-
 
 @dataclass(frozen=True)
 class Frame:

@@ -77,10 +77,6 @@ class RenderedClip:
     data: bytes
     sidecar: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def frames(self) -> int:
-        return int(self.sidecar["frames"])
-
 
 def render_clip(job: RenderJob) -> RenderedClip:
     """Render ``job`` to MP4 bytes; frame count is exact (``job.frames`` new frames + any input)."""
