@@ -247,12 +247,13 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
         raw = await _read_body(request, cfg.max_body_bytes)
         data = parse_body(raw)
         sub = parse_submission(endpoint, data)
-        input_video = info = input_sidecar = None
+        input_video = info = input_sidecar = first_frame = None
         if sub.video_url is not None:
             input_video, info, input_sidecar = await _input_video(sim, sub)
         if sub.image_bytes is not None:
+            # Decoded here to refuse a bad image with a 400; the render reuses the frame.
             width, height = sub.size
-            await run_in_threadpool(decode_image, sub.image_bytes, width, height)
+            first_frame = await run_in_threadpool(decode_image, sub.image_bytes, width, height)
     except WireError as exc:
         return _json(sim, exc.status, exc.body)
     except MediaError as exc:
@@ -269,6 +270,7 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
         input_video=input_video,
         input_info=info,
         input_sidecar=input_sidecar,
+        first_frame=first_frame,
     )
     if drop_after:
         sim.counters.add("drops_after_accept")

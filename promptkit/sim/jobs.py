@@ -22,6 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import numpy as np
+
 from promptkit.models import cost_ticks
 from promptkit.sim.config import SimConfig
 from promptkit.sim.ledger import Ledger
@@ -145,6 +147,7 @@ class JobStore:
         input_video: bytes | None = None,
         input_info: VideoInfo | None = None,
         input_sidecar: dict[str, Any] | None = None,
+        first_frame: np.ndarray | None = None,
     ) -> Job:
         """Create, record and start rendering a job; returns it."""
         cfg = self.config
@@ -206,6 +209,7 @@ class JobStore:
                 frames=new_frames,
                 seed=seed,
                 image=sub.image_bytes,
+                first_frame=first_frame,
                 input_video=input_video,
                 input_sidecar=input_sidecar,
                 frozen_rate=cfg.frozen_rate,

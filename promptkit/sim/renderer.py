@@ -62,6 +62,8 @@ class RenderJob:
     frames: int
     seed: int
     image: bytes | None = None
+    # ``image`` already decoded at the job's size (the app decodes it to validate the request).
+    first_frame: np.ndarray | None = field(default=None, compare=False, repr=False)
     input_video: bytes | None = None
     input_sidecar: dict[str, Any] | None = None
     frozen_rate: float = 0.1
@@ -83,7 +85,9 @@ def render_clip(job: RenderJob) -> RenderedClip:
     if job.kind == "edit":
         return _render_edit(job)
     cues = parse_cues(job.prompt)
-    first = decode_image(job.image, job.width, job.height) if job.image else None
+    first = job.first_frame
+    if first is None and job.image:
+        first = decode_image(job.image, job.width, job.height)
     prefix: list[np.ndarray] = []
     width, height = job.width, job.height
     if job.kind == "extension":
