@@ -157,8 +157,8 @@ def _generation(data: dict[str, Any], prompt: str, model: str, user: str | None)
         raise invalid("prompt must not be empty")
     for url in ref_urls:
         assert url is not None
-        _check_image_url(url, "reference_images.url", decode=url.startswith("data:"))
-    image_bytes = _check_image_url(image_url, "image.url", decode=True) if image_url else None
+        _check_image_url(url, "reference_images.url")
+    image_bytes = _check_image_url(image_url, "image.url") if image_url else None
     return Submission(
         "generations",
         prompt,
@@ -173,7 +173,8 @@ def _generation(data: dict[str, Any], prompt: str, model: str, user: str | None)
     )
 
 
-def _check_image_url(url: str, where: str, *, decode: bool) -> bytes | None:
+def _check_image_url(url: str, where: str) -> bytes | None:
+    """The decoded bytes of a data-URI image (checked), or None for an http(s) URL."""
     if url.startswith(("http://", "https://")):
         return None  # fetched by the real API; the simulator renders without it
     if not url.startswith("data:"):
@@ -183,7 +184,7 @@ def _check_image_url(url: str, where: str, *, decode: bool) -> bytes | None:
         raise invalid(f"{where}: unsupported image type {mime!r} (allowed: PNG, JPEG, WebP)")
     if len(payload) > MAX_IMAGE_BYTES:
         raise invalid(f"{where}: image is larger than 10 MiB")
-    return payload if decode else None
+    return payload
 
 
 def split_data_uri(url: str, where: str, limit: int = MAX_VIDEO_BYTES) -> tuple[str, bytes]:
