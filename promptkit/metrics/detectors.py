@@ -123,9 +123,7 @@ class DiffDetector(Detector):
         gain = 1.0
         if a.std > 2.0 and b.std > 2.0:
             gain = min(2.0, max(0.5, a.std / b.std))
-        return cv2.absdiff(
-            a.centred, b.centred * gain if gain != 1.0 else b.centred, self._diff
-        )
+        return cv2.absdiff(a.centred, b.centred * gain if gain != 1.0 else b.centred, self._diff)
 
     def _blocks(self, a: _Prepared, b: _Prepared) -> np.ndarray:
         """Per-block mean of the compensated |a − b|."""
