@@ -54,7 +54,7 @@ def test_sim_serves_prints_its_url_and_stops_cleanly_on_ctrl_c() -> None:
         assert r.status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert "Traceback" not in err
 
@@ -68,7 +68,7 @@ def test_sim_stops_cleanly_on_sigterm() -> None:
     )
     assert proc.stdout is not None and "serving http://127.0.0.1:" in proc.stdout.readline()
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=20)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "Traceback" not in err
 
 
