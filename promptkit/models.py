@@ -26,6 +26,7 @@ RESOLUTIONS = ("480p", "720p")
 ASPECT_RATIOS = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3")
 DURATION_RANGE = (1, 15)
 DEFAULT_DURATION = 8
+FPS = 24  # frame rate of grok-imagine-video clips (and of the simulator's)
 MAX_REFERENCE_IMAGES = 7
 MAX_DURATION_WITH_REFERENCES = 10
 EXTENSION_DURATION_RANGE = (1, 10)

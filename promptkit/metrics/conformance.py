@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from promptkit.metrics.thresholds import Thresholds
+from promptkit.models import FPS
 
 if TYPE_CHECKING:
     from promptkit.models import GenerationParams
 
-DEFAULT_FPS = 24.0  # what grok-imagine-video (and the simulator) deliver
+DEFAULT_FPS = float(FPS)  # what grok-imagine-video (and the simulator) deliver
 
 
 class Expected(BaseModel):

@@ -24,10 +24,10 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from promptkit.models import cost_ticks
+from promptkit.models import FPS, cost_ticks
 from promptkit.sim.config import SimConfig
 from promptkit.sim.ledger import Ledger
-from promptkit.sim.renderer import FPS, RenderedClip, RenderJob, VideoInfo, render_clip
+from promptkit.sim.renderer import RenderedClip, RenderJob, VideoInfo, render_clip
 from promptkit.sim.wire import Submission
 
 Outcome = Literal["done", "failed", "moderated"]

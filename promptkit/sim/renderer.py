@@ -19,10 +19,9 @@ import av
 import numpy as np
 
 from promptkit.errors import SimulatorError
+from promptkit.models import FPS
 from promptkit.sim.cues import parse_cues
 from promptkit.sim.scene import PALETTES, MotionPlan, Scene, plan_motion, split_planes
-
-FPS = 24
 
 
 class MediaError(SimulatorError):
