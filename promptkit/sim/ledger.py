@@ -14,24 +14,50 @@ import json
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 
 class Ledger:
     """Accepted requests, in memory and optionally appended to a JSON-lines file."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path
+        self._path = path
+        self._file: TextIO | None = None
         self._entries: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @path.setter
+    def path(self, path: Path | None) -> None:
+        """Send later lines to ``path`` (the open file, if any, is closed first)."""
+        with self._lock:
+            self._close_file()
+            self._path = path
+
+    def close(self) -> None:
+        """Close the file; a later line opens it again (appending), so nothing is refused."""
+        with self._lock:
+            self._close_file()
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
     def _write(self, line: dict[str, Any]) -> None:
-        if self.path is None:
+        # Called with the lock held. One handle for the ledger's lifetime; the flush after each
+        # line lets readers of the file see it at once, and a killed server loses nothing.
+        if self._path is None:
             return
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line, sort_keys=True) + "\n")
+        if self._file is None:
+            self._file = self._path.open("a", encoding="utf-8")
+        self._file.write(json.dumps(line, sort_keys=True) + "\n")
+        self._file.flush()
 
     def accepted(self, entry: dict[str, Any]) -> None:
         """Record a new job (``entry`` must hold ``request_id``)."""

@@ -67,4 +67,6 @@ class SimState:
         return self.ledger.entries()
 
     def close(self) -> None:
+        # Renders in flight write their ``finished`` lines, so the ledger closes after the pool.
         self.store.close()
+        self.ledger.close()

@@ -64,3 +64,20 @@ async def test_stats_endpoint_needs_no_key(make_sim) -> None:
     sim = await make_sim()
     r = await sim.client.get("/sim/stats")
     assert r.status_code == 200 and r.json()["accepted"] == 0
+
+
+async def test_ledger_file_follows_a_changed_path_and_reads_whole_before_close(
+    make_sim, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    sim = await make_sim(ledger_path=first)
+    one = await sim.submit({"prompt": "a kite", "duration": 1})
+    assert [json.loads(line)["request_id"] for line in first.read_text().splitlines()] == [one]
+    sim.state.configure(ledger_path=second)
+    await sim.finish(one)
+    two = await sim.submit({"prompt": "a boat", "duration": 1})
+    assert len(first.read_text().splitlines()) == 1
+    events = [json.loads(line) for line in second.read_text().splitlines()]
+    assert [(e["event"], e["request_id"]) for e in events] == [("finished", one), ("accepted", two)]
+    sim.state.close()
+    assert len(second.read_text().splitlines()) == 2
