@@ -12,9 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from promptkit.errors import SpecError
 from promptkit.runner.expand import expand
-from promptkit.runner.spec import _line_of, read_yaml, validate_spec
+from promptkit.runner.spec import _line_of, load_spec_node
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,7 @@ class SpecPrompt:
 def spec_prompts(path: Path) -> list[SpecPrompt]:
     """Every distinct variant prompt of the spec at ``path`` (replicates are not repeated)."""
     path = Path(path)
-    data, node = read_yaml(path)
-    if not isinstance(data, dict):
-        raise SpecError(f"{path}: the spec must be a mapping of keys (start with 'version: 1')")
-    data.setdefault("name", path.stem)
-    spec = validate_spec(data, path, node)
+    spec, node = load_spec_node(path)
     expansion = expand(spec, path, node=node, replicates=False)
     out = []
     for v in expansion.variants:

@@ -8,6 +8,7 @@ import pytest
 
 from promptkit.errors import SpecError
 from promptkit.runner.lintsource import spec_prompts
+from promptkit.runner.spec import load_spec
 
 
 def test_each_variant_prompt_points_at_its_template_line(tmp_path: Path) -> None:
@@ -47,3 +48,14 @@ def test_invalid_spec_raises_the_same_one_line_error(tmp_path: Path) -> None:
     path.write_text("version: 1\ntemplates: [vague_baseline]\nreplicates: 0\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"s.yaml:3: replicates: must be ≥ 1"):
         spec_prompts(path)
+
+
+@pytest.mark.parametrize("text", ["", "- a list\n", "version: 1\nreplicates: [\n"])
+def test_unreadable_spec_raises_the_error_the_eval_loader_raises(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as expected:
+        load_spec(path)
+    with pytest.raises(SpecError) as got:
+        spec_prompts(path)
+    assert str(got.value) == str(expected.value)
