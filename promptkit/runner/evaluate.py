@@ -41,7 +41,7 @@ from promptkit.runner.results import RunResults, format_usd, write_results
 from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
 from promptkit.runner.scoring import make_pool, resolve_thresholds
-from promptkit.runner.spec import EvalSpec, load_spec, load_spec_node, spec_error
+from promptkit.runner.spec import EvalSpec, load_spec, load_spec_node, read_spec_text, spec_error
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
@@ -167,8 +167,8 @@ def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Pa
         raise UsageError("give a spec file (or --resume RUN)")
     if not spec_path.is_file():
         raise SpecError(f"{spec_path}: no such spec file")
-    text = spec_path.read_text(encoding="utf-8")
-    name = load_spec(spec_path).name
+    text = read_spec_text(spec_path)
+    name = load_spec(spec_path, text).name
     run_id = options.run_id or new_run_id(name, text)
     layout = RunLayout(Path(options.out) / run_id)
     if layout.exists():

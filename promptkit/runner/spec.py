@@ -325,14 +325,23 @@ def format_loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) or "spec"
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse ``path`` into Python data plus its node tree (for line numbers)."""
+def read_spec_text(path: Path) -> str:
+    """The text of the spec file at ``path``; a missing or unreadable file is a SpecError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(f"{path}: no such spec file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from exc
+
+
+def read_yaml(path: Path, text: str | None = None) -> tuple[Any, yaml.Node | None]:
+    """Parse ``path`` into Python data plus its node tree (for line numbers).
+
+    ``text`` is the file's content when the caller has read it already (it is not read again).
+    """
+    if text is None:
+        text = read_spec_text(path)
     try:
         # One parse for both: the node tree (line numbers) and the data constructed from it.
         loader = yaml.SafeLoader(text)
@@ -349,15 +358,18 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def load_spec(path: Path) -> EvalSpec:
-    """Read and validate an eval spec; any problem raises a one-line :class:`SpecError`."""
-    return load_spec_node(path)[0]
+def load_spec(path: Path, text: str | None = None) -> EvalSpec:
+    """Read and validate an eval spec; any problem raises a one-line :class:`SpecError`.
+
+    ``text`` is the file's content when the caller has read it already (see :func:`read_yaml`).
+    """
+    return load_spec_node(path, text)[0]
 
 
-def load_spec_node(path: Path) -> tuple[EvalSpec, yaml.Node | None]:
+def load_spec_node(path: Path, text: str | None = None) -> tuple[EvalSpec, yaml.Node | None]:
     """:func:`load_spec` plus the spec's YAML node tree, for callers that report spec lines."""
     path = Path(path)
-    data, node = read_yaml(path)
+    data, node = read_yaml(path, text)
     if data is None:
         raise SpecError(f"{path}: the spec is empty (start with 'version: 1')")
     if not isinstance(data, dict):
@@ -416,6 +428,7 @@ __all__ = [
     "RawPrompt",
     "load_spec",
     "load_spec_node",
+    "read_spec_text",
     "read_yaml",
     "spec_error",
     "validate_spec",

@@ -296,3 +296,15 @@ def test_bad_sim_setting_exits_2_with_one_line_before_any_run_folder(
     assert len(err) == 1
     assert err[0].startswith(f"error: {spec}:") and f": sim.{key}: " in err[0]
     assert not out.exists()
+
+
+def test_spec_that_is_not_utf8_is_a_one_line_error_before_any_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "latin1.yaml"
+    spec.write_bytes("version: 1\nname: café\n".encode("latin-1"))
+    out = tmp_path / "r"
+    assert run_eval([str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {spec}: cannot read: ") and err.count("\n") == 1
+    assert not out.exists()
