@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,12 +30,22 @@ import numpy as np
 
 from promptkit.errors import UnreadableVideo
 from promptkit.metrics.opencv import cv2
+from promptkit.metrics.prefetch import prefetched
 
 ANALYSIS_SHORT_SIDE = 96
 MAX_PIXELS = 8192 * 8192  # larger declared frames are treated as corrupt, not decoded
 MAX_FRAMES = 200_000  # about 2 h at 30 fps: far beyond any generated clip
 MAX_SECONDS = 900.0  # wall-clock cap per clip
 OPEN_TIMEOUT_MS = 20_000
+PREFETCH = 4  # frames decoded ahead of the detectors (see promptkit.metrics.prefetch)
+# Fetching the decoder's Y plane is normally a plain copy, about 0.05 ms per megapixel. When the
+# stream tags its colour matrix (BT.709: camera, web and many generated clips), OpenCV 5 sends
+# that "raw" frame through a colour-converting swscale pass instead: 1.3-1.5 ms per megapixel,
+# three times its own BGR conversion. The first frames' fetch times tell the two apart (a 6x
+# margin either way); above this the clip is reopened and read as BGR, converted to grey.
+PROBE_FRAMES = 4  # the first one's fetch is not timed
+SLOW_LUMA_FIXED_S = 20e-6  # per fetch
+SLOW_LUMA_PIXEL_S = 0.4e-9  # per pixel (0.4 ms per megapixel)
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,9 @@ def _fourcc(value: float) -> str:
 class FrameSource:
     """Sequential luma frames of one clip: ``with FrameSource(p) as src: for f in src: ...``."""
 
+    #: times the Y-plane fetches of the first frames (replaceable in tests)
+    clock: Callable[[], float] = staticmethod(time.perf_counter)
+
     def __init__(
         self,
         path: Path,
@@ -82,18 +95,23 @@ class FrameSource:
         short_side: int = ANALYSIS_SHORT_SIDE,
         max_frames: int = MAX_FRAMES,
         max_seconds: float = MAX_SECONDS,
+        prefetch: int = PREFETCH,
     ) -> None:
         self.path = Path(path)
         self._short_side = short_side
         self._max_frames = max_frames
         self._max_seconds = max_seconds
+        self._prefetch = prefetch
         self._cap: cv2.VideoCapture | None = None
+        self._active: Generator[Frame, None, None] | None = None  # a prefetching iteration
         self.frames_read = 0
+        #: "y-plane" (the decoder's luma) or "bgr" (converted to grey; see PROBE_FRAMES)
+        self.luma_source = "y-plane"
         self.info = self._open()
         self.factor = analysis_factor(self.info.width, self.info.height, short_side)
 
     def _fail(self, why: str) -> UnreadableVideo:
-        self.close()
+        self._release()  # may run in the decoding thread: only the decoder goes
         return UnreadableVideo(f"{self.path.name}: {why}")
 
     def _open(self) -> VideoInfo:
@@ -105,19 +123,7 @@ class FrameSource:
             ) from exc
         if size == 0:
             raise UnreadableVideo(f"{self.path.name}: the file is empty (0 bytes)")
-        params = [
-            cv2.CAP_PROP_CONVERT_RGB, 0,
-            cv2.CAP_PROP_N_THREADS, 1,
-            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
-            cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
-        ]  # fmt: skip
-        try:
-            cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, params)
-        except cv2.error as exc:
-            raise UnreadableVideo(f"{self.path.name}: not a video the decoder can open") from exc
-        self._cap = cap
-        if not cap.isOpened():
-            raise self._fail("not a video the decoder can open (unknown format or corrupt header)")
+        cap = self._capture(convert_rgb=False)
         width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         if width <= 0 or height <= 0:
@@ -138,6 +144,24 @@ class FrameSource:
             declared_frames=declared,
             codec=_fourcc(cap.get(cv2.CAP_PROP_FOURCC)),
         )
+
+    def _capture(self, *, convert_rgb: bool) -> cv2.VideoCapture:
+        """Open (or reopen) the clip; ``convert_rgb`` asks OpenCV for BGR instead of the Y plane."""
+        params = [
+            cv2.CAP_PROP_CONVERT_RGB, int(convert_rgb),
+            cv2.CAP_PROP_N_THREADS, 1,
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
+        ]  # fmt: skip
+        try:
+            cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, params)
+        except cv2.error as exc:
+            self._release()
+            raise UnreadableVideo(f"{self.path.name}: not a video the decoder can open") from exc
+        self._cap = cap
+        if not cap.isOpened():
+            raise self._fail("not a video the decoder can open (unknown format or corrupt header)")
+        return cap
 
     @property
     def analysis_size(self) -> tuple[int, int]:
@@ -194,36 +218,23 @@ class FrameSource:
         return downscale
 
     def __iter__(self) -> Iterator[Frame]:
-        cap = self._cap
-        if cap is None:
+        if self._cap is None:
             raise UnreadableVideo(f"{self.path.name}: the video is closed")
+        if self._prefetch > 0:
+            # Each frame waiting in the queue, and the one the detectors hold, keeps its buffer.
+            active = prefetched(self._frames(buffers=self._prefetch + 2), self._prefetch)
+            self._active = active
+            return active
+        return self._frames(buffers=1)
+
+    def _frames(self, buffers: int) -> Iterator[Frame]:
+        """Analysis frames in order; each full-size luma lives in one of ``buffers`` buffers."""
         downscale = self._downscaler()
         fps = self.info.fps or 25.0
-        h, w = self.info.height, self.info.width
         max_frames = self._max_frames
         deadline = time.monotonic() + self._max_seconds
-        grab, retrieve = cap.grab, cap.retrieve
-        # Decoded frames land in one reused buffer (no 1 MB allocation per frame); OpenCV
-        # reallocates it by itself if a frame comes back in another shape.
-        buf: np.ndarray | None = None
         index = 0
-        while True:
-            try:
-                ok = grab()
-                if ok:
-                    ok, raw = retrieve(buf)
-            except cv2.error as exc:
-                if index == 0:
-                    raise self._fail("the decoder failed on the first frame") from exc
-                break  # a truncated tail: score what decoded
-            if not ok or raw is None:
-                break
-            buf = raw
-            if raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[1] == w and raw.shape[0] >= h:
-                # The decoder's Y plane (OpenCV may append chroma rows for planar formats).
-                luma, limited = raw[:h], True
-            else:
-                luma, limited = self._to_luma(raw)
+        for luma, limited in self._lumas(buffers):
             yield Frame(index, index / fps, downscale(luma), luma, limited)
             index += 1
             self.frames_read = index
@@ -234,7 +245,76 @@ class FrameSource:
         if index == 0:
             raise self._fail("no frame could be decoded (truncated or not a video)")
 
+    def _lumas(self, buffers: int) -> Iterator[tuple[np.ndarray, bool]]:
+        """(luma, limited range) per decoded frame, from the Y plane or, if that is slow, BGR."""
+        cap = self._cap
+        assert cap is not None
+        h, w = self.info.height, self.info.width
+        slow = SLOW_LUMA_FIXED_S + SLOW_LUMA_PIXEL_S * h * w
+        probing = self.luma_source == "y-plane"
+        held: list[tuple[np.ndarray, bool]] = []  # copies of the probed frames, until the verdict
+        fastest = math.inf
+        grab, retrieve, clock = cap.grab, cap.retrieve, self.clock
+        # Decoded frames land in reused buffers (no 1 MB allocation per frame, whose page faults
+        # would also blur the probe's timing); OpenCV reallocates one by itself if a frame comes
+        # back in another shape.
+        slots: list[np.ndarray | None] = [None] * buffers
+        count = 0
+        while True:
+            # While probing, one buffer is reused (the held frames are copies).
+            slot = 0 if probing else count % buffers
+            try:
+                ok = grab()
+                if ok:
+                    start = clock()
+                    ok, raw = retrieve(slots[slot])
+                    took = clock() - start
+            except cv2.error as exc:
+                if count == 0:
+                    raise self._fail("the decoder failed on the first frame") from exc
+                break  # a truncated tail: score what decoded
+            if not ok or raw is None:
+                break
+            slots[slot] = raw
+            if raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[1] == w and raw.shape[0] >= h:
+                # The decoder's Y plane (OpenCV may append chroma rows for planar formats).
+                luma, limited = raw[:h], True
+            else:
+                luma, limited = self._to_luma(raw)
+                probing = False  # not a Y plane: no fetch to time
+            if count > 0:  # the first fetch also sets up OpenCV's converter: not timed
+                fastest = min(fastest, took)
+            count += 1
+            if not probing:
+                yield from held
+                held.clear()
+                yield luma, limited
+                continue
+            held.append((luma.copy(), limited))
+            if len(held) < PROBE_FRAMES:
+                continue
+            probing = False
+            if fastest > slow:
+                yield from self._reread_as_bgr(buffers)
+                return
+            yield from held
+            held.clear()
+        yield from held  # a clip shorter than the probe
+
+    def _reread_as_bgr(self, buffers: int) -> Iterator[tuple[np.ndarray, bool]]:
+        """Start the clip over with OpenCV's BGR conversion (see ``SLOW_LUMA_PIXEL_S``)."""
+        self._release()
+        self._capture(convert_rgb=True)
+        self.luma_source = "bgr"
+        yield from self._lumas(buffers)
+
     def close(self) -> None:
+        active, self._active = self._active, None
+        if active is not None:
+            active.close()  # stops and joins the decoding thread before the decoder goes
+        self._release()
+
+    def _release(self) -> None:
         if self._cap is not None:
             self._cap.release()
             self._cap = None

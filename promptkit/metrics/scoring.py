@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from promptkit.metrics.artifacts import Artifacts, FrameSampler, write_artifacts
 from promptkit.metrics.conformance import Expected
 from promptkit.metrics.detectors import BrightnessDetector, ClipClock, DiffDetector
 from promptkit.metrics.flow import FlowDetector
-from promptkit.metrics.frames import FrameSource
+from promptkit.metrics.frames import PREFETCH, FrameSource
 from promptkit.metrics.opencv import cv2
 from promptkit.metrics.thresholds import Thresholds
 from promptkit.metrics.verdict import Evidence, decide, unreadable
@@ -107,8 +107,13 @@ def score_clip(
     thresholds: Thresholds | None = None,
     artifacts_dir: Path | None = None,
     stem: str | None = None,
+    prefetch: bool = True,
 ) -> ClipScore:
-    """Score one clip in a single decode pass (see the module docstring for the contract)."""
+    """Score one clip in a single decode pass (see the module docstring for the contract).
+
+    ``prefetch`` decodes in a thread of its own, a few frames ahead of the detectors: the same
+    work, less waiting when a core is free (see ``promptkit.metrics.prefetch``).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -117,7 +122,7 @@ def score_clip(
     _limit_threads_in_workers()
     th = thresholds or Thresholds()
     try:
-        return _score(path, expected, th, artifacts_dir, stem or path.stem)
+        return _score(path, expected, th, artifacts_dir, stem or path.stem, prefetch)
     except UnreadableVideo as exc:
         v = unreadable(str(exc))
         return ClipScore(path=path, verdict=v.verdict, flags=v.flags, reason=v.reason)
@@ -132,8 +137,9 @@ def _score(
     th: Thresholds,
     artifacts_dir: Path | None,
     stem: str,
+    prefetch: bool,
 ) -> ClipScore:
-    with FrameSource(path) as src:
+    with FrameSource(path, prefetch=PREFETCH if prefetch else 0) as src:
         info = src.info
         clock = ClipClock.for_fps(info.fps)
         size = src.analysis_size
@@ -253,6 +259,7 @@ class ScoreJob:
     thresholds: Thresholds | None = None
     artifacts_dir: Path | None = None
     stem: str | None = None
+    prefetch: bool = True
 
 
 def _run_job(job: ScoreJob) -> ClipScore:
@@ -262,6 +269,7 @@ def _run_job(job: ScoreJob) -> ClipScore:
         thresholds=job.thresholds,
         artifacts_dir=job.artifacts_dir,
         stem=job.stem,
+        prefetch=job.prefetch,
     )
 
 
@@ -274,7 +282,11 @@ def score_many(items: Sequence[ScoreJob], jobs: int | None = None) -> Iterator[C
     for job in items:
         if not Path(job.path).exists():
             raise InputError(f"{job.path}: no such file")
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    cores = os.cpu_count() or 1
+    workers = max(1, min(jobs or cores, len(items)))
+    if workers >= cores:
+        # Every core already decodes a clip: a second thread per clip would only contend.
+        items = [replace(job, prefetch=False) for job in items]
     if workers == 1:
         for job in items:
             yield _run_job(job)

@@ -50,13 +50,19 @@ def view(
     return cv2.warpAffine(tex, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
-def write(path: Path, frames: Iterable[np.ndarray], fps: int = FPS, crf: int = 23) -> Path:
-    """Encode grey frames as H.264 yuv420p."""
+def write(
+    path: Path, frames: Iterable[np.ndarray], fps: int = FPS, crf: int = 23, bt709: bool = False
+) -> Path:
+    """Encode grey frames as H.264 yuv420p (``bt709``: tag the colour space, as cameras do)."""
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=Fraction(fps))
         stream.width, stream.height = W, H
         stream.pix_fmt = "yuv420p"
         stream.options = {"crf": str(crf), "preset": "veryfast"}
+        if bt709:
+            ctx = stream.codec_context
+            ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # BT.709
+            ctx.color_range = 1  # limited ("tv")
         for img in frames:
             rgb = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
             for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
@@ -102,10 +108,11 @@ def zoom(path: Path, start: float, end: float, seconds: float = 2.0) -> Path:
     return write(path, (view(tex, scale=start + (end - start) * i / (n - 1)) for i in range(n)))
 
 
-def pan(path: Path, vx: float, vy: float, seconds: float = 2.0) -> Path:
+def pan(path: Path, vx: float, vy: float, seconds: float = 2.0, bt709: bool = False) -> Path:
     """Content moves by (vx, vy) px per frame."""
     tex = texture(4)
-    return write(path, (view(tex, dx=vx * i, dy=vy * i) for i in range(int(seconds * FPS))))
+    frames = (view(tex, dx=vx * i, dy=vy * i) for i in range(int(seconds * FPS)))
+    return write(path, frames, bt709=bt709)
 
 
 def roll(path: Path, degrees_per_frame: float, seconds: float = 2.0) -> Path:

@@ -88,3 +88,58 @@ def test_gif_input_is_scored(tmp_path: Path) -> None:
     score = score_clip(path)
     assert score.frames == 12 and (score.width, score.height) == (192, 128)
     assert score.camera.motion == "pan_left"
+
+
+def test_decoding_ahead_in_a_thread_yields_the_same_frames(clip: Clip) -> None:
+    with FrameSource(clip("partial_freeze"), prefetch=0) as src:
+        inline = [(f.index, f.small.copy(), f.luma.copy()) for f in src]
+    with FrameSource(clip("partial_freeze"), prefetch=3) as src:
+        ahead = [(f.index, f.small.copy(), f.luma.copy()) for f in src]
+    assert [i for i, _, _ in ahead] == list(range(len(inline)))
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(inline, ahead, strict=True))
+    assert all(np.array_equal(a[2], b[2]) for a, b in zip(inline, ahead, strict=True))
+
+
+def test_leaving_a_prefetching_loop_early_stops_the_decoding_thread(clip: Clip) -> None:
+    import threading
+
+    with FrameSource(clip("pan_left"), prefetch=4) as src:
+        for frame in src:
+            if frame.index == 5:
+                break
+    assert not [t for t in threading.enumerate() if t.name == "promptkit-decode"]
+
+
+class _SlowClock:
+    """A clock under which every Y-plane fetch seems to take 5 ms."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        self.t += 0.0025
+        return self.t
+
+
+def test_a_slow_y_plane_fetch_reopens_the_clip_as_bgr_from_the_first_frame(
+    clip: Clip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FrameSource(clip("pan_left"), prefetch=0) as src:
+        fast = [f.small.astype(np.float32) for f in src]
+    assert src.luma_source == "y-plane"
+    monkeypatch.setattr(FrameSource, "clock", staticmethod(_SlowClock()))
+    with FrameSource(clip("pan_left"), prefetch=2) as src:
+        frames = list(src)
+        slow = [f.small.astype(np.float32) for f in frames]
+    assert src.luma_source == "bgr"
+    assert [f.index for f in frames] == list(range(len(fast)))  # started over, nothing repeated
+    assert not any(f.limited_range for f in frames)  # grey from BGR is full range
+    for a, b in zip(fast, slow, strict=True):  # the same picture, on another luma scale
+        assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.99
+
+
+def test_a_colour_tagged_clip_scores_like_the_untagged_one(clip: Clip) -> None:
+    plain, tagged = score_clip(clip("pan_left")), score_clip(clip("pan_left_bt709"))
+    assert tagged.frames == plain.frames
+    assert (tagged.verdict, tagged.camera.motion) == (plain.verdict, plain.camera.motion)
+    assert tagged.camera.motion == "pan_left"
