@@ -103,7 +103,7 @@ class FrameSource:
         self._max_seconds = max_seconds
         self._prefetch = prefetch
         self._cap: cv2.VideoCapture | None = None
-        self._active: Generator[Frame, None, None] | None = None  # a prefetching iteration
+        self._active: Generator[object, None, None] | None = None  # the decoding thread
         self.frames_read = 0
         #: "y-plane" (the decoder's luma) or "bgr" (converted to grey; see PROBE_FRAMES)
         self.luma_source = "y-plane"
@@ -169,16 +169,25 @@ class FrameSource:
         return self.info.width // self.factor, self.info.height // self.factor
 
     def _to_luma(self, raw: np.ndarray) -> tuple[np.ndarray, bool]:
+        """(grey frame, limited range) from what OpenCV returned."""
         h, w = self.info.height, self.info.width
-        if raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[0] >= h and raw.shape[1] == w:
-            # The decoder's Y plane (OpenCV may append chroma rows for planar formats).
+        if self._is_y_plane(raw):
             return raw[:h], True
         if raw.ndim == 3 and raw.shape[2] in (3, 4) and raw.dtype == np.uint8:
             code = cv2.COLOR_BGRA2GRAY if raw.shape[2] == 4 else cv2.COLOR_BGR2GRAY
             return cv2.cvtColor(raw, code), False
         if raw.ndim == 2 and raw.dtype == np.uint16 and raw.shape[1] == w:
             return (raw[:h] >> 8).astype(np.uint8), True
-        raise self._fail(f"unsupported decoded frame layout {raw.shape} {raw.dtype}")
+        # Raised with the detectors, while the decoding thread may still run: ``close`` stops it
+        # before the decoder goes.
+        raise UnreadableVideo(
+            f"{self.path.name}: unsupported decoded frame layout {raw.shape} {raw.dtype}"
+        )
+
+    def _is_y_plane(self, raw: np.ndarray) -> bool:
+        """The decoder's 8-bit Y plane (OpenCV may append chroma rows for planar formats)."""
+        h, w = self.info.height, self.info.width
+        return raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[1] == w and raw.shape[0] >= h
 
     def _downscaler(self) -> Callable[[np.ndarray], np.ndarray]:
         """A function luma -> analysis frame: ``k×`` smaller, low-passed, done cheaply.
@@ -220,39 +229,48 @@ class FrameSource:
     def __iter__(self) -> Iterator[Frame]:
         if self._cap is None:
             raise UnreadableVideo(f"{self.path.name}: the video is closed")
-        if self._prefetch > 0:
-            # Each frame waiting in the queue, and the one the detectors hold, keeps its buffer.
-            active = prefetched(self._frames(buffers=self._prefetch + 2), self._prefetch)
-            self._active = active
-            return active
-        return self._frames(buffers=1)
+        if self._prefetch <= 0:
+            return self._frames(self._decoded(buffers=1))
+        # The thread only decodes; the grey conversion and the downscale run with the detectors,
+        # which balances the two (decoding is the longer half). Each frame waiting in the queue,
+        # the one being made and the one the detectors hold keep their own buffer.
+        decoded = prefetched(self._decoded(buffers=self._prefetch + 2), self._prefetch)
+        self._active = decoded
+        return self._frames(decoded)
 
-    def _frames(self, buffers: int) -> Iterator[Frame]:
-        """Analysis frames in order; each full-size luma lives in one of ``buffers`` buffers."""
+    def _frames(self, decoded: Iterator[np.ndarray]) -> Iterator[Frame]:
+        """Analysis frames in order, with the frame-count and wall-clock limits."""
         downscale = self._downscaler()
         fps = self.info.fps or 25.0
         max_frames = self._max_frames
         deadline = time.monotonic() + self._max_seconds
         index = 0
-        for luma, limited in self._lumas(buffers):
-            yield Frame(index, index / fps, downscale(luma), luma, limited)
-            index += 1
-            self.frames_read = index
-            if index >= max_frames:
-                raise self._fail(f"more than {max_frames} frames; refusing to score")
-            if index % 256 == 0 and time.monotonic() > deadline:
-                raise self._fail(f"decoding took longer than {self._max_seconds:.0f} s")
+        stop = getattr(decoded, "close", lambda: None)  # the decoding thread, before the decoder
+        try:
+            for raw in decoded:
+                luma, limited = self._to_luma(raw)
+                yield Frame(index, index / fps, downscale(luma), luma, limited)
+                index += 1
+                self.frames_read = index
+                if index >= max_frames:
+                    stop()
+                    raise self._fail(f"more than {max_frames} frames; refusing to score")
+                if index % 256 == 0 and time.monotonic() > deadline:
+                    stop()
+                    raise self._fail(f"decoding took longer than {self._max_seconds:.0f} s")
+        finally:
+            stop()
         if index == 0:
             raise self._fail("no frame could be decoded (truncated or not a video)")
 
-    def _lumas(self, buffers: int) -> Iterator[tuple[np.ndarray, bool]]:
-        """(luma, limited range) per decoded frame, from the Y plane or, if that is slow, BGR."""
+    def _decoded(self, buffers: int) -> Iterator[np.ndarray]:
+        """Each decoded frame as OpenCV returns it: the Y plane or, if that is slow, BGR."""
         cap = self._cap
         assert cap is not None
         h, w = self.info.height, self.info.width
         slow = SLOW_LUMA_FIXED_S + SLOW_LUMA_PIXEL_S * h * w
         probing = self.luma_source == "y-plane"
-        held: list[tuple[np.ndarray, bool]] = []  # copies of the probed frames, until the verdict
+        held: list[np.ndarray] = []  # copies of the probed frames, until the verdict
         fastest = math.inf
         grab, retrieve, clock = cap.grab, cap.retrieve, self.clock
         # Decoded frames land in reused buffers (no 1 MB allocation per frame, whose page faults
@@ -276,21 +294,16 @@ class FrameSource:
             if not ok or raw is None:
                 break
             slots[slot] = raw
-            if raw.ndim == 2 and raw.dtype == np.uint8 and raw.shape[1] == w and raw.shape[0] >= h:
-                # The decoder's Y plane (OpenCV may append chroma rows for planar formats).
-                luma, limited = raw[:h], True
-            else:
-                luma, limited = self._to_luma(raw)
-                probing = False  # not a Y plane: no fetch to time
             if count > 0:  # the first fetch also sets up OpenCV's converter: not timed
                 fastest = min(fastest, took)
             count += 1
+            probing = probing and self._is_y_plane(raw)  # other layouts: no fetch to time
             if not probing:
                 yield from held
                 held.clear()
-                yield luma, limited
+                yield raw
                 continue
-            held.append((luma.copy(), limited))
+            held.append(raw.copy())
             if len(held) < PROBE_FRAMES:
                 continue
             probing = False
@@ -301,12 +314,12 @@ class FrameSource:
             held.clear()
         yield from held  # a clip shorter than the probe
 
-    def _reread_as_bgr(self, buffers: int) -> Iterator[tuple[np.ndarray, bool]]:
+    def _reread_as_bgr(self, buffers: int) -> Iterator[np.ndarray]:
         """Start the clip over with OpenCV's BGR conversion (see ``SLOW_LUMA_PIXEL_S``)."""
         self._release()
         self._capture(convert_rgb=True)
         self.luma_source = "bgr"
-        yield from self._lumas(buffers)
+        yield from self._decoded(buffers)
 
     def close(self) -> None:
         active, self._active = self._active, None
