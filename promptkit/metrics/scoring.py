@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +259,6 @@ class ScoreJob:
     thresholds: Thresholds | None = None
     artifacts_dir: Path | None = None
     stem: str | None = None
-    prefetch: bool = True
 
 
 def _run_job(job: ScoreJob) -> ClipScore:
@@ -269,7 +268,6 @@ def _run_job(job: ScoreJob) -> ClipScore:
         thresholds=job.thresholds,
         artifacts_dir=job.artifacts_dir,
         stem=job.stem,
-        prefetch=job.prefetch,
     )
 
 
@@ -282,11 +280,7 @@ def score_many(items: Sequence[ScoreJob], jobs: int | None = None) -> Iterator[C
     for job in items:
         if not Path(job.path).exists():
             raise InputError(f"{job.path}: no such file")
-    cores = os.cpu_count() or 1
-    workers = max(1, min(jobs or cores, len(items)))
-    if workers >= cores:
-        # Every core already decodes a clip: a second thread per clip would only contend.
-        items = [replace(job, prefetch=False) for job in items]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
     if workers == 1:
         for job in items:
             yield _run_job(job)
