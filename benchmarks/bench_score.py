@@ -336,8 +336,8 @@ def main() -> str:
         inline, ahead = pool["score inline"], pool["score ahead"]
         say(f"a pool of {cores} processes (one per core) through the {len(batch)} synthetic and "
             f"simulator clips: decode {pool['decode']:.3f}s, score {inline:.3f}s "
-            f"({inline / pool['decode']:.2f}x) decoding inline, {ahead:.3f}s "
-            f"({ahead / pool['decode']:.2f}x) decoding ahead (the default)")  # fmt: skip
+            f"({inline / pool['decode']:.2f}x) decoding inline (a pool's default), {ahead:.3f}s "
+            f"({ahead / pool['decode']:.2f}x) decoding ahead")  # fmt: skip
         say("")
         short_base, short_peak, short_n = peak_rss(first, folder / "a")
         long_base, long_peak, long_n = peak_rss(long_clip, folder / "b")

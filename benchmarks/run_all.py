@@ -113,8 +113,8 @@ def read_score(out: str) -> list[Row]:
                         "-", total[10]))  # fmt: skip
         rows.append(Row("score", f"score vs FFmpeg freezedetect, {name}", score,
                         f"ffmpeg {ffmpeg}", ratio_ffmpeg))  # fmt: skip
-    pool = _find(rf"a pool of (\d+) processes .*?decode {NUM}s, .*?, {NUM}s \({NUM}x\) decoding "
-                 "ahead", out)  # fmt: skip
+    pool = _find(rf"a pool of (\d+) processes .*?decode {NUM}s, score {NUM}s \({NUM}x\) decoding "
+                 "inline", out)  # fmt: skip
     if pool:
         measure = f"batch: {pool[1]} processes, synthetic + simulator clips"
         rows.append(Row("score", measure, f"{pool[3]} s", f"decode {pool[2]} s, same pool",

@@ -94,9 +94,13 @@ class ClipScore(BaseModel):
         }
 
 
+def _in_worker() -> bool:
+    return multiprocessing.parent_process() is not None
+
+
 def _limit_threads_in_workers() -> None:
     # In a pool worker every core already runs a clip: more threads only contend.
-    if multiprocessing.parent_process() is not None:
+    if _in_worker():
         cv2.setNumThreads(1)
 
 
@@ -107,12 +111,15 @@ def score_clip(
     thresholds: Thresholds | None = None,
     artifacts_dir: Path | None = None,
     stem: str | None = None,
-    prefetch: bool = True,
+    prefetch: bool | None = None,
 ) -> ClipScore:
     """Score one clip in a single decode pass (see the module docstring for the contract).
 
     ``prefetch`` decodes in a thread of its own, a few frames ahead of the detectors: the same
-    work, less waiting when a core is free (see ``promptkit.metrics.prefetch``).
+    work, less waiting when a core is free (see ``promptkit.metrics.prefetch``). By default a
+    clip scored in the calling process is prefetched and one scored in a pool worker is not:
+    a pool already keeps the cores busy with whole clips, and two threads per clip only add
+    handoffs there (a full pool measured 1.30× of decoding inline, 1.44× prefetching).
     """
     path = Path(path)
     if not path.exists():
@@ -122,7 +129,8 @@ def score_clip(
     _limit_threads_in_workers()
     th = thresholds or Thresholds()
     try:
-        return _score(path, expected, th, artifacts_dir, stem or path.stem, prefetch)
+        ahead = not _in_worker() if prefetch is None else prefetch
+        return _score(path, expected, th, artifacts_dir, stem or path.stem, ahead)
     except UnreadableVideo as exc:
         v = unreadable(str(exc))
         return ClipScore(path=path, verdict=v.verdict, flags=v.flags, reason=v.reason)

@@ -143,3 +143,10 @@ def test_a_colour_tagged_clip_scores_like_the_untagged_one(clip: Clip) -> None:
     assert tagged.frames == plain.frames
     assert (tagged.verdict, tagged.camera.motion) == (plain.verdict, plain.camera.motion)
     assert tagged.camera.motion == "pan_left"
+
+
+def test_scores_are_the_same_whether_frames_are_decoded_ahead_or_inline(clip: Clip) -> None:
+    ahead = score_clip(clip("partial_freeze"), prefetch=True).to_dict()
+    inline = score_clip(clip("partial_freeze"), prefetch=False).to_dict()
+    assert ahead == inline
+    assert ahead["verdict"] == "partial-freeze"
