@@ -255,10 +255,11 @@ Latest run: {when}, on
 Wall time per benchmark: {timings}.
 
 How to read it: lint's cold start is the whole `promptkit lint` process against an empty
-`python -c pass`; scoring is compared with decoding the same clip and with FFmpeg's
-`freezedetect` on it; the simulator's render rate is compared with encoding static frames;
-the runner's throughput is compared with the ceiling the rate limit allows (three limited
-requests per clip).
+`python -c pass`; scoring is compared with bare OpenCV decoding of the same clips (one decoder
+thread, every frame read, nothing else done), by wall time and by its own CPU time (its
+decoding thread included), and with FFmpeg's `freezedetect` on them; the simulator's render
+rate is compared with encoding static frames; the runner's throughput is compared with the
+ceiling the rate limit allows (three limited requests per clip).
 """
 
 
