@@ -86,10 +86,9 @@ class EvalOutcome:
 
 def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
     """Run (or continue) an eval; raises SpecError (2), BudgetExceeded (3), PromptkitError."""
-    layout, spec_path, resuming = _locate(spec_path, options)
+    layout, spec_path, resuming, spec_text = _locate(spec_path, options)
     settings = options.settings or load_settings(spec_path.parent)
-    spec_text = spec_path.read_text(encoding="utf-8") if spec_path.is_file() else ""
-    spec, node = load_spec_node(spec_path)
+    spec, node = load_spec_node(spec_path, spec_text)
     thresholds = _thresholds(settings, spec, spec_path, node)
 
     journal: Journal | None = None
@@ -156,13 +155,13 @@ def plan_from_journal(
     return Plan(spec, spec_path, provider, expansion, planned, budget)
 
 
-def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Path, bool]:
-    """The run folder, the spec to read and whether this continues an existing run."""
+def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Path, bool, str]:
+    """The run folder, the spec, whether this continues an existing run, and the spec's text."""
     if options.resume:
         layout = find_run(options.resume, options.out)
         if not layout.exists():
             raise UsageError(f"{options.resume}: no run there (see `promptkit runs`)")
-        return layout, layout.spec, True
+        return layout, layout.spec, True, read_spec_text(layout.spec)
     if spec_path is None:
         raise UsageError("give a spec file (or --resume RUN)")
     if not spec_path.is_file():
@@ -177,8 +176,8 @@ def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Pa
             raise UsageError(
                 f"run {run_id} was made from a different spec; choose another --run-id"
             )
-        return layout, layout.spec, True
-    return layout, spec_path, False
+        return layout, layout.spec, True, text
+    return layout, spec_path, False, text
 
 
 def _thresholds(settings: Settings, spec: EvalSpec, spec_path: Path, node: Any) -> dict[str, Any]:
