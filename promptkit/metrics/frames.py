@@ -5,13 +5,17 @@ slower on long-GOP H.264), with one decoder thread: clip-level parallelism acros
 frame threads on small machines. OpenCV's FFmpeg backend is asked not to convert colour
 (``CAP_PROP_CONVERT_RGB=0``), which hands back the decoder's 8-bit luma plane and skips the
 YUV→BGR conversion that otherwise costs as much as decoding. Inputs that come back in another
-layout (GIF gives BGRA, some codecs give BGR) are converted to grey instead.
+layout (GIF gives BGRA, some codecs give BGR) are converted to grey instead, and so are
+colour-tagged streams, on which OpenCV 5 makes that luma plane slow (see ``PROBE_FRAMES``).
 
 Every frame is reduced to a small *analysis* frame (short side about 90–120 px) by an integer
 factor ``k``: 2× area halvings (OpenCV's vectorised path), then, unless ``k`` is a power of two,
 a bilinear step of less than 2× (cropping at most ``k-1`` pixels). The averaging also removes most
-per-pixel codec noise. Only the current full-size luma frame is
-alive at any time, so memory does not grow with clip length.
+per-pixel codec noise.
+
+By default a thread decodes ``PREFETCH`` frames ahead of the detectors (``prefetch.py``). Only
+those few full-size frames are alive at any time, in reused buffers, so memory does not grow
+with clip length.
 
 Undecodable input (zero bytes, text, truncated headers, absurd declared sizes) raises
 :class:`~promptkit.errors.UnreadableVideo` with a one-line message; frame-count and wall-clock
