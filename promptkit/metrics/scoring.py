@@ -233,6 +233,10 @@ def _score(
         cuts=len(cut_frames),
         black_s=float(black.sum()) / fps,
         nonconforming=problems,
+        camera_confidence=motion.camera_confidence,
+        camera_motion=motion.camera_motion,
+        subject_motion=motion.subject_motion,
+        camera_jitter=motion.jitter,
     )
     v = decide(evidence, th)
     metrics["flicker"] = "flicker" in v.flags

@@ -36,6 +36,10 @@ class Evidence:
     cuts: int
     black_s: float
     nonconforming: list[str] = field(default_factory=list)
+    camera_confidence: float = 0.0
+    camera_motion: float = 0.0
+    subject_motion: float = 0.0
+    camera_jitter: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,33 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+STEERED = ("pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "roll")
+
+
+def steady_camera(ev: Evidence) -> bool:
+    """A camera move that goes somewhere and explains most of the motion (confident, steady)."""
+    return (
+        ev.camera in STEERED
+        and ev.camera_confidence >= 0.8
+        and ev.camera_motion >= 2 * ev.subject_motion
+        and ev.camera_jitter < ev.camera_motion
+    )
+
+
 def flicker_kind(ev: Evidence, th: Thresholds) -> str | None:
-    """``"brightness"``, ``"texture"`` or ``None``: which flicker test fired."""
+    """``"brightness"``, ``"texture"`` or ``None``: which flicker test fired.
+
+    The texture test (change at 1 s no larger than at 1/8 s) cannot tell flicker from a steady
+    pan over fine texture, which stops correlating after a few pixels; the flow can, so a steady
+    camera move is exempt. Flicker proper moves the flow at random (jitter, subject motion).
+    """
     if ev.flicker_luma >= th.flicker_luma:
         return "brightness"
     if (
         ev.diff_short >= th.flicker_texture
         and ev.progress_ratio < th.progress_ratio
         and ev.camera != "shake"
+        and not steady_camera(ev)
     ):
         return "texture"
     return None

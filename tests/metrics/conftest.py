@@ -20,6 +20,7 @@ CLIPS: dict[str, Callable[[Path], Path]] = {
     "zoom_out": lambda p: synth.zoom(p, 1.3, 1.0),
     "pan_left": lambda p: synth.pan(p, 2.0, 0.0),
     "pan_left_bt709": lambda p: synth.pan(p, 2.0, 0.0, bt709=True),
+    "fine_pan": synth.fine_pan,
     "pan_right": lambda p: synth.pan(p, -2.0, 0.0),
     "tilt_up": lambda p: synth.pan(p, 0.0, 1.5),
     "tilt_down": lambda p: synth.pan(p, 0.0, -1.5),

@@ -168,3 +168,14 @@ def fade_out(path: Path, seconds: float = 2.0) -> Path:
 def cut(path: Path, seconds: float = 2.0) -> Path:
     a, b, n = texture(11), texture(12), int(seconds * FPS)
     return write(path, (view(a if i < n // 2 else b, dx=2.0 * i) for i in range(n)))
+
+
+def fine_pan(path: Path, seconds: float = 2.0) -> Path:
+    """A steady 3 px/frame pan over fine grain only (gravel, grass): its pixels stop correlating
+    after a few pixels, so frame differences saturate within 1/8 s although the camera moves."""
+    rng = np.random.default_rng(9)
+    n = int(seconds * FPS)
+    small = rng.normal(size=(H // 2 + 8, (W + 3 * n) // 2 + 8)).astype(np.float32)
+    tex = cv2.resize(small, (small.shape[1] * 2, small.shape[0] * 2), interpolation=cv2.INTER_CUBIC)
+    tex = np.clip(128 + 35 * tex, 16, 235).astype(np.uint8)
+    return write(path, (np.ascontiguousarray(tex[8 : 8 + H, 3 * i : 3 * i + W]) for i in range(n)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promptkit.metrics import score_clip
+from promptkit.metrics import Thresholds, score_clip
 
 Clip = Callable[[str], Path]
 
@@ -99,3 +99,13 @@ def test_hard_cut_is_flagged_once(clip: Clip) -> None:
 
 def test_continuous_pan_has_no_cut_flicker_or_black_flags(clip: Clip) -> None:
     assert score_clip(clip("pan_right")).flags == []
+
+
+def test_steady_pan_over_fine_grain_is_motion_not_flicker(clip: Clip) -> None:
+    # Differences saturate within 1/8 s on fine grain, so the lag test alone reads "no progress";
+    # the flow sees a steady camera move that explains the motion.
+    score = score_clip(clip("fine_pan"))
+    assert score.metrics["progress_ratio"] < Thresholds().progress_ratio  # the trap is set
+    assert score.camera.motion == "pan_right"
+    assert "flicker" not in score.flags
+    assert score.verdict == "ok"
