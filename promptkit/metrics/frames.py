@@ -47,7 +47,7 @@ PREFETCH = 4  # frames decoded ahead of the detectors (see promptkit.metrics.pre
 # that "raw" frame through a colour-converting swscale pass instead: 1.3-1.5 ms per megapixel,
 # three times its own BGR conversion. The first frames' fetch times tell the two apart (a 6x
 # margin either way); above this the clip is reopened and read as BGR, converted to grey.
-PROBE_FRAMES = 4  # the first one's fetch is not timed
+PROBE_FRAMES = 6  # the first fetch is not timed; the fastest of the other five decides
 SLOW_LUMA_FIXED_S = 20e-6  # per fetch
 SLOW_LUMA_PIXEL_S = 0.4e-9  # per pixel (0.4 ms per megapixel)
 
