@@ -25,8 +25,6 @@ class Ledger:
         self._file: TextIO | None = None
         self._entries: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
 
     @property
     def path(self) -> Path | None:
@@ -55,6 +53,7 @@ class Ledger:
         if self._path is None:
             return
         if self._file is None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)  # also for a path set later
             self._file = self._path.open("a", encoding="utf-8")
         self._file.write(json.dumps(line, sort_keys=True) + "\n")
         self._file.flush()

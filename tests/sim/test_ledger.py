@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from promptkit.sim.ledger import Ledger
 from tests.sim.conftest import AUTH
 
 
@@ -81,3 +82,12 @@ async def test_ledger_file_follows_a_changed_path_and_reads_whole_before_close(
     assert [(e["event"], e["request_id"]) for e in events] == [("finished", one), ("accepted", two)]
     sim.state.close()
     assert len(second.read_text().splitlines()) == 2
+
+
+def test_a_ledger_path_set_later_gets_its_folder_made(tmp_path: Path) -> None:
+    ledger = Ledger()
+    ledger.path = tmp_path / "new" / "deeper" / "ledger.jsonl"
+    ledger.accepted({"request_id": "r1", "user": "k1"})
+    ledger.close()
+    lines = (tmp_path / "new" / "deeper" / "ledger.jsonl").read_text().splitlines()
+    assert [json.loads(line)["request_id"] for line in lines] == ["r1"]
