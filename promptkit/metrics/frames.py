@@ -61,7 +61,6 @@ class VideoInfo:
     height: int
     fps: float
     declared_frames: int | None
-    codec: str
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,6 @@ class Frame:
 def analysis_factor(width: int, height: int, short_side: int = ANALYSIS_SHORT_SIDE) -> int:
     """The integer downscale factor that brings the short side closest to ``short_side``."""
     return max(1, int(math.floor(min(width, height) / short_side + 0.5)))
-
-
-def _fourcc(value: float) -> str:
-    code = int(value)
-    text = "".join(chr((code >> (8 * i)) & 0xFF) for i in range(4))
-    return text.strip("\x00 ").lower() if text.isprintable() else ""
 
 
 class FrameSource:
@@ -146,7 +139,6 @@ class FrameSource:
             height=height,
             fps=fps,
             declared_frames=declared,
-            codec=_fourcc(cap.get(cv2.CAP_PROP_FOURCC)),
         )
 
     def _capture(self, *, convert_rgb: bool) -> cv2.VideoCapture:
@@ -341,17 +333,3 @@ class FrameSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def decode_only(path: Path) -> int:
-    """Decode every frame with the scorer's settings and do nothing else (benchmark baseline)."""
-    cap = cv2.VideoCapture(
-        str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_CONVERT_RGB, 0, cv2.CAP_PROP_N_THREADS, 1]
-    )
-    n = 0
-    try:
-        while cap.grab():
-            n += 1
-    finally:
-        cap.release()
-    return n
