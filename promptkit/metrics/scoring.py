@@ -154,22 +154,14 @@ def _score(
         diff = DiffDetector(clock, size, still_ceiling=th.still_ceiling)
         bright = BrightnessDetector(diff)  # after diff: it reuses the frame mean
         flow = FlowDetector(clock, size)
-        # Bound methods, called directly: no per-frame loop over consumers or attribute lookups.
         steps: list[Any] = [diff.process_frame, bright.process_frame, flow.process_frame]
         sampler = None
         if artifacts_dir is not None:
             sampler = FrameSampler(info.declared_frames, info.width, info.height)
             steps.append(sampler.process_frame)
-        if len(steps) == 3:
-            step_diff, step_bright, step_flow = steps
-            for frame in src:
-                step_diff(frame)
-                step_bright(frame)
-                step_flow(frame)
-        else:
-            for frame in src:
-                for step in steps:
-                    step(frame)
+        for frame in src:
+            for step in steps:
+                step(frame)
         n = src.frames_read
 
     series = {**diff.series(), **bright.series()}
