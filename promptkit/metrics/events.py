@@ -77,10 +77,12 @@ def still_threshold(series: dict[str, np.ndarray], th: Thresholds) -> tuple[floa
 
 
 def still_runs(
-    series: dict[str, np.ndarray], clock: ClipClock, th: Thresholds
+    series: dict[str, np.ndarray], clock: ClipClock, th: Thresholds, thr: float
 ) -> tuple[np.ndarray, list[Freeze]]:
-    """Per-frame still mask and the freezes (still runs of at least ``freeze_min_s``)."""
-    _, thr = still_threshold(series, th)
+    """Per-frame still mask and the freezes (still runs of at least ``freeze_min_s``).
+
+    ``thr`` is the adjacent-frame still threshold (:func:`still_threshold`).
+    """
     b1 = np.nan_to_num(series[DiffDetector.BLOCK1], nan=np.inf)
     b8 = np.nan_to_num(series[DiffDetector.BLOCK8], nan=0.0)
     bs = np.nan_to_num(series[DiffDetector.BLOCKS], nan=0.0)
@@ -133,14 +135,14 @@ def _trim(b1: np.ndarray, s: int, e: int, th: Thresholds) -> tuple[int, int]:
 
 
 def duplicates(
-    series: dict[str, np.ndarray], freezes: list[Freeze], th: Thresholds
+    series: dict[str, np.ndarray], freezes: list[Freeze], black: np.ndarray, th: Thresholds
 ) -> tuple[float, int]:
-    """(share of adjacent pairs that repeat a frame, outside freezes; longest repeat run)."""
+    """(share of adjacent pairs that repeat a frame, outside freezes and black frames (``black``,
+    from :func:`black_frames`); longest repeat run)."""
     raw = series[DiffDetector.RAW1][1:]
     if raw.size == 0:
         return 0.0, 0
     dup = np.nan_to_num(raw, nan=np.inf) <= th.duplicate_eps
-    black = black_frames(series, th)
     inside = black[1:] & black[:-1]  # black frames repeat by nature; they are flagged apart
     for f in freezes:
         inside[max(0, f.start_frame) : f.end_frame] = True  # pair j compares frames j and j+1

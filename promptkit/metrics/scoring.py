@@ -168,10 +168,10 @@ def _score(
     fps = clock.fps
     duration = n / fps
     noise, thr = events.still_threshold(series, th)
-    still, freezes = events.still_runs(series, clock, th)
+    still, freezes = events.still_runs(series, clock, th, thr)
     cut_frames = events.cuts(series, clock, th)
-    dup_ratio, dup_run = events.duplicates(series, freezes, th)
     black = events.black_frames(series, th)
+    dup_ratio, dup_run = events.duplicates(series, freezes, black, th)
     d8, ds, ratio = events.progress(series)
     flick = events.flicker_luma(series, clock)
 
