@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from promptkit.cli._options import format_option
-from promptkit.errors import InputError, UsageError
+from promptkit.errors import UsageError
 
 if TYPE_CHECKING:
     from promptkit.metrics import Expected
@@ -82,11 +82,6 @@ def command(
 ) -> None:
     """Score FILES: verdict (frozen, partial-freeze, low-motion, ok), flags and metrics."""
     watched = _fail_on(fail_on)
-    for path in files:
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        if path.is_dir():
-            raise InputError(f"{path}: is a folder, not a video file")
     from promptkit.config import load_settings
     from promptkit.metrics import ScoreJob, Thresholds, score_many
 

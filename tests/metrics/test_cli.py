@@ -58,6 +58,17 @@ def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err == f"error: {tmp_path / 'missing.mp4'}: no such file\n"
 
 
+def test_a_folder_exits_2_before_any_clip_is_scored(
+    clip: Clip, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["score", str(clip("pan_left")), str(tmp_path)])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {tmp_path}: is a folder, not a video file\n"
+    assert captured.out == ""
+
+
 def test_requested_format_makes_a_mismatch_nonconforming(clip: Clip) -> None:
     args = ["--format", "json", "--jobs", "1", "--duration", "2", "--resolution", "480p"]
     code, out, _ = run(*args, str(clip("pan_left")))
