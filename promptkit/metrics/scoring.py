@@ -3,7 +3,7 @@
 ``score_clip`` decodes the clip once, feeds every frame to the detectors and the artifact sampler,
 then summarises: freezes, motion and camera, flags, conformance and the verdict. It never raises
 for a bad video — an undecodable file scores ``unreadable`` with the reason — and raises
-:class:`~promptkit.errors.InputError` only when the path does not exist.
+:class:`~promptkit.errors.InputError` only when the path is missing or a folder.
 
 Decoding is the cost, so clips are scored in parallel processes with one decoder thread each
 (faster than frame-threaded decoding of one clip at a time on small machines). ``score_clip``
