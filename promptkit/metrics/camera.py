@@ -101,8 +101,10 @@ def summarise(
     roll = np.array([p.roll for p in pairs]) / dt * gate
     resid = np.array([p.residual for p in pairs]) / short / dt * gate
     dyn_fraction = float((top5 > th.dynamic_threshold).mean())
-    # VBench: dynamic once round(4·n/16) pairs move (at least one pair).
-    dynamic = int((top5 > th.dynamic_threshold).sum()) >= max(1, round(4 * len(pairs) / 16))
+    # VBench: dynamic once round(4·n/16) pairs move (at least one pair); 4/16 is the default
+    # ``dynamic_pair_fraction``.
+    needed = max(1, round(th.dynamic_pair_fraction * len(pairs)))
+    dynamic = int((top5 > th.dynamic_threshold).sum()) >= needed
 
     comps = {
         "pan": (float(tx.mean()), tx),

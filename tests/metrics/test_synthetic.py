@@ -109,3 +109,12 @@ def test_steady_pan_over_fine_grain_is_motion_not_flicker(clip: Clip) -> None:
     assert score.camera.motion == "pan_right"
     assert "flicker" not in score.flags
     assert score.verdict == "ok"
+
+
+def test_dynamic_needs_the_configured_share_of_moving_pairs(clip: Clip) -> None:
+    # A third of this clip is frozen, so about two thirds of its flow pairs move.
+    default = score_clip(clip("partial_freeze")).metrics
+    strict = score_clip(clip("partial_freeze"), thresholds=Thresholds(dynamic_pair_fraction=0.9))
+    assert 0.25 < default["dynamic_fraction"] < 0.9
+    assert default["dynamic"] is True
+    assert strict.metrics["dynamic"] is False
