@@ -113,13 +113,6 @@ class CardView:
     replicates: list[ReplicateView]
 
 
-def _link(run_dir: Path, path: str | None, prefix: str) -> str | None:
-    rel = fmt.safe_relpath(path)
-    if rel is None:
-        return None
-    return f"{prefix}{rel}" if prefix else rel
-
-
 def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not metrics:
         return []
@@ -132,8 +125,8 @@ def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(k.replace("_", " "), fmt.num(numeric[k])) for k in keys[:MAX_METRICS]]
 
 
-def replicate_view(run_dir: Path, clip: ClipRecord, prefix: str = "") -> ReplicateView:
-    """What a replicate shows; ``prefix`` makes paths relative to another page's folder."""
+def replicate_view(run_dir: Path, clip: ClipRecord) -> ReplicateView:
+    """What a replicate shows; links are relative to the run folder."""
     art = clip.artifacts
     curve: Markup | None = None
     note = "the scorer wrote no per-frame series for this clip."
@@ -146,7 +139,7 @@ def replicate_view(run_dir: Path, clip: ClipRecord, prefix: str = "") -> Replica
             curve = Markup(
                 motion_curve_svg(series, clip.freezes, clip.duration_s, f"Motion of {clip.job_id}:")
             )
-    elif clip.status not in ("scored",):
+    elif clip.status != "scored":
         note = f"the clip was not scored (status {clip.status})."
     facts: list[tuple[str, str]] = [("status", clip.status)]
     if clip.error:
@@ -176,9 +169,9 @@ def replicate_view(run_dir: Path, clip: ClipRecord, prefix: str = "") -> Replica
         status=clip.status,
         verdict=clip.verdict,
         flags=list(clip.flags),
-        sheet=_link(run_dir, art.contact_sheet, prefix),
-        thumb=_link(run_dir, art.thumbnail, prefix),
-        video=_link(run_dir, clip.file, prefix),
+        sheet=fmt.safe_relpath(art.contact_sheet),
+        thumb=fmt.safe_relpath(art.thumbnail),
+        video=fmt.safe_relpath(clip.file),
         curve=curve,
         curve_note=note,
         facts=facts,
@@ -197,7 +190,7 @@ def _params_text(params: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def card_view(run_dir: Path, variant: Variant, prefix: str = "") -> CardView:
+def card_view(run_dir: Path, variant: Variant) -> CardView:
     first = variant.first
     measured = len(variant.measured)
     parts = [f"{len(variant.clips)} replicate{'s' if len(variant.clips) != 1 else ''}"]
@@ -226,7 +219,7 @@ def card_view(run_dir: Path, variant: Variant, prefix: str = "") -> CardView:
         segments=fmt.prompt_segments(first.prompt, first.lint),
         lint=list(first.lint),
         facts=facts,
-        replicates=[replicate_view(run_dir, c, prefix) for c in variant.clips],
+        replicates=[replicate_view(run_dir, c) for c in variant.clips],
     )
 
 
