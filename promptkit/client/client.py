@@ -38,7 +38,6 @@ from promptkit.client.transport import (
 from promptkit.client.wire import JobStatus, parse_request_id, parse_status
 from promptkit.errors import (
     ApiError,
-    DownloadError,
     Expired,
     GenerationFailed,
     InvalidParamsError,
@@ -192,13 +191,17 @@ class VideoClient:
                 if isinstance(exc, RateLimited):
                     self.stats.rate_limited += 1
                     self.limiter.slow_down(exc.retry_after)
-                delay = self.retry.delay(exc, attempt)
-                if delay is None:
-                    raise
+                await self._pause_before_retry(exc, attempt, f"{method} {path}")
                 attempt += 1
-                self.stats.retries += 1
-                log.info("%s %s: %s; retry %d in %.2f s", method, path, exc, attempt, delay)
-                await self.sleep(delay)
+
+    async def _pause_before_retry(self, exc: ApiError, attempt: int, what: str) -> None:
+        """Sleep before retry ``attempt + 1`` after ``exc``; re-raise it if the policy gives up."""
+        delay = self.retry.delay(exc, attempt)
+        if delay is None:
+            raise exc
+        self.stats.retries += 1
+        log.info("%s: %s; retry %d in %.2f s", what, exc, attempt + 1, delay)
+        await self.sleep(delay)
 
     async def _submit(self, endpoint: str, body: dict[str, Any]) -> str:
         result = await self._call("POST", endpoint, json=body, submit=True)
@@ -333,14 +336,9 @@ class VideoClient:
                     max_bytes=self.config.max_download_bytes,
                     request_id=request_id,
                 )
-            except (DownloadError, ApiError) as exc:
-                delay = self.retry.delay(exc, attempt)
-                if delay is None:
-                    raise
+            except ApiError as exc:  # DownloadError is one too
+                await self._pause_before_retry(exc, attempt, f"download {path.name}")
                 attempt += 1
-                self.stats.retries += 1
-                log.info("download %s: %s; retry %d in %.2f s", path.name, exc, attempt, delay)
-                await self.sleep(delay)
                 continue
             self.stats.downloads += 1
             self.stats.bytes_downloaded += got.size
