@@ -10,12 +10,11 @@ second). Failed, moderated and unreadable clips are counted in the run totals bu
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
-from promptkit.runner.results import (
-    ClipRecord,
-    RunResults,
-)
+from promptkit.report.fmt import safe_relpath
+from promptkit.runner.results import ClipRecord, RunResults
 
 # Worst first: used to sort cards and pick the "worst variants" of the summary.
 VERDICT_ORDER = ("frozen", "partial-freeze", "low-motion", "unreadable", "ok")
@@ -42,6 +41,13 @@ def motion_of(clip: ClipRecord) -> float | None:
 def verdict_rank(verdict: str | None) -> int:
     """Sort key: frozen first, unscored (None or unknown) last."""
     return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else len(VERDICT_ORDER)
+
+
+def verdict_counts(clips: list[ClipRecord]) -> list[tuple[str, int]]:
+    """``(verdict, clips)`` worst first; verdicts a newer scorer added follow, by name."""
+    counts = Counter(c.verdict for c in clips if c.verdict)
+    order = [v for v in VERDICT_ORDER if v in counts] + sorted(set(counts) - set(VERDICT_ORDER))
+    return [(v, counts[v]) for v in order]
 
 
 @dataclass
@@ -85,6 +91,15 @@ class Variant:
     @property
     def cost_ticks(self) -> int:
         return sum(c.cost_ticks or 0 for c in self.clips)
+
+    @property
+    def thumbnail(self) -> str | None:
+        """The first thumbnail (else contact sheet) of a replicate that is safe to link."""
+        for clip in self.clips:
+            path = safe_relpath(clip.artifacts.thumbnail or clip.artifacts.contact_sheet)
+            if path:
+                return path
+        return None
 
     @property
     def tags(self) -> list[str]:

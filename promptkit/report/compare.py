@@ -96,11 +96,7 @@ def match_variants(
 
 
 def _thumb(variant: Variant, prefix: str) -> str | None:
-    for clip in variant.clips:
-        path = fmt.safe_relpath(clip.artifacts.thumbnail or clip.artifacts.contact_sheet)
-        if path:
-            return prefix + path
-    return None
+    return None if variant.thumbnail is None else prefix + variant.thumbnail
 
 
 def _prefix(run_dir: Path, out: Path) -> str:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from promptkit.report import fmt
 from promptkit.report.ab import ABAnalysis
 from promptkit.report.calibration import CalibrationRow
-from promptkit.report.clips import VERDICT_ORDER, Variant, verdict_rank
+from promptkit.report.clips import Variant, verdict_counts, verdict_rank
 from promptkit.report.svg import motion_curve_svg, read_series
 from promptkit.runner.results import ClipRecord, RunResults
 
@@ -231,14 +231,13 @@ def render_index(
     calibration: list[CalibrationRow],
 ) -> str:
     """The complete ``index.html`` text of a run."""
-    verdicts = Counter(c.verdict for c in results.clips if c.verdict)
+    verdicts = verdict_counts(results.clips)
     statuses = Counter(c.status for c in results.clips)
     cards = [card_view(run_dir, v) for v in variants]
-    order = [v for v in VERDICT_ORDER if v in verdicts] + sorted(set(verdicts) - set(VERDICT_ORDER))
     return render_template(
         "index.html.j2",
         run=results,
-        verdict_counts=[(v, verdicts[v]) for v in order],
+        verdict_counts=verdicts,
         status_counts=sorted(statuses.items()),
         total_cost=fmt.usd_text(results.summary.cost_usd),
         budget=fmt.usd_text(results.budget_usd),
@@ -247,7 +246,7 @@ def render_index(
         ab=ab,
         calibration=calibration,
         cards=cards,
-        filter_verdicts=order,
+        filter_verdicts=[v for v, _ in verdicts],
         filter_arms=sorted({c.arm for c in cards if c.arm}),
         filter_tags=sorted({t for c in cards for t in c.tags}),
     )

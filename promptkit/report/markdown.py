@@ -7,12 +7,11 @@ so a prompt cannot break the table or inject markup into a rendered comment.
 
 from __future__ import annotations
 
-from collections import Counter
 from urllib.parse import quote
 
 from promptkit.report import fmt
 from promptkit.report.ab import ABAnalysis
-from promptkit.report.clips import VERDICT_ORDER, Variant, worst_variants
+from promptkit.report.clips import Variant, verdict_counts, worst_variants
 from promptkit.runner.results import RunResults
 
 PROMPT_CHARS = 120
@@ -66,8 +65,6 @@ def ab_table(ab: ABAnalysis) -> list[str]:
 
 def render_summary(results: RunResults, variants: list[Variant], ab: ABAnalysis | None) -> str:
     """The complete ``summary.md`` text of a run."""
-    verdicts = Counter(c.verdict for c in results.clips if c.verdict)
-    order = [v for v in VERDICT_ORDER if v in verdicts] + sorted(set(verdicts) - set(VERDICT_ORDER))
     lines = [
         f"## promptkit run `{cell(results.run_id)}`",
         "",
@@ -77,7 +74,8 @@ def render_summary(results: RunResults, variants: list[Variant], ab: ABAnalysis 
         "| Verdict | Clips |",
         "|---|---:|",
     ]
-    lines += [f"| {cell(v)} | {verdicts[v]} |" for v in order] or ["| (none scored) | 0 |"]
+    counts = verdict_counts(results.clips)
+    lines += [f"| {cell(v)} | {n} |" for v, n in counts] or ["| (none scored) | 0 |"]
     if ab is not None:
         lines += ["", "### A/B", ""] + ab_table(ab)
     worst = [v for v in worst_variants(variants) if v.frozen or v.worst_verdict != "ok"]
@@ -85,14 +83,7 @@ def render_summary(results: RunResults, variants: list[Variant], ab: ABAnalysis 
         lines += ["", "### Worst variants", "", "| | Variant | Verdict | Motion | Prompt |"]
         lines.append("|---|---|---|---:|---|")
         for v in worst:
-            thumb = next(
-                (
-                    p
-                    for c in v.clips
-                    if (p := fmt.safe_relpath(c.artifacts.thumbnail or c.artifacts.contact_sheet))
-                ),
-                None,
-            )
+            thumb = v.thumbnail
             image = f"![thumbnail of {cell(v.variant_id)}]({quote(thumb)})" if thumb else ""
             rate = f"{v.frozen}/{len(v.measured)} frozen" if v.measured else v.worst_verdict
             lines.append(
