@@ -26,5 +26,7 @@ def test_normalise_gives_one_line_single_spaced_and_is_idempotent(raw: str) -> N
 def test_any_variable_text_renders_literally_and_never_as_template_code(value: str) -> None:
     rendered = LIBRARY.render("cinematic", {"mood": value + " {{ 7 * 7 }}"})
     text = rendered.prompt.text
-    assert "{{ 7 * 7 }}" in text and "49" not in text.replace(value, "")
+    # Normalising may rewrite the value's whitespace and punctuation ("49\r" -> "49 ") but
+    # never joins or drops digits: every 49 in the prompt is one the value itself holds.
+    assert "{{ 7 * 7 }}" in text and text.count("49") == value.count("49")
     assert "\n" not in text
