@@ -1,7 +1,7 @@
 """Run the selected rules over one prompt and turn findings into Diagnostics.
 
 :func:`lint_prompt` is the library entry point (the eval runner's lint gate calls it);
-:func:`lint_item` is what the command line uses for prompts read from files, with their
+:func:`lint_text` is what the command line uses for prompts read from files, with their
 suppressions and known generation parameters.
 """
 
@@ -53,10 +53,9 @@ def lint_text(
     reference_images: int = 0,
     suppression: Suppression | None = None,
     fixed_line: int | None = None,
-    label: str | None = None,
 ) -> list[Diagnostic]:
     """Lint ``text``. ``fixed_line`` pins every finding to one line (rendered templates, specs,
-    where a position in the rendering cannot be traced back); ``label`` names the variant."""
+    where a position in the rendering cannot be traced back)."""
     rules = config.rules(path)
     analysis = Analysis(text, config.vocabulary())
     ctx = Context(config=config, duration=duration, reference_images=reference_images)
@@ -74,10 +73,16 @@ def lint_text(
             else:
                 line, column = position(text, max(finding.offset, first))
                 line += line_offset
-            message = f"{finding.message} [{label}]" if label else finding.message
             out.append(
                 Diagnostic(
-                    path, line, column, code, rule.name, rule.severity, message, finding.help
+                    path,
+                    line,
+                    column,
+                    code,
+                    rule.name,
+                    rule.severity,
+                    finding.message,
+                    finding.help,
                 )
             )
     out.sort(key=Diagnostic.sort_key)

@@ -13,6 +13,7 @@ or pydantic.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -209,9 +210,7 @@ def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
 
 
 def _labelled(d: Diagnostic, label: str) -> Diagnostic:
-    return Diagnostic(
-        d.path, d.line, d.column, d.code, d.name, d.severity, f"{d.message} [{label}]", d.help
-    )
+    return dataclasses.replace(d, message=f"{d.message} [{label}]")
 
 
 def _renderings(info: Any) -> Iterator[tuple[str, dict[str, Any]]]:
