@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +41,7 @@ from promptkit.runner.results import RunResults, format_usd, write_results
 from promptkit.runner.resume import plan_resume
 from promptkit.runner.scheduler import SUBMIT, RunStats, Scheduler, SchedulerOptions
 from promptkit.runner.scoring import make_pool, resolve_thresholds
-from promptkit.runner.spec import EvalSpec, load_spec, load_spec_node, read_spec_text, spec_error
+from promptkit.runner.spec import EvalSpec, load_spec_node, read_spec_text, spec_error
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
@@ -86,9 +86,9 @@ class EvalOutcome:
 
 def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
     """Run (or continue) an eval; raises SpecError (2), BudgetExceeded (3), PromptkitError."""
-    layout, spec_path, resuming, spec_text = _locate(spec_path, options)
+    layout, spec_path, resuming, spec_text, loaded = _locate(spec_path, options)
     settings = options.settings or load_settings(spec_path.parent)
-    spec, node = load_spec_node(spec_path, spec_text)
+    spec, node = loaded or load_spec_node(spec_path, spec_text)
     thresholds = _thresholds(settings, spec, spec_path, node)
 
     journal: Journal | None = None
@@ -129,7 +129,9 @@ def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
         if options.dry_run:
             options.echo("dry run: nothing was submitted")
             return EvalOutcome(plan, layout)
-        return _session(journal, layout, plan, spec, provider, thresholds, options, resuming)
+        return _session(
+            journal, layout, plan, spec, provider, thresholds, options, settings, resuming
+        )
     finally:
         journal.close()
 
@@ -155,20 +157,24 @@ def plan_from_journal(
     return Plan(spec, spec_path, provider, expansion, planned, budget)
 
 
-def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Path, bool, str]:
-    """The run folder, the spec, whether this continues an existing run, and the spec's text."""
+def _locate(
+    spec_path: Path | None, options: EvalOptions
+) -> tuple[RunLayout, Path, bool, str, tuple[EvalSpec, Any] | None]:
+    """The run folder, the spec path, whether this continues a run, the spec's text, and the
+    spec with its node tree when it was parsed here (None: the caller parses it from the path).
+    """
     if options.resume:
         layout = find_run(options.resume, options.out)
         if not layout.exists():
             raise UsageError(f"{options.resume}: no run there (see `promptkit runs`)")
-        return layout, layout.spec, True, read_spec_text(layout.spec)
+        return layout, layout.spec, True, read_spec_text(layout.spec), None
     if spec_path is None:
         raise UsageError("give a spec file (or --resume RUN)")
     if not spec_path.is_file():
         raise SpecError(f"{spec_path}: no such spec file")
     text = read_spec_text(spec_path)
-    name = load_spec(spec_path, text).name
-    run_id = options.run_id or new_run_id(name, text)
+    loaded = load_spec_node(spec_path, text)
+    run_id = options.run_id or new_run_id(loaded[0].name, text)
     layout = RunLayout(Path(options.out) / run_id)
     if layout.exists():
         # Same --run-id again: continue it, but only with the very same spec.
@@ -176,8 +182,8 @@ def _locate(spec_path: Path | None, options: EvalOptions) -> tuple[RunLayout, Pa
             raise UsageError(
                 f"run {run_id} was made from a different spec; choose another --run-id"
             )
-        return layout, layout.spec, True, text
-    return layout, spec_path, False, text
+        return layout, layout.spec, True, text, None
+    return layout, spec_path, False, text, loaded
 
 
 def _thresholds(settings: Settings, spec: EvalSpec, spec_path: Path, node: Any) -> dict[str, Any]:
@@ -217,6 +223,7 @@ def _session(
     provider: str,
     thresholds: dict[str, Any],
     options: EvalOptions,
+    settings: Settings,
     resuming: bool,
 ) -> EvalOutcome:
     stages = plan_resume(journal, layout, resubmit_uncertain=options.resubmit_uncertain)
@@ -250,9 +257,7 @@ def _session(
     progress = options.progress or make_progress()
     stats: RunStats | None = None
     try:
-        with _client_config(spec, provider, options, plan) as config:
-            from dataclasses import replace
-
+        with _client_config(spec, provider, options, settings) as config:
             poll = replace(config.poll, **spec.polling.overrides())
             sched_options.poll = poll
             stats = asyncio.run(
@@ -298,12 +303,11 @@ async def _drive(
 
 @contextlib.contextmanager
 def _client_config(
-    spec: EvalSpec, provider: str, options: EvalOptions, plan: Plan
+    spec: EvalSpec, provider: str, options: EvalOptions, settings: Settings
 ) -> Iterator[Any]:
     """The client settings for the provider, starting the simulator when needed."""
     from promptkit.client import ClientConfig
 
-    settings = options.settings or load_settings(plan.spec_path.parent)
     if provider == "xai":
         config = ClientConfig.from_env(settings)
         if not config.api_key:
