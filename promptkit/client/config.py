@@ -131,8 +131,6 @@ class ClientConfig:
         if unknown:
             raise ConfigError(f"client: unknown setting {unknown[0]!r}")
         values.update(overrides)
-        if isinstance(values.get("poll"), Mapping):
-            values["poll"] = _poll_from(dict(values["poll"]))
         if isinstance(values.get("uncertain_submit_statuses"), list):
             values["uncertain_submit_statuses"] = tuple(values["uncertain_submit_statuses"])
         try:
