@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from promptkit.cli._options import format_option
 from promptkit.errors import UsageError
 
 
@@ -17,14 +18,7 @@ def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
 @click.command(name="lint")
 @click.argument("paths", nargs=-1)
 @click.option("--lines", is_flag=True, help="Treat every non-empty line as its own prompt.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("Output format.", ("text", "json", "github", "sarif"))
 @click.option(
     "--select", multiple=True, metavar="RULES", help="Only these codes, prefixes or names."
 )

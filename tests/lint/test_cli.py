@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
+
 from promptkit.lint import RULES
 
 GOOD = (
@@ -79,6 +81,17 @@ def test_github_format_emits_workflow_annotations(run_cli, tmp_path) -> None:
         "::notice file=bad.txt,line=1,col=1,title=PK005 missing-camera::PK005 no camera framing,"
         " angle or movement",
     ]
+
+
+def test_format_option_offers_every_output_format() -> None:
+    # The command declares its choices without importing the formats module (startup time).
+    from promptkit.cli.lint import command
+    from promptkit.lint.formats import FORMATS
+
+    option = next(p for p in command.params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == FORMATS
+    assert option.default == "text"
 
 
 def test_sarif_format_is_sarif_2_1_0(run_cli, tmp_path) -> None:
