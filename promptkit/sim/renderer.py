@@ -152,8 +152,7 @@ def _render_edit(job: RenderJob) -> RenderedClip:
             if tint:
                 u[:] = ((u.astype(np.uint16) + u_mean) // 2).astype(np.uint8)
                 v[:] = ((v.astype(np.uint16) + v_mean) // 2).astype(np.uint8)
-            for system in scene._particles:
-                system(y, i)
+            scene.draw_particles(y, i)
             yield buf
 
     data = encode(edited(), width, height, preset=job.preset, crf=job.crf)

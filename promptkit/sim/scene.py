@@ -209,13 +209,7 @@ class Scene:
             self.tex = [luma, _chroma(rng, h // 2, w // 2, u), _chroma(rng, h // 2, w // 2, v)]
             self.subject_color = (sy, su, sv)
         self.buf = np.empty((h * 3 // 2, w), np.uint8)
-        flat = self.buf.reshape(-1)
-        q = (h // 2) * (w // 2)
-        self.planes = [
-            self.buf[:h],
-            flat[h * w : h * w + q].reshape(h // 2, w // 2),
-            flat[h * w + q : h * w + 2 * q].reshape(h // 2, w // 2),
-        ]
+        self.planes = list(split_planes(self.buf, w, h))
         self.noise = [rng.integers(0, NOISE_LEVELS, (h, w), dtype=np.uint8) for _ in range(4)]
         self.noise_pick = rng.integers(0, 4, plan.frames)
         self._sprite = _ellipse(max(8, h // 6), max(6, h // 8))
@@ -257,13 +251,17 @@ class Scene:
             # Sensor noise goes on the background only (textures stay <= 250: no overflow).
             np.add(self.planes[0], self.noise[self.noise_pick[i]], out=self.planes[0])
         if not p.frozen:
-            for system in self._particles:
-                system(self.planes[0], i)
+            self.draw_particles(self.planes[0], i)
             if self.subject_color is not None:
                 self._draw_subject(i)
         elif self.subject_color is not None:
             self._draw_subject(0)
         return self.buf
+
+    def draw_particles(self, luma: np.ndarray, i: int) -> None:
+        """Draw the plan's particles at frame ``i`` into ``luma`` (an edit draws over its input)."""
+        for system in self._particles:
+            system(luma, i)
 
     def subject_position(self, i: int) -> tuple[float, float]:
         """Centre (x, y) of the subject at frame ``i`` in frame pixels."""
