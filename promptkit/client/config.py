@@ -23,12 +23,12 @@ from promptkit.errors import ConfigError
 DEFAULT_BASE_URL = "https://api.x.ai"
 API_KEY_ENV = "XAI_API_KEY"
 MiB = 1024 * 1024
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
 def is_loopback(host: str | None) -> bool:
+    """True for ``localhost`` and loopback IP literals (bracketed IPv6 too)."""
     host = (host or "").lower().strip("[]")
-    if host in LOOPBACK_HOSTS:
+    if host == "localhost":
         return True
     # Only an IP literal can be trusted to be loopback: "127.0.0.1.example.com" is a DNS name.
     try:
