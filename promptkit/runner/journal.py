@@ -22,13 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from promptkit.runner.expand import Job, Variant
+from promptkit.runner.results import CLIP_STATUSES
 
-STATES = (
-    "planned", "submitting", "submitted", "uncertain", "done", "failed", "moderated",
-    "expired", "downloaded", "scored", "error", "skipped",
-)  # fmt: skip
-# Provider outcomes after which no clip will ever exist: nothing more to do for the job.
-FINAL_WITHOUT_CLIP = frozenset({"failed", "moderated", "expired", "skipped"})
+# One list of states for the journal and results.json (a clip record's status is its job's state).
+STATES = CLIP_STATUSES
 _AFTER_ACCEPT = ("submitted", "done", "failed", "moderated", "expired", "error")
 
 TRANSITIONS: dict[str, frozenset[str]] = {

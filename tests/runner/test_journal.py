@@ -9,7 +9,7 @@ import pytest
 
 from promptkit.models import GenerationParams
 from promptkit.runner.expand import Job, Variant
-from promptkit.runner.journal import IllegalTransition, Journal
+from promptkit.runner.journal import STATES, TRANSITIONS, IllegalTransition, Journal
 
 
 @pytest.fixture
@@ -101,3 +101,8 @@ def test_new_jobs_start_planned_or_skipped_only(journal: Journal) -> None:
     variant = journal.get("abcdef0123-r1").variant
     with pytest.raises(IllegalTransition):
         journal.add_jobs([(Job(variant, 9), [], "submitted", None)])
+
+
+def test_every_state_has_its_allowed_next_states() -> None:
+    assert set(TRANSITIONS) == set(STATES)
+    assert all(nxt <= set(STATES) for nxt in TRANSITIONS.values())
