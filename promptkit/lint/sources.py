@@ -146,13 +146,12 @@ def _lint_text_source(
 def body_line(source: str) -> int:
     """The first prose line of a template's body: after the ``{#--- ... ---#}`` front matter
     and any lines holding only Jinja statements or comments (imports, macros)."""
+    from promptkit.templates.metadata import FRONT_MATTER
+
     lines = source.splitlines()
-    start = 0
-    if lines and lines[0].strip() in ("{#---", "---"):
-        for index, line in enumerate(lines[1:], start=1):
-            if line.strip() in ("---#}", "---"):
-                start = index + 1
-                break
+    match = FRONT_MATTER.match(source)
+    # The front matter ends on the line holding ``---#}``; the body starts below it.
+    start = len(source[: match.end()].splitlines()) if match else 0
     for index in range(start, len(lines)):
         stripped = lines[index].strip()
         if not stripped or _only_jinja(stripped):
