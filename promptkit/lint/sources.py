@@ -246,7 +246,7 @@ def _template_checks(
         for var in info.unused():
             yield Diagnostic(
                 name,
-                _declaration_line(info.source, var),
+                info.variables[var].line,
                 1,
                 unused.code,
                 unused.name,
@@ -254,13 +254,6 @@ def _template_checks(
                 f"declared variable '{var}' is never used",
                 f"use {{{{ {var} }}}} in the body or remove the declaration",
             )
-
-
-def _declaration_line(source: str, var: str) -> int:
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.strip().startswith(f"{var}:"):
-            return number
-    return 1
 
 
 def lint_spec(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:

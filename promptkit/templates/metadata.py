@@ -47,6 +47,8 @@ class TemplateVar:
     description: str = ""
     default: Any | None = None
     choices: tuple[Any, ...] | None = None
+    # Where the front matter declares it (for lint findings); not part of its meaning.
+    line: int = field(default=1, compare=False)
 
     @property
     def required(self) -> bool:
@@ -272,4 +274,5 @@ class _FrontMatter:
             description=" ".join(description.split()),
             default=default,
             choices=choices,
+            line=self.lines.get(key, self.first_line),
         )

@@ -63,6 +63,18 @@ def test_template_checks_report_undeclared_and_unused_variables(run_cli, tmp_pat
     ]
 
 
+def test_unused_variable_points_at_its_declaration_not_a_same_named_key(run_cli, tmp_path) -> None:
+    (tmp_path / "keys.j2").write_text(
+        "{#---\ndescription: d\nvariables:\n  subject: {default: a fox}\n"
+        "  description: {default: calm}\n---#}\n{{ subject }} runs.\n",
+        encoding="utf-8",
+    )
+    found = lint_json(run_cli, "--select", "PK102", "keys.j2")
+    assert [(d["message"], d["line"]) for d in found] == [
+        ("declared variable 'description' is never used", 5)
+    ]
+
+
 def test_jinja_comment_suppresses_codes_in_a_template(run_cli, tmp_path) -> None:
     body = "{# promptkit: noqa: unused-variable, PK002 #}{{ subject }} in snow, {{ move }}."
     template(tmp_path, body=body)
