@@ -9,8 +9,10 @@ which the app turns into a 400.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
@@ -35,6 +37,17 @@ MAX_INPUT_SIDE = 4096
 def _check_size(width: int, height: int, what: str) -> None:
     if width > MAX_INPUT_SIDE or height > MAX_INPUT_SIDE:
         raise MediaError(f"the {what} is {width}x{height}; at most {MAX_INPUT_SIDE} px a side")
+
+
+@contextlib.contextmanager
+def _decoding(what: str) -> Iterator[None]:
+    """Read client bytes: any PyAV failure in the block means the ``what`` cannot be decoded."""
+    try:
+        yield
+    except MediaError:
+        raise
+    except Exception as exc:  # a client's bad input is a 400, never a crash of the render
+        raise MediaError(f"the {what} cannot be decoded ({type(exc).__name__})") from exc
 
 
 @dataclass(frozen=True)
@@ -198,19 +211,14 @@ def encode(
 
 def probe_video(data: bytes) -> VideoInfo:
     """Frame count and size of an input video, counted from its packets (no decoding)."""
-    try:
-        with av.open(io.BytesIO(data), "r") as container:
-            if not container.streams.video:
-                raise MediaError("the input has no video stream")
-            stream = container.streams.video[0]
-            width, height = stream.codec_context.width, stream.codec_context.height
-            _check_size(width, height, "input video")
-            count = sum(1 for p in container.demux(stream) if p.size)
-            rate = float(stream.average_rate or FPS)
-    except MediaError:
-        raise
-    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
-        raise MediaError(f"the input video cannot be decoded ({type(exc).__name__})") from exc
+    with _decoding("input video"), av.open(io.BytesIO(data), "r") as container:
+        if not container.streams.video:
+            raise MediaError("the input has no video stream")
+        stream = container.streams.video[0]
+        width, height = stream.codec_context.width, stream.codec_context.height
+        _check_size(width, height, "input video")
+        count = sum(1 for p in container.demux(stream) if p.size)
+        rate = float(stream.average_rate or FPS)
     if count == 0 or width <= 0 or height <= 0:
         raise MediaError("the input video has no frames")
     # Report the length in 24-fps frames so prefixes keep their real duration.
@@ -223,21 +231,16 @@ def decode_frames(
 ) -> tuple[list[np.ndarray], int, int]:
     """Decode every frame of ``data`` to yuv420p buffers (even size; short side capped if asked)."""
     frames: list[np.ndarray] = []
-    try:
-        with av.open(io.BytesIO(data), "r") as container:
-            stream = container.streams.video[0]
-            w, h = stream.codec_context.width, stream.codec_context.height
-            _check_size(w, h, "input video")
-            if max_short_side and min(w, h) > max_short_side:
-                k = max_short_side / min(w, h)
-                w, h = int(w * k), int(h * k)
-            w, h = w - w % 2, h - h % 2
-            for frame in container.decode(stream):
-                frames.append(frame.reformat(width=w, height=h, format="yuv420p").to_ndarray())
-    except MediaError:
-        raise
-    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
-        raise MediaError(f"the input video cannot be decoded ({type(exc).__name__})") from exc
+    with _decoding("input video"), av.open(io.BytesIO(data), "r") as container:
+        stream = container.streams.video[0]
+        w, h = stream.codec_context.width, stream.codec_context.height
+        _check_size(w, h, "input video")
+        if max_short_side and min(w, h) > max_short_side:
+            k = max_short_side / min(w, h)
+            w, h = int(w * k), int(h * k)
+        w, h = w - w % 2, h - h % 2
+        for frame in container.decode(stream):
+            frames.append(frame.reformat(width=w, height=h, format="yuv420p").to_ndarray())
     if not frames:
         raise MediaError("the input video has no frames")
     return frames, w, h
@@ -245,16 +248,9 @@ def decode_frames(
 
 def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
     """Decode a PNG/JPEG/WebP image and scale it to ``width``×``height`` as a yuv420p buffer."""
-    try:
-        with av.open(io.BytesIO(data), "r") as container:
-            stream = container.streams.video[0]
-            _check_size(stream.codec_context.width, stream.codec_context.height, "image")
-            frame = next(container.decode(stream))
-            buf: np.ndarray = frame.reformat(
-                width=width, height=height, format="yuv420p"
-            ).to_ndarray()
-    except MediaError:
-        raise
-    except Exception as exc:  # any PyAV failure on client bytes means "cannot decode"
-        raise MediaError(f"the image cannot be decoded ({type(exc).__name__})") from exc
+    with _decoding("image"), av.open(io.BytesIO(data), "r") as container:
+        stream = container.streams.video[0]
+        _check_size(stream.codec_context.width, stream.codec_context.height, "image")
+        frame = next(container.decode(stream))
+        buf: np.ndarray = frame.reformat(width=width, height=height, format="yuv420p").to_ndarray()
     return buf
