@@ -11,10 +11,13 @@ import dataclasses
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from promptkit.errors import ConfigError
 from promptkit.lint.diagnostic import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from promptkit.config import Settings
 
 # Mirrors promptkit.models.DEFAULT_DURATION (importing models would load pydantic on the lint
 # path); a test keeps the two equal.
@@ -82,10 +85,9 @@ class LintConfig:
         return cls(**kwargs)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> LintConfig:
+    def from_settings(cls, settings: Settings) -> LintConfig:
         """Build from :class:`promptkit.config.Settings` (its ``lint`` section and ``model``)."""
-        model = settings.get("model") if hasattr(settings, "get") else None
-        return cls.from_mapping(settings.section("lint"), model=model)
+        return cls.from_mapping(settings.section("lint"), model=settings.get("model"))
 
     def replace(self, **changes: Any) -> LintConfig:
         """A copy with command-line overrides applied (``None`` values are ignored)."""
