@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -21,15 +21,14 @@ out_option = click.option(
 
 
 def _usd(value: str | None) -> Decimal | None:
+    from promptkit.runner.results import parse_usd
+
     if value is None:
         return None
     try:
-        amount = Decimal(value.strip().lstrip("$"))
-    except InvalidOperation:
-        raise UsageError(f"--max-cost {value!r}: expected an amount in USD, e.g. 2.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise UsageError(f"--max-cost {value!r}: expected an amount of 0 or more")
-    return amount
+        return parse_usd(value)
+    except ValueError as exc:
+        raise UsageError(f"--max-cost {value!r}: expected {exc}") from None
 
 
 @click.command()

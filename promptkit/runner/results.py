@@ -1,5 +1,5 @@
 """The run's results file (``results.json``): versioned pydantic models, loader, atomic writer,
-and the exact dollar text of its ``cost_usd`` amounts.
+and the exact dollar text of its ``cost_usd`` amounts (and of budgets given as text).
 
 ``results.json`` is the data every report is rendered from; HTML and Markdown never hold a number
 that is not here. Paths inside it are relative to the run folder, so a run folder can be moved or
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
@@ -173,6 +173,17 @@ def format_usd(amount: Decimal) -> str:
     text = format(amount.normalize(), "f")
     whole, _, frac = text.partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def parse_usd(value: object) -> Decimal:
+    """``"2.50"``, ``"$2.50"`` or ``2.5`` as exact dollars; a ValueError says what is expected."""
+    try:
+        amount = Decimal(str(value).strip().lstrip("$"))
+    except InvalidOperation:
+        raise ValueError("an amount in USD, e.g. 2.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("an amount in USD of 0 or more")
+    return amount
 
 
 def load_results(path: Path) -> RunResults:

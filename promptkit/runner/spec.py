@@ -9,7 +9,7 @@ Every problem is reported as ``file:line: key: what is wrong`` on one line.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from promptkit.errors import SpecError
 from promptkit.models import ASPECT_RATIOS, DEFAULT_MODEL, MODELS, RESOLUTIONS
+from promptkit.runner.results import parse_usd
 
 Scalar = str | int | float | bool
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -169,12 +170,9 @@ class EvalSpec(_Model):
         if v is None:
             return v
         try:
-            amount = Decimal(str(v).strip().lstrip("$"))
-        except InvalidOperation:
-            raise ValueError("must be an amount in USD, e.g. 2.50") from None
-        if not amount.is_finite() or amount < 0:
-            raise ValueError("must be an amount in USD of 0 or more")
-        return amount
+            return parse_usd(v)
+        except ValueError as exc:
+            raise ValueError(f"must be {exc}") from None
 
     @field_validator("arms")
     @classmethod
