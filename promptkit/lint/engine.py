@@ -73,18 +73,7 @@ def lint_text(
             else:
                 line, column = position(text, max(finding.offset, first))
                 line += line_offset
-            out.append(
-                Diagnostic(
-                    path,
-                    line,
-                    column,
-                    code,
-                    rule.name,
-                    rule.severity,
-                    finding.message,
-                    finding.help,
-                )
-            )
+            out.append(rule.diagnostic(path, line, column, finding.message, finding.help))
     out.sort(key=Diagnostic.sort_key)
     return out
 

@@ -232,25 +232,19 @@ def _template_checks(
     undeclared, unused = RULES["PK101"], RULES["PK102"]
     if undeclared.code in codes and not noqa.covers(undeclared.code):
         for var, line in missing:
-            yield Diagnostic(
+            yield undeclared.diagnostic(
                 name,
                 line,
                 1,
-                undeclared.code,
-                undeclared.name,
-                undeclared.severity,
                 f"variable '{var}' is used but not declared in the front matter",
                 f"declare '{var}' under variables: with a default (and choices if it has few)",
             )
     if unused.code in codes and not noqa.covers(unused.code):
         for var in info.unused():
-            yield Diagnostic(
+            yield unused.diagnostic(
                 name,
                 info.variables[var].line,
                 1,
-                unused.code,
-                unused.name,
-                unused.severity,
                 f"declared variable '{var}' is never used",
                 f"use {{{{ {var} }}}} in the body or remove the declaration",
             )

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from promptkit.lint.diagnostic import Diagnostic
+
 if TYPE_CHECKING:
     from promptkit.lint.analysis import Analysis
     from promptkit.lint.config import LintConfig
@@ -53,6 +55,10 @@ class Rule:
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
         return ()
+
+    def diagnostic(self, path: str, line: int, column: int, message: str, help: str) -> Diagnostic:
+        """A finding of this rule at ``path:line:column``, with its code, name and severity."""
+        return Diagnostic(path, line, column, self.code, self.name, self.severity, message, help)
 
     @classmethod
     def doc(cls) -> str:
