@@ -194,7 +194,6 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
             "required": ["accepted", "by_endpoint", "by_status", "total_cost_ticks"],
         },
     }
-    poll_errors = {k: v for k, v in _ERRORS.items()}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -234,7 +233,7 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
                             "description": "Still running (the body may be empty).",
                             "content": {"application/json": {"schema": _ref("Pending")}},
                         },
-                        **poll_errors,
+                        **_ERRORS,
                         "404": _json("Error", "Unknown request id."),
                     },
                 }
