@@ -35,6 +35,7 @@ from promptkit.sim.state import SimState
 from promptkit.sim.wire import (
     INVALID_ARGUMENT,
     Endpoint,
+    Submission,
     WireError,
     invalid,
     parse_body,
@@ -278,9 +279,12 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
     return _json(sim, 200, {"request_id": job.request_id})
 
 
-async def _input_video(sim: SimState, sub: Any) -> tuple[bytes, VideoInfo, dict[str, Any] | None]:
+async def _input_video(
+    sim: SimState, sub: Submission
+) -> tuple[bytes, VideoInfo, dict[str, Any] | None]:
     """Bytes, length and (for the simulator's own clips) sidecar of an edit/extension input."""
-    url: str = sub.video_url
+    url = sub.video_url
+    assert url is not None  # only called for a submission with an input video
     sidecar = None
     if url.startswith("data:"):
         _, payload = split_data_uri(url, "video.url")
