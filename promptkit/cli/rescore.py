@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from promptkit.cli._options import parse_pairs
 from promptkit.cli.eval_cmd import out_option
 
 
@@ -23,10 +24,11 @@ from promptkit.cli.eval_cmd import out_option
 def command(run: str, pairs: tuple[str, ...], out: Path) -> None:
     """Re-score the clips of RUN (a run folder or id) and rewrite its results and report."""
     from promptkit.runner.layout import find_run
-    from promptkit.runner.rescore import parse_thresholds, rescore_run
+    from promptkit.runner.rescore import rescore_run
 
     layout = find_run(run, out)
-    outcome = rescore_run(layout, parse_thresholds(pairs))
+    # Values stay text here: the thresholds model validates them (and names a bad one).
+    outcome = rescore_run(layout, parse_pairs(pairs, "--thresholds"))
     verdicts = outcome.results.summary.by_verdict
     click.echo(
         f"{layout.run_id}: re-scored {outcome.rescored} clips ("

@@ -33,17 +33,6 @@ class RescoreOutcome:
     thresholds: dict[str, Any]
 
 
-def parse_thresholds(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    """``["low_motion=0.02", ...]`` -> ``{"low_motion": "0.02"}`` (validated later)."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--thresholds {pair!r}: expected NAME=VALUE, e.g. low_motion=0.02")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def rescore_run(
     layout: RunLayout,
     overrides: Mapping[str, Any] | None = None,
