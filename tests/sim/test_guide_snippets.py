@@ -41,13 +41,6 @@ print("DOWNLOADED", len(clip.content), clip.content[4:8].decode())
 """
 
 
-def _guide(shared_dir: Path) -> str:
-    path = shared_dir / GUIDE
-    if not path.is_file():
-        pytest.skip(f"{GUIDE} is absent")
-    return path.read_text(encoding="utf-8")
-
-
 def _rebased(code: str, base_url: str) -> str:
     assert code.count(ORIGINAL_BASE) == 1
     return code.replace(ORIGINAL_BASE, f'BASE_URL = "{base_url}"')
@@ -82,11 +75,19 @@ def _snippets(text: str) -> dict[str, str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def snippets(shared_dir: Path) -> dict[str, str]:
+    """The guide's snippets by role, extracted once for every test and dialect."""
+    path = shared_dir / GUIDE
+    if not path.is_file():
+        pytest.skip(f"{GUIDE} is absent")
+    return _snippets(path.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("dialect", ["official", "blog"])
 def test_submit_poll_and_cost_snippets_run_against_the_simulator(
-    shared_dir: Path, tmp_path: Path, dialect: str
+    snippets: dict[str, str], tmp_path: Path, dialect: str
 ) -> None:
-    snippets = _snippets(_guide(shared_dir))
     with SimServer(config(dialect=dialect, speed=60.0)) as sim:
         steps = [
             ("submit", _rebased(snippets["submit"], sim.base_url)),
@@ -108,9 +109,8 @@ def test_submit_poll_and_cost_snippets_run_against_the_simulator(
 
 @pytest.mark.parametrize("dialect", ["official", "blog"])
 def test_full_workflow_snippet_runs_against_the_simulator(
-    shared_dir: Path, tmp_path: Path, dialect: str
+    snippets: dict[str, str], tmp_path: Path, dialect: str
 ) -> None:
-    snippets = _snippets(_guide(shared_dir))
     with SimServer(config(dialect=dialect, speed=60.0)) as sim:
         stdout = _run([("workflow", _rebased(snippets["workflow"], sim.base_url))], sim, tmp_path)
     assert f"Video ready: {sim.base_url}/clips/" in stdout
