@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from promptkit.errors import UsageError
+from promptkit.runner.layout import DEFAULT_OUT
 
 # Shared by `eval`, `runs` and `rescore`: where run folders live.
 out_option = click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("reports"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="Folder that holds run folders.",
 )
