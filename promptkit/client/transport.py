@@ -240,15 +240,17 @@ class HttpSession:
     def _map_exception(self, exc: Exception, method: str, path: str, submit: bool) -> ApiError:
         what = f"{method} {path}"
         reason = redact(one_line(str(exc) or type(exc).__name__, 120), self.config.api_key)
-        if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
+        # A refused connection never delivered anything (ConnectionError below may have).
+        connect = (
+            httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout | ConnectionRefusedError
+        )
+        if isinstance(exc, connect):
             return TransportError(f"{what}: cannot connect to {self.config.host}: {reason}")
         if isinstance(exc, httpx.WriteTimeout | httpx.WriteError):
             # The request was never fully written, so the server cannot have acted on it.
             return TransportError(f"{what}: sending the request failed: {reason}")
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return TransportError(f"{what}: bad URL: {reason}")
-        if isinstance(exc, ConnectionRefusedError):
-            return TransportError(f"{what}: cannot connect to {self.config.host}: {reason}")
         # A bare ConnectionError comes from in-process transports (ASGI) once the app has the
         # request: as uncertain as a socket dropped mid-answer.
         if isinstance(
