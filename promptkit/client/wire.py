@@ -244,10 +244,7 @@ def server_message(body: bytes) -> str | None:
     """
     data = parse_json_object(body)
     if data is None:
-        try:
-            text = body.decode("utf-8", "replace").strip()
-        except Exception:  # pragma: no cover - bytes.decode with "replace" does not raise
-            return None
+        text = body.decode("utf-8", "replace").strip()
         # An HTML error page from a proxy says nothing useful in one line.
         if not text or text.startswith("<"):
             return None
