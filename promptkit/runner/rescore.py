@@ -21,7 +21,7 @@ from promptkit.runner.journal import Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.results import RunResults, write_results
 from promptkit.runner.resume import clip_intact
-from promptkit.runner.scoring import make_pool, resolve_thresholds, score_file
+from promptkit.runner.scoring import make_pool, resolve_thresholds, score_args, score_file
 
 
 @dataclass
@@ -59,15 +59,7 @@ def rescore_run(
             pool = make_pool(workers)
             try:
                 futures = [
-                    pool.submit(
-                        score_file,
-                        str(layout.root / str(r.file)),
-                        r.variant.params.model_dump(mode="json"),
-                        thresholds,
-                        str(layout.artifacts),
-                        r.job_id,
-                    )
-                    for r in intact
+                    pool.submit(score_file, *score_args(layout, r, thresholds)) for r in intact
                 ]
                 for row, future in zip(intact, futures, strict=True):
                     journal.transition(row.job_id, "scored", score=future.result(),

@@ -42,7 +42,7 @@ from promptkit.runner.pacing import (
     RequestGate,
 )
 from promptkit.runner.progress import Counts, Progress
-from promptkit.runner.scoring import score_file
+from promptkit.runner.scoring import score_args, score_file
 
 log = logging.getLogger("promptkit.runner")
 
@@ -379,15 +379,8 @@ class Scheduler:
         self._tr(row.job_id, "expired", error=EXPIRED_URL, cost_ticks=cost, finished_at=time.time())
 
     async def _score(self, row: JobRow) -> None:
-        assert row.file is not None
         loop = asyncio.get_running_loop()
-        args = (
-            str(self.layout.root / row.file),
-            row.variant.params.model_dump(mode="json"),
-            self.options.thresholds,
-            str(self.layout.artifacts),
-            row.job_id,
-        )
+        args = score_args(self.layout, row, self.options.thresholds)
         try:
             result = await loop.run_in_executor(self.pool, score_file, *args)
         except Exception as exc:

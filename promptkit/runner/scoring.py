@@ -11,7 +11,11 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from promptkit.runner.journal import JobRow
+    from promptkit.runner.layout import RunLayout
 
 
 def score_file(
@@ -35,6 +39,23 @@ def score_file(
         stem=stem,
     )
     return dict(score.to_dict())
+
+
+def score_args(
+    layout: RunLayout, row: JobRow, thresholds: dict[str, Any] | None
+) -> tuple[str, dict[str, Any], dict[str, Any] | None, str, str]:
+    """The arguments of :func:`score_file` for a job's downloaded clip.
+
+    Plain values only: they are pickled into a pool process.
+    """
+    assert row.file is not None
+    return (
+        str(layout.root / row.file),
+        row.variant.params.model_dump(mode="json"),
+        thresholds,
+        str(layout.artifacts),
+        row.job_id,
+    )
 
 
 def resolve_thresholds(settings: Any, *layers: dict[str, Any] | None) -> dict[str, Any]:
