@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from promptkit.runner.expand import expand
-from promptkit.runner.spec import _line_of, load_spec_node
+from promptkit.runner.spec import line_of, load_spec_node
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def spec_prompts(path: Path) -> list[SpecPrompt]:
         out.append(
             SpecPrompt(
                 label=label,
-                line=_line_of(node, loc) or 1,
+                line=line_of(node, loc) or 1,
                 text=v.prompt,
                 duration=v.params.duration,
                 reference_images=len(v.params.reference_images),

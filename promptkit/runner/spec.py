@@ -289,7 +289,7 @@ def _flatten(ann: Any) -> list[Any]:
     return out
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
     if node is None:
         return None
@@ -382,7 +382,7 @@ def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = Non
         spec = EvalSpec.model_validate(data)
     except ValidationError as exc:
         loc, msg = error_line(exc)
-        raise SpecError(f"{_where(path, _line_of(node, loc))}: {format_loc(loc)}: {msg}") from None
+        raise SpecError(f"{_where(path, line_of(node, loc))}: {format_loc(loc)}: {msg}") from None
     _check_sim(spec, path, node)
     return spec
 
@@ -414,7 +414,7 @@ def spec_error(path: Path, node: yaml.Node | None, loc: tuple[Any, ...], msg: st
             node = read_yaml(path)[1]
         except SpecError:
             node = None
-    return SpecError(f"{_where(path, _line_of(node, loc))}: {format_loc(loc)}: {msg}")
+    return SpecError(f"{_where(path, line_of(node, loc))}: {format_loc(loc)}: {msg}")
 
 
 __all__ = [
@@ -424,6 +424,7 @@ __all__ = [
     "ParamsSpec",
     "PollingSpec",
     "RawPrompt",
+    "line_of",
     "load_spec",
     "load_spec_node",
     "read_spec_text",
