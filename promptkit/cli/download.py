@@ -48,8 +48,8 @@ def command(
                             "--wait",
                             request_id=request_id,
                         )
-                    # Already finished: fetch from this answer rather than poll once more.
-                    raise_for_outcome(status)
+                    # Already finished: fetch from this answer rather than poll once more
+                    # (save fetches nothing for a failed, expired or moderated job).
                     clip = await client.save(status, out)
                 raise_for_outcome(status)
                 return describe(status, clip)

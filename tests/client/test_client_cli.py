@@ -122,6 +122,22 @@ def test_download_of_a_finished_job_checks_its_status_once(api: FakeApi) -> None
     assert api.polls == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"status": "failed", "error": {"code": "boom", "message": "no"}}, "GenerationFailed"),
+        ({"status": "done", "video": {"respect_moderation": False}}, "Moderated"),
+    ],
+)
+def test_download_of_an_unsuccessful_job_raises_its_error_and_fetches_nothing(
+    api: FakeApi, body: dict[str, Any], error: str
+) -> None:
+    api.statuses = [body]
+    result = CliRunner().invoke(cli, ["download", "req-1", "--out", "got"])
+    assert type(result.exception).__name__ == error
+    assert len(api.requests) == 1 and not Path("got").exists()
+
+
 def test_edit_sends_a_local_file_as_a_data_url(api: FakeApi) -> None:
     Path("in.mp4").write_bytes(MP4)
     result = invoke("edit", "add snow", "--video", "in.mp4")
