@@ -41,33 +41,26 @@ def lint_or_stop(text: str, params: GenerationParams, skip: bool) -> None:
     """Run the prompt linter; errors stop the command unless ``--no-lint``."""
     if skip:
         return
-    try:
-        from promptkit.lint import lint_prompt  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    findings = list(
-        lint_prompt(text, duration=params.duration, reference_images=len(params.reference_images))
+    from promptkit.lint import lint_prompt
+
+    findings = lint_prompt(
+        text, duration=params.duration, reference_images=len(params.reference_images)
     )
     errors = 0
     for finding in findings:
-        severity = str(getattr(finding, "severity", "warning")).lower()
-        errors += severity == "error"
-        if severity != "info":  # style hints belong to `promptkit lint`, not every generation
-            click.echo(f"lint: {_finding_line(finding, severity)}", err=True)
+        errors += finding.severity == "error"
+        # Style hints belong to `promptkit lint`, not every generation.
+        if finding.severity != "info":
+            hint = f" (hint: {finding.help})" if finding.help else ""
+            click.echo(
+                f"lint: {finding.code} {finding.severity}: {finding.message}{hint}", err=True
+            )
     if errors:
         click.echo(
             f"error: the prompt has {errors} lint error(s); fix them or pass --no-lint", err=True
         )
         # Same exit status as `promptkit lint` with findings.
         sys.exit(1)
-
-
-def _finding_line(finding: object, severity: str) -> str:
-    code, message = getattr(finding, "code", None), getattr(finding, "message", None)
-    if not (code and message):
-        return str(finding)
-    hint = getattr(finding, "help", None)
-    return f"{code} {severity}: {message}" + (f" (hint: {hint})" if hint else "")
 
 
 @click.command()
