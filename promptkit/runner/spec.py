@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from promptkit.errors import SpecError
-from promptkit.models import ASPECT_RATIOS, DEFAULT_MODEL, MODELS, RESOLUTIONS
+from promptkit.models import DEFAULT_MODEL, DURATION_RANGE, MODELS
 from promptkit.runner.results import parse_usd
 
 Scalar = str | int | float | bool
@@ -46,6 +46,8 @@ class ParamsSpec(_Model):
     """Generation parameters; a list sweeps over its values (one variant per value)."""
 
     duration: list[int] | None = Field(default=None, description="Seconds, 1–15.")
+    # Spelled out for the type checker; a test keeps them equal to models' RESOLUTIONS and
+    # ASPECT_RATIOS.
     resolution: list[Literal["480p", "720p"]] | None = Field(default=None)
     aspect_ratio: list[Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3"]] | None = None
     image: list[str] | None = Field(default=None, description="Source images (first frame).")
@@ -72,9 +74,10 @@ class ParamsSpec(_Model):
     @field_validator("duration")
     @classmethod
     def _durations(cls, v: list[int] | None) -> list[int] | None:
+        low, high = DURATION_RANGE
         for d in v or []:
-            if not 1 <= d <= 15:
-                raise ValueError(f"{d} is out of range (allowed: 1–15 seconds)")
+            if not low <= d <= high:
+                raise ValueError(f"{d} is out of range (allowed: {low}–{high} seconds)")
         return v
 
     def axes(self) -> dict[str, list[Any]]:
@@ -418,8 +421,6 @@ def spec_error(path: Path, node: yaml.Node | None, loc: tuple[Any, ...], msg: st
 
 
 __all__ = [
-    "ASPECT_RATIOS",
-    "RESOLUTIONS",
     "EvalSpec",
     "ParamsSpec",
     "PollingSpec",

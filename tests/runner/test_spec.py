@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from promptkit.errors import SpecError
-from promptkit.runner.spec import load_spec
+from promptkit.models import ASPECT_RATIOS, RESOLUTIONS
+from promptkit.runner.spec import ParamsSpec, load_spec
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -147,3 +149,13 @@ def test_negative_sim_speed_is_refused_at_load_naming_its_line(tmp_path: Path) -
 def test_unknown_sim_key_is_refused_at_load(tmp_path: Path) -> None:
     path = _write(tmp_path, "version: 1\ntemplates: [cinematic]\nsim: {speeed: 4}\n")
     assert _error(path).startswith(f"{path}:3: sim.speeed: Extra inputs are not permitted")
+
+
+def test_swept_resolutions_and_aspect_ratios_are_the_models_ones() -> None:
+    def allowed(name: str) -> tuple[object, ...]:
+        # list[Literal[...]] | None -> the Literal's values
+        item = get_args(get_args(ParamsSpec.model_fields[name].annotation)[0])[0]
+        return get_args(item)
+
+    assert allowed("resolution") == RESOLUTIONS
+    assert allowed("aspect_ratio") == ASPECT_RATIOS
