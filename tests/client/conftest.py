@@ -79,3 +79,18 @@ def done_body(url: str = "https://vidgen.x.ai/bucket/clip.mp4", **extra: Any) ->
     }
     body.update(extra)
     return body
+
+
+def finished_job_api(
+    request_id: str = "r1", url: str = "https://vidgen.x.ai/bucket/clip.mp4"
+) -> Handler:
+    """A fake API: submits answer ``request_id``, jobs are done at once, clip hosts serve MP4."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(200, json={"request_id": request_id})
+        if request.url.host == "api.x.ai":
+            return httpx.Response(200, json=done_body(url=url))
+        return httpx.Response(200, content=MP4)
+
+    return handler

@@ -142,16 +142,9 @@ async def test_failed_download_keeps_an_existing_file_untouched(make_client, tmp
 async def test_generate_submits_waits_and_downloads(make_client, tmp_path) -> None:
     from promptkit.models import GenerationParams
 
-    from .conftest import done_body
+    from .conftest import finished_job_api
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "POST":
-            return httpx.Response(200, json={"request_id": "req-77"})
-        if request.url.host == "api.x.ai":
-            return httpx.Response(200, json=done_body(url=URL))
-        return ok()
-
-    async with make_client(handler) as client:
+    async with make_client(finished_job_api("req-77", url=URL)) as client:
         status, clip = await client.generate("a kite", GenerationParams(duration=1), tmp_path)
     assert status.status == "done" and clip is not None
     assert clip.path == tmp_path / "req-77.mp4" and clip.path.read_bytes() == MP4

@@ -13,7 +13,7 @@ from promptkit.config import Settings
 from promptkit.errors import ApiError, ConfigError, PromptkitError
 from promptkit.models import GenerationParams
 
-from .conftest import KEY, MP4, done_body
+from .conftest import KEY, MP4, finished_job_api
 
 
 def test_repr_and_str_never_show_the_key() -> None:
@@ -148,14 +148,7 @@ async def test_key_never_reaches_logs_errors_or_files(make_client, tmp_path: Pat
             messages.append(str(info.value))
             messages.append(repr(info.value))
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "POST":
-            return httpx.Response(200, json={"request_id": "r1"})
-        if request.url.host == "api.x.ai":
-            return httpx.Response(200, json=done_body())
-        return httpx.Response(200, content=MP4)
-
-    async with make_client(handler) as client:
+    async with make_client(finished_job_api()) as client:
         await client.generate("x", GenerationParams(), tmp_path)
     assert any(r.levelname == "DEBUG" for r in caplog.records)
     assert KEY not in caplog.text

@@ -12,20 +12,12 @@ from promptkit.client import ClientConfig, SyncVideoClient
 from promptkit.errors import AuthError
 from promptkit.models import GenerationParams
 
-from .conftest import KEY, MP4, done_body
-
-
-def handler(request: httpx.Request) -> httpx.Response:
-    if request.method == "POST":
-        return httpx.Response(200, json={"request_id": "sync-1"})
-    if request.url.host == "api.x.ai":
-        return httpx.Response(200, json=done_body())
-    return httpx.Response(200, content=MP4)
+from .conftest import KEY, MP4, finished_job_api
 
 
 def make() -> SyncVideoClient:
     config = ClientConfig(api_key=KEY, rps=1000, rpm=100000)
-    return SyncVideoClient(config, transport=httpx.MockTransport(handler))
+    return SyncVideoClient(config, transport=httpx.MockTransport(finished_job_api("sync-1")))
 
 
 def test_sync_client_generates_and_downloads(tmp_path: Path) -> None:
