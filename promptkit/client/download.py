@@ -39,12 +39,12 @@ def _retryable(message: str, **kw: object) -> DownloadError:
     return exc
 
 
-def target_path(url: str, dest: Path, default_name: str = "clip.mp4") -> Path:
+def target_path(url: str, dest: Path) -> Path:
     """``dest`` itself, or a file named after the URL inside ``dest`` when it is a folder."""
     if dest.is_dir():
         name = Path(unquote(urlsplit(url).path)).name if not url.startswith("data:") else ""
         if not name or name in (".", ".."):
-            name = default_name
+            name = "clip.mp4"
         if not name.lower().endswith(".mp4"):
             name += ".mp4"
         return dest / name
