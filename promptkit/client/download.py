@@ -33,8 +33,11 @@ class Download:
     size: int
 
 
-def _retryable(message: str, **kw: object) -> DownloadError:
-    exc = DownloadError(message, **kw)  # type: ignore[arg-type]
+def _retryable(
+    message: str, *, request_id: str | None = None, status_code: int | None = None
+) -> DownloadError:
+    """A DownloadError the retry policy may try again (see ``retry.is_retryable``)."""
+    exc = DownloadError(message, request_id=request_id, status_code=status_code)
     exc.retryable = True  # type: ignore[attr-defined]
     return exc
 
