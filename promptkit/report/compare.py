@@ -22,8 +22,7 @@ from promptkit.report.clips import Variant, group_variants
 from promptkit.report.html import render_template
 from promptkit.report.markdown import cell
 from promptkit.report.reader import read_results, results_path
-from promptkit.report.writer import write_text_atomic
-from promptkit.runner.results import RunResults
+from promptkit.runner.results import RunResults, write_text_atomic
 
 
 @dataclass

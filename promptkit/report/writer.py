@@ -8,8 +8,6 @@ page. Each file is written to a temporary name and renamed, so a reader never se
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from promptkit.errors import InputError
@@ -20,22 +18,11 @@ from promptkit.report.csvout import render_csv
 from promptkit.report.html import render_index
 from promptkit.report.markdown import render_summary
 from promptkit.report.reader import read_results
+from promptkit.runner.results import write_text_atomic
 
 INDEX = "index.html"
 SUMMARY = "summary.md"
 CSV = "results.csv"
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_report(run_dir: Path, seed: int = 0) -> Path:

@@ -222,20 +222,27 @@ def results_from_data(path: Path, data: Any) -> RunResults:
         raise InputError(f"{path}: {loc}: {err.get('msg')}") from None
 
 
+def write_text_atomic(path: Path, text: str, *, fsync: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename, so a
+    reader sees the old file or the new one, never half of one (``fsync``: also on disk)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_results(run_dir: Path, results: RunResults) -> Path:
     """Write ``run_dir/results.json`` atomically (temp file, fsync, rename) and return its path."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     target = RunLayout(run_dir).results
     text = json.dumps(results.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=run_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(target, text, fsync=True)
     return target
