@@ -260,7 +260,7 @@ def lint_spec(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
     _, file_noqa = strip_marker_lines(source)
     source_lines = source.splitlines()
     name = str(path)
-    for prompt in spec_prompts(path):
+    for prompt in spec_prompts(path, source):
         noqa = file_noqa
         if 0 < prompt.line <= len(source_lines):
             noqa = strip_trailing(source_lines[prompt.line - 1])[1].merged(file_noqa)

@@ -29,10 +29,13 @@ class SpecPrompt:
     reference_images: int
 
 
-def spec_prompts(path: Path) -> list[SpecPrompt]:
-    """Every distinct variant prompt of the spec at ``path`` (replicates are not repeated)."""
+def spec_prompts(path: Path, text: str | None = None) -> list[SpecPrompt]:
+    """Every distinct variant prompt of the spec at ``path`` (replicates are not repeated).
+
+    ``text`` is the file's content when the caller has read it already.
+    """
     path = Path(path)
-    spec, node = load_spec_node(path)
+    spec, node = load_spec_node(path, text)
     expansion = expand(spec, path, node=node, replicates=False)
     out = []
     for v in expansion.variants:
