@@ -21,7 +21,7 @@ import click
 
 from promptkit.client import ClientConfig, Download, JobStatus, VideoClient
 from promptkit.config import Settings, load_settings
-from promptkit.errors import AuthError, UsageError
+from promptkit.errors import UsageError
 
 T = TypeVar("T")
 PROVIDERS = ("sim", "xai")
@@ -66,15 +66,13 @@ def open_provider(
     settings = settings or load_settings()
     if provider == "xai":
         overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
-        config = ClientConfig.from_env(settings, **overrides)
-        if not config.api_key:
-            raise AuthError("XAI_API_KEY is not set: export it to use --provider xai")
-        yield config
+        yield ClientConfig.from_env(settings, **overrides).require_api_key()
         return
     if base_url:
         # A simulator the user runs: never hand it the real key.
-        sim_key = settings.section("sim").get("api_key") or _default_sim_key()
-        yield ClientConfig.from_env(settings, base_url=base_url, api_key=sim_key)
+        from promptkit.sim.server import client_key
+
+        yield ClientConfig.from_env(settings, base_url=base_url, api_key=client_key(settings))
         return
     if need_running:
         raise UsageError(
@@ -98,14 +96,6 @@ def open_provider(
             rps=sim_config.rps or 1000.0,
             rpm=int(sim_config.rpm or 100000),
         )
-
-
-def _default_sim_key() -> str | None:
-    try:
-        from promptkit.sim.server import DEFAULT_CLIENT_KEY
-    except ImportError:  # pragma: no cover - the simulator ships with promptkit
-        return None
-    return DEFAULT_CLIENT_KEY
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

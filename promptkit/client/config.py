@@ -97,6 +97,12 @@ class ClientConfig:
 
     __str__ = __repr__
 
+    def require_api_key(self) -> ClientConfig:
+        """This config, or a one-line error when the real API's key is missing."""
+        if not self.api_key:
+            raise ConfigError(f"{API_KEY_ENV} is not set: export it to use --provider xai")
+        return self
+
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""

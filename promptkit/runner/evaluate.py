@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from promptkit.config import Settings, load_settings
-from promptkit.errors import ConfigError, SpecError, UsageError
+from promptkit.errors import SpecError, UsageError
 from promptkit.models import ticks_to_usd
 from promptkit.runner.collect import build_results
 from promptkit.runner.expand import Expansion, Job
@@ -45,7 +44,6 @@ from promptkit.runner.spec import EvalSpec, load_spec_node, read_spec_text, spec
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
-SIM_KEY_ENV = "PROMPTKIT_SIM_API_KEY"
 LIMIT_MARGIN = 0.97
 EVAL_SIM_DEFAULTS: dict[str, Any] = {"speed": 4.0, "rps": 20.0, "rpm": 1200.0}
 
@@ -309,19 +307,13 @@ def _client_config(
     from promptkit.client import ClientConfig
 
     if provider == "xai":
-        config = ClientConfig.from_env(settings)
-        if not config.api_key:
-            raise ConfigError(
-                "XAI_API_KEY is not set: export your xAI API key to use --provider xai"
-            )
-        yield config
+        yield ClientConfig.from_env(settings).require_api_key()
         return
     if options.sim_url:
-        # A simulator someone else runs: never send it the real key (XAI_API_KEY), only the
-        # simulator's own (PROMPTKIT_SIM_API_KEY, for `promptkit sim --api-key`) or a placeholder.
-        from promptkit.sim.server import DEFAULT_CLIENT_KEY
+        # A simulator someone else runs: never send it the real key (XAI_API_KEY).
+        from promptkit.sim.server import client_key
 
-        key = os.environ.get(SIM_KEY_ENV) or DEFAULT_CLIENT_KEY
+        key = client_key(settings)
         # Its limits are unknown to us: settings win, else the spec's sim block says what to expect.
         client = settings.section("client")
         limits = {k: spec.sim[k] for k in ("rps", "rpm") if k not in client and spec.sim.get(k)}

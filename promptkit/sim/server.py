@@ -8,14 +8,17 @@ it; ``promptkit sim`` uses it too and just waits for Ctrl-C.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
+from promptkit.config import Settings
 from promptkit.errors import SimulatorError
 from promptkit.sim.app import SimApp, create_app
 from promptkit.sim.config import SimConfig
@@ -24,6 +27,15 @@ from promptkit.sim.state import SimState
 
 # Sent when no key is configured: the simulator then accepts any bearer key.
 DEFAULT_CLIENT_KEY = "sim-key"
+CLIENT_KEY_ENV = "PROMPTKIT_SIM_API_KEY"
+
+
+def client_key(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
+    """The key to send to a simulator someone else started (never the real ``XAI_API_KEY``):
+    ``PROMPTKIT_SIM_API_KEY``, else ``[tool.promptkit.sim] api_key`` (what ``promptkit sim``
+    itself reads), else the key any simulator without a configured key accepts."""
+    env = os.environ if environ is None else environ
+    return env.get(CLIENT_KEY_ENV) or settings.section("sim").get("api_key") or DEFAULT_CLIENT_KEY
 
 
 class SimServer:

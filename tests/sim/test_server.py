@@ -139,3 +139,13 @@ def test_stop_frees_the_port() -> None:
     again = SimServer(config(), port=port).start()
     assert again.port == port
     again.stop()
+
+
+def test_the_key_for_a_running_simulator_comes_from_env_then_settings_then_default() -> None:
+    from promptkit.config import Settings
+    from promptkit.sim.server import DEFAULT_CLIENT_KEY, client_key
+
+    configured = Settings({"sim": {"api_key": "from-settings"}})
+    assert client_key(configured, {"PROMPTKIT_SIM_API_KEY": "from-env"}) == "from-env"
+    assert client_key(configured, {"XAI_API_KEY": "real-key"}) == "from-settings"
+    assert client_key(Settings({}), {"XAI_API_KEY": "real-key"}) == DEFAULT_CLIENT_KEY
