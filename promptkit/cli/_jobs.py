@@ -110,6 +110,7 @@ def submit_and_save(
     sim_speed: float | None,
     out: Path,
     estimate: int | None = None,
+    settings: Settings | None = None,
 ) -> str:
     """Submit with ``submit(client)``, show progress, download, and describe the result.
 
@@ -118,7 +119,7 @@ def submit_and_save(
     from promptkit.client import VideoClient, raise_for_outcome
 
     async def go() -> str:
-        with open_provider(provider, base_url, sim_speed=sim_speed) as config:
+        with open_provider(provider, base_url, sim_speed=sim_speed, settings=settings) as config:
             async with VideoClient(config) as client:
                 rid = await submit(client)
                 click.echo(f"submitted {rid} ({provider})", err=True)

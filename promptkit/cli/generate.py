@@ -14,6 +14,7 @@ import click
 
 from promptkit.cli._jobs import out_option, provider_options, submit_and_save
 from promptkit.cli._options import parse_pairs
+from promptkit.config import Settings, load_settings
 from promptkit.errors import UsageError
 from promptkit.models import ASPECT_RATIOS, DEFAULT_MODEL, RESOLUTIONS, GenerationParams
 
@@ -37,14 +38,23 @@ def build_prompt(
     return prompt, GenerationParams.build(**overrides)
 
 
-def lint_or_stop(text: str, params: GenerationParams, skip: bool) -> None:
-    """Run the prompt linter; errors stop the command unless ``--no-lint``."""
+def lint_or_stop(
+    text: str, params: GenerationParams, skip: bool, settings: Settings | None = None
+) -> None:
+    """Run the prompt linter with the project's lint settings (``[tool.promptkit.lint]``, as
+    ``promptkit lint`` and an eval's preflight use them); errors stop the command unless
+    ``--no-lint``."""
     if skip:
         return
     from promptkit.lint import lint_prompt
+    from promptkit.lint.config import LintConfig
 
+    config = LintConfig.from_settings(settings or load_settings())
     findings = lint_prompt(
-        text, duration=params.duration, reference_images=len(params.reference_images)
+        text,
+        duration=params.duration,
+        reference_images=len(params.reference_images),
+        config=config,
     )
     errors = 0
     for finding in findings:
@@ -108,7 +118,8 @@ def command(
         if v is not None
     }
     text, params = build_prompt(prompt, template, parse_pairs(variables, "--var"), overrides)
-    lint_or_stop(text, params, no_lint)
+    settings = load_settings()
+    lint_or_stop(text, params, no_lint, settings)
     click.echo(
         submit_and_save(
             lambda client: client.submit_generation(text, params),
@@ -117,5 +128,6 @@ def command(
             sim_speed=sim_speed,
             out=out,
             estimate=params.cost_ticks(),
+            settings=settings,
         )
     )

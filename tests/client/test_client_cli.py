@@ -181,18 +181,13 @@ def test_prompt_and_template_together_are_a_usage_error(tmp_path, monkeypatch, c
 
 
 def test_lint_errors_stop_generation_with_exit_1(monkeypatch, tmp_path, capsys) -> None:
-    import sys
-    import types
-
     import promptkit.cli.generate as gen
     from promptkit.models import GenerationParams
 
     class Finding:
         code, severity, message, help = "PK001", "error", "nothing moves", "say what moves"
 
-    fake = types.ModuleType("promptkit.lint")
-    fake.lint_prompt = lambda text, **kw: [Finding()]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "promptkit.lint", fake)
+    monkeypatch.setattr("promptkit.lint.lint_prompt", lambda text, **kw: [Finding()])
     with pytest.raises(SystemExit) as info:
         gen.lint_or_stop("a still photo", GenerationParams(), False)
     err = capsys.readouterr().err
@@ -223,3 +218,20 @@ def test_generate_renders_a_template_with_variables(api: FakeApi) -> None:
     body = json.loads(api.requests[0].content)
     assert body["prompt"] == expected.prompt.text and subject in body["prompt"]
     assert body["duration"] == 1
+
+
+def test_generate_lints_with_the_projects_lint_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from promptkit.cli import generate as gen
+    from promptkit.config import Settings
+    from promptkit.models import GenerationParams
+
+    (tmp_path / "pyproject.toml").write_text('[tool.promptkit.lint]\nignore = ["PK001"]\n')
+    monkeypatch.chdir(tmp_path)
+    gen.lint_or_stop("a mountain", GenerationParams(), False)  # PK001 ignored: no exit
+    assert "PK001" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:  # the same prompt with default settings stops
+        gen.lint_or_stop("a mountain", GenerationParams(), False, Settings({}))
+    assert info.value.code == 1
+    assert "lint: PK001 error" in capsys.readouterr().err
