@@ -172,7 +172,22 @@ class PollTimeout(ApiError):
 
 
 class DownloadError(ApiError):
-    """A clip could not be downloaded or failed verification."""
+    """A clip could not be downloaded or failed verification.
+
+    ``retryable`` marks a failure that may go away on another try (a dropped or short transfer,
+    a server error); a refused or expired URL, a wrong size or a bad checksum is final.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        status_code: int | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message, request_id=request_id, status_code=status_code)
+        self.retryable = retryable
 
 
 class VideoError(PromptkitError):

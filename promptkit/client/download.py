@@ -37,9 +37,7 @@ def _retryable(
     message: str, *, request_id: str | None = None, status_code: int | None = None
 ) -> DownloadError:
     """A DownloadError the retry policy may try again (see ``retry.is_retryable``)."""
-    exc = DownloadError(message, request_id=request_id, status_code=status_code)
-    exc.retryable = True  # type: ignore[attr-defined]
-    return exc
+    return DownloadError(message, request_id=request_id, status_code=status_code, retryable=True)
 
 
 def target_path(url: str, dest: Path) -> Path:

@@ -56,5 +56,5 @@ def is_retryable(exc: ApiError) -> bool:
     # Subclass checks are exact on purpose: CreditsExhausted, AuthError, UncertainSubmit, ...
     # are ApiErrors too but must never be retried.
     return type(exc) in (RateLimited, ServerError, TransportError) or (
-        type(exc) is DownloadError and getattr(exc, "retryable", False)
+        isinstance(exc, DownloadError) and exc.retryable
     )
