@@ -2,8 +2,9 @@
 
 Routes: ``POST /v1/videos/{generations,extensions,edits}``, ``GET /v1/videos/{request_id}``,
 clip downloads at unguessable ``/clips/<token>.mp4`` (sidecar at ``.mp4.json``), ``GET /sim/stats``
-and ``GET /openapi.json``. Every API call goes through the same gate: auth, rate limits, injected
-faults. Bad input is always a 4xx in the real API's shapes; only injected faults are 5xx.
+and ``GET /openapi.json``. Every API call goes through the gate, submit pipeline and job answers of
+:mod:`promptkit.sim.calls` (shared with the gRPC front), translated here to HTTP statuses and JSON.
+Bad input is always a 4xx in the real API's shapes; only injected faults are 5xx.
 
 A dropped connection is real over a socket (the transport is closed with no answer, or mid-body
 for a truncated download); in-process under ``httpx.ASGITransport`` it surfaces as
@@ -14,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlparse
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,37 +26,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from promptkit.sim.calls import (
+    NOT_FOUND,
+    Refused,
+    accept,
+    admit,
+    check_credits,
+    find_job,
+    job_body,
+    prepare,
+    roll_drop,
+    roll_poll_drop,
+)
 from promptkit.sim.config import SimConfig
 from promptkit.sim.jobs import Clock, Job
 from promptkit.sim.openapi import openapi_document
-from promptkit.sim.renderer import MediaError, VideoInfo, decode_image, probe_video
 from promptkit.sim.state import SimState
-from promptkit.sim.wire import (
-    INVALID_ARGUMENT,
-    Endpoint,
-    Submission,
-    WireError,
-    invalid,
-    parse_body,
-    parse_submission,
-    split_data_uri,
-    too_large,
-)
+from promptkit.sim.wire import INVALID_ARGUMENT, Endpoint, WireError, parse_body, too_large
 
-UNAUTHENTICATED = "The request does not have valid authentication credentials for the operation."
-EXHAUSTED = "Some resource has been exhausted"
-NOT_FOUND = "Some requested entity was not found"
 _RAW_SEND = "promptkit.sim.raw_send"
-_CLIP_PATH = re.compile(r"/clips/([A-Za-z0-9_-]{16,})\.mp4$")
-_5XX = (
-    (500, "Internal error", "An internal error occurred (injected by the simulator)."),
-    (502, "Bad gateway", "Upstream returned an invalid response (injected by the simulator)."),
-    (
-        503,
-        "The service is currently unavailable",
-        "The service is temporarily overloaded (injected by the simulator).",
-    ),
-)
 
 
 class ConnectionDropped(ConnectionResetError):
@@ -152,52 +139,19 @@ def _drop(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def _refused(sim: SimState, refusal: Refused) -> Response:
+    headers = (
+        {"Retry-After": str(int(refusal.retry_after))} if refusal.retry_after is not None else None
+    )
+    return _json(sim, refusal.status, refusal.body, headers)
+
+
 def _gate(sim: SimState, request: Request) -> Response | str:
-    """Auth, rate limits and injected 5xx shared by every API call; the key when it passes."""
-    cfg = sim.config
-    header = request.headers.get("authorization")
-    if not header:
-        return _json(
-            sim,
-            401,
-            {
-                "code": UNAUTHENTICATED,
-                "error": "Missing API key: send the header Authorization: Bearer <key>.",
-            },
-        )
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or cfg.api_key is not None and token != cfg.api_key:
-        shown = f"{token[:2]}***{token[-2:]}" if len(token) > 6 else "***"
-        message = f"Incorrect API key provided: {shown}. You can obtain an API key from https://console.x.ai."
-        status = 401 if cfg.dialect == "blog" else 400
-        code = UNAUTHENTICATED if status == 401 else INVALID_ARGUMENT
-        return _json(sim, status, {"code": code, "error": message})
-    now = sim.clock.now()
-    limited = sim.limiter.check(token, cfg, now)
-    random_429 = limited is None and sim.faults.roll("random_429", cfg.random_429_rate)
-    if limited is not None or random_429:
-        sim.counters.add("rate_limited")
-        if limited is None:
-            wait, message = 1.0, "Too many requests: the service is busy; retry shortly."
-        else:
-            wait, window = limited
-            limit = cfg.rps if window == "second" else cfg.rpm
-            message = (
-                f"Too many requests: this API key is limited to {limit:g} requests "
-                f"per {window}; slow down and retry."
-            )
-        headers = (
-            {"Retry-After": str(int(wait))}
-            if sim.faults.roll("retry_after", cfg.retry_after_rate)
-            else None
-        )
-        return _json(sim, 429, {"code": EXHAUSTED, "error": message}, headers)
-    if sim.faults.roll("error_5xx", cfg.error_5xx_rate):
-        sim.counters.add("errors_5xx_injected")
-        status, code, message = sim.faults.rng("error_5xx_kind").choice(_5XX)
-        return _json(sim, status, {"code": code, "error": message})
-    return token
+    """The shared gate (:func:`~promptkit.sim.calls.admit`); the key when it passes."""
+    try:
+        return admit(sim, request.headers.get("authorization"))
+    except Refused as refusal:
+        return _refused(sim, refusal)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -220,153 +174,50 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
     gate = _gate(sim, request)
     if isinstance(gate, Response):
         return gate
-    cfg = sim.config
-    if cfg.credits_exhausted:
-        sim.counters.add("credits_exhausted")
-        return _json(
-            sim,
-            429,
-            {
-                "code": EXHAUSTED,
-                "error": (
-                    f"Your team {sim.team_id} has either used all available credits or reached its "
-                    "monthly spending limit. To continue making API requests, please purchase more "
-                    "credits or raise your spending limit."
-                ),
-            },
-        )
-    drop_after = False
-    if sim.faults.roll("drop", cfg.drop_rate):
-        mode = cfg.drop_mode
-        if mode == "both":
-            mode = "before" if sim.faults.rng("drop_mode").random() < 0.5 else "after"
-        if mode == "before":
-            sim.counters.add("drops_before_accept")
-            return _drop(request)
-        drop_after = True
     try:
-        raw = await _read_body(request, cfg.max_body_bytes)
+        check_credits(sim)
+    except Refused as refusal:
+        return _refused(sim, refusal)
+    drop = roll_drop(sim)
+    if drop == "before":
+        return _drop(request)
+    try:
+        raw = await _read_body(request, sim.config.max_body_bytes)
         data = parse_body(raw)
-        sub = parse_submission(endpoint, data)
-        input_video = info = input_sidecar = first_frame = None
-        if sub.video_url is not None:
-            input_video, info, input_sidecar = await _input_video(sim, sub)
-        if sub.image_bytes is not None:
-            # Decoded here to refuse a bad image with a 400; the render reuses the frame.
-            width, height = sub.size
-            first_frame = await run_in_threadpool(decode_image, sub.image_bytes, width, height)
+        prepared = await run_in_threadpool(prepare, sim, endpoint, data)
     except WireError as exc:
         return _json(sim, exc.status, exc.body)
-    except MediaError as exc:
-        return _json(sim, 400, {"code": INVALID_ARGUMENT, "error": f"{exc}"})
-    if sim.is_moderated(sub.prompt):
-        outcome = "moderated"
-    else:
-        outcome = "failed" if sim.faults.roll("fail", cfg.fail_rate) else "done"
-    job = sim.store.create(
-        sub,
-        data,
-        raw,
-        outcome=outcome,  # type: ignore[arg-type]
-        input_video=input_video,
-        input_info=info,
-        input_sidecar=input_sidecar,
-        first_frame=first_frame,
-    )
-    if drop_after:
+    job = accept(sim, prepared, data, raw)
+    if drop == "after":
         sim.counters.add("drops_after_accept")
         return _drop(request)
     return _json(sim, 200, {"request_id": job.request_id})
-
-
-async def _input_video(
-    sim: SimState, sub: Submission
-) -> tuple[bytes, VideoInfo, dict[str, Any] | None]:
-    """Bytes, length and (for the simulator's own clips) sidecar of an edit/extension input."""
-    url = sub.video_url
-    assert url is not None  # only called for a submission with an input video
-    sidecar = None
-    if url.startswith("data:"):
-        _, payload = split_data_uri(url, "video.url")
-    else:
-        try:
-            path = urlparse(url).path
-        except ValueError:  # e.g. "http://[": not a URL the simulator could ever serve
-            path = ""
-        match = _CLIP_PATH.search(path)
-        clip = sim.store.clip(match.group(1)) if match else None
-        if clip is None:
-            raise invalid(
-                "video.url could not be downloaded (HTTP 404); the simulator reads its "
-                "own unexpired clip URLs and data: URIs"
-            )
-        payload, sidecar = clip.data, clip.sidecar
-    info = await run_in_threadpool(probe_video, payload)
-    cfg = sim.config
-    limit = cfg.max_edit_input_s if sub.endpoint == "edits" else cfg.max_extension_input_s
-    if info.duration_s > limit + 1e-6:
-        kind = "an edit" if sub.endpoint == "edits" else "an extension"
-        raise invalid(
-            f"the input video is {info.duration_s:.2f} s long; {kind} accepts at most {limit:g} s"
-        )
-    return payload, info, sidecar
 
 
 async def _poll(sim: SimState, request: Request) -> Response:
     gate = _gate(sim, request)
     if isinstance(gate, Response):
         return gate
-    sim.counters.add("polls")
-    if sim.faults.roll("drop_poll", sim.config.drop_rate):
-        sim.counters.add("drops_poll")
+    if roll_poll_drop(sim):
         return _drop(request)
-    request_id = request.path_params["request_id"]
-    job = sim.store.get(request_id)
-    if job is None:
-        return _json(
-            sim, 404, {"code": NOT_FOUND, "error": f"No video request with id {request_id!r}."}
-        )
+    try:
+        job = find_job(sim, request.path_params["request_id"])
+    except Refused as refusal:
+        return _refused(sim, refusal)
     return _job_response(sim, request, job)
 
 
 def _job_response(sim: SimState, request: Request, job: Job) -> Response:
-    status = sim.store.status(job)
-    if status == "pending":
-        if sim.faults.roll("empty_202", sim.config.empty_202_rate):
-            sim.counters.add("empty_202")
-            sim.counters.response(202)
-            return Response(status_code=202)
-        label = "processing" if sim.config.dialect == "blog" else "pending"
-        return _json(sim, 202, {"status": label, "progress": sim.store.progress(job)})
-    if status == "expired":
-        return _json(sim, 200, {"status": "expired"})
-    if status == "failed":
-        return _json(
-            sim,
-            200,
-            {
-                "status": "failed",
-                "video": {"duration": 0, "respect_moderation": True},
-                "model": "",
-                "error": job.error,
-                "progress": 0,
-            },
-        )
-    moderated = job.outcome == "moderated"
-    url = ""
-    if not moderated and job.clip is not None:
-        url = f"{str(request.base_url).rstrip('/')}/clips/{job.clip.token}.mp4"
-    return _json(
-        sim,
-        200,
-        {
-            "status": "done",
-            "video": {"url": url, "duration": job.duration_s, "respect_moderation": not moderated},
-            "model": job.model,
-            "usage": {"cost_in_usd_ticks": job.cost_ticks},
-            "progress": 100,
-        },
-    )
+    body = job_body(sim, job, str(request.base_url))
+    if body["status"] != "pending":
+        return _json(sim, 200, body)
+    if sim.faults.roll("empty_202", sim.config.empty_202_rate):
+        sim.counters.add("empty_202")
+        sim.counters.response(202)
+        return Response(status_code=202)
+    if sim.config.dialect == "blog":
+        body["status"] = "processing"
+    return _json(sim, 202, body)
 
 
 def _clip(sim: SimState, request: Request) -> Response:

@@ -3,13 +3,15 @@
 Each fault kind draws from its own RNG seeded with ``(seed, kind)``, so switching one fault on
 does not change when another fires, and the same request sequence always meets the same faults.
 Rate limits are two token buckets per API key (per second and per minute) read from the
-simulator's clock, so tests can move time instead of sleeping.
+simulator's clock, so tests can move time instead of sleeping. Both are shared by the REST and
+gRPC fronts, which call them from different threads, so each takes a lock.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import threading
 from dataclasses import dataclass
 
 from promptkit.sim.config import SimConfig
@@ -21,11 +23,13 @@ class Faults:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._rngs: dict[str, random.Random] = {}
+        self._lock = threading.RLock()
 
     def rng(self, kind: str) -> random.Random:
-        if kind not in self._rngs:
-            self._rngs[kind] = random.Random(f"{self.seed}:{kind}")
-        return self._rngs[kind]
+        with self._lock:
+            if kind not in self._rngs:
+                self._rngs[kind] = random.Random(f"{self.seed}:{kind}")
+            return self._rngs[kind]
 
     def roll(self, kind: str, probability: float) -> bool:
         """True with ``probability``; draws nothing when the fault is off."""
@@ -33,7 +37,8 @@ class Faults:
             return False
         if probability >= 1:
             return True
-        return self.rng(kind).random() < probability
+        with self._lock:
+            return self.rng(kind).random() < probability
 
 
 @dataclass
@@ -60,6 +65,7 @@ class RateLimiter:
 
     def __init__(self) -> None:
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
 
     def _bucket(self, key: str, kind: str, per_second: float, now: float) -> TokenBucket:
         capacity = max(1.0, per_second * (1 if kind == "rps" else 60))
@@ -72,6 +78,10 @@ class RateLimiter:
 
     def check(self, key: str, config: SimConfig, now: float) -> tuple[float, str] | None:
         """None when the request may pass (and is counted); else (retry-after seconds, window)."""
+        with self._lock:
+            return self._check(key, config, now)
+
+    def _check(self, key: str, config: SimConfig, now: float) -> tuple[float, str] | None:
         buckets = []
         if config.rps:
             buckets.append(("second", self._bucket(key, "rps", config.rps, now)))

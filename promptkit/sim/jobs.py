@@ -148,8 +148,9 @@ class JobStore:
         input_info: VideoInfo | None = None,
         input_sidecar: dict[str, Any] | None = None,
         first_frame: np.ndarray | None = None,
+        via: str = "rest",
     ) -> Job:
-        """Create, record and start rendering a job; returns it."""
+        """Create, record and start rendering a job; returns it (``via``: the front it came by)."""
         cfg = self.config
         key = request_seed(cfg.seed, sub.endpoint, body)
         with self._lock:
@@ -186,6 +187,7 @@ class JobStore:
                 "ts": time.time(),
                 "request_id": job.request_id,
                 "endpoint": sub.endpoint,
+                "via": via,
                 "user": sub.user,
                 "body_sha256": body_sha256(raw),
                 "prompt": sub.prompt,

@@ -4,8 +4,9 @@
 answer still leaves a record) and ``finished`` lines when a job reaches a final state. The
 in-memory view (:meth:`Ledger.entries`) is one dict per job with its latest status, which is
 what tests use to prove that no paid request was submitted twice (``user`` carries the caller's
-job key). :class:`Stats` counts everything else: answers by HTTP status, 429s, injected 5xx,
-drops, polls and downloads.
+job key) and ``via`` the front it came by (``rest`` or ``grpc``). :class:`Stats` counts
+everything else: answers by HTTP status and by gRPC status code, 429s, injected 5xx, drops, polls
+and downloads.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Stats:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.responses: Counter[int] = Counter()
+        self.grpc_responses: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def add(self, name: str, n: int = 1) -> None:
@@ -92,9 +94,15 @@ class Stats:
         with self._lock:
             self.responses[status] += 1
 
+    def grpc_response(self, code: str) -> None:
+        """Count a gRPC answer by its status code name (``OK``, ``RESOURCE_EXHAUSTED``, ...)."""
+        with self._lock:
+            self.grpc_responses[code] += 1
+
     def snapshot(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
         """Counts by endpoint and status, faults, and total cost of finished ``done`` jobs."""
         by_endpoint = Counter(e.get("endpoint", "?") for e in entries)
+        by_via = Counter(e.get("via", "rest") for e in entries)
         by_status = Counter(e.get("status", "pending") for e in entries)
         cost = sum(
             int(e.get("cost_ticks") or 0)
@@ -104,11 +112,14 @@ class Stats:
         with self._lock:
             counts = dict(self.counts)
             responses = {str(k): v for k, v in sorted(self.responses.items())}
+            grpc_responses = dict(sorted(self.grpc_responses.items()))
         return {
             "accepted": len(entries),
             "by_endpoint": dict(sorted(by_endpoint.items())),
             "by_status": dict(sorted(by_status.items())),
+            "by_via": dict(sorted(by_via.items())),
             "responses": responses,
+            "grpc_responses": grpc_responses,
             "rate_limited": counts.get("rate_limited", 0),
             "credits_exhausted": counts.get("credits_exhausted", 0),
             "errors_5xx_injected": counts.get("errors_5xx_injected", 0),
