@@ -16,6 +16,13 @@ from promptkit.errors import UsageError
 @click.command(name="sim")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1, loopback only).")
 @click.option("--port", type=int, default=None, help="Port (default 8000; 0 picks a free one).")
+@click.option(
+    "--grpc-port",
+    type=int,
+    default=None,
+    help="Also serve the official xai-sdk's gRPC video API on this port (0 = free port; "
+    "needs promptkit[grpc]).",
+)
 @click.option("--api-key", default=None, help="Require this bearer key (default: accept any key).")
 @click.option("--speed", type=float, default=None, help="Time compression (0 = instant).")
 @click.option(
@@ -64,20 +71,24 @@ from promptkit.errors import UsageError
     default=None,
     help="Answer every submit with the 429 'credits exhausted' error.",
 )
-def command(host: str | None, port: int | None, **options: Any) -> None:
+def command(host: str | None, port: int | None, grpc_port: int | None, **options: Any) -> None:
     """Serve the simulator, print its base URL, and stop cleanly on Ctrl-C."""
     from promptkit.sim import SimServer, build_config
 
     settings = dict(load_settings().section("sim"))
     host = host or str(settings.pop("host", "127.0.0.1"))
     port = int(settings.pop("port", 8000)) if port is None else port
+    configured_grpc = settings.pop("grpc_port", None)
+    if grpc_port is None and configured_grpc is not None:
+        grpc_port = int(configured_grpc)
     values = {**settings, **{k: v for k, v in options.items() if v is not None}}
     for limit in ("rps", "rpm"):
         if values.get(limit) == 0:
             values[limit] = None
-    if port < 0 or port > 65535:
-        raise UsageError(f"--port {port} is not a port number (0-65535)")
-    server = SimServer(build_config(**values), host=host, port=port)
+    for flag, number in (("--port", port), ("--grpc-port", grpc_port)):
+        if number is not None and not 0 <= number <= 65535:
+            raise UsageError(f"{flag} {number} is not a port number (0-65535)")
+    server = SimServer(build_config(**values), host=host, port=port, grpc_port=grpc_port)
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C (set before anyone can send it).
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -88,6 +99,11 @@ def command(host: str | None, port: int | None, **options: Any) -> None:
             f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
             f"speed {config.speed:g}, {limits}); Ctrl-C to stop"
         )
+        if server.grpc_target is not None:
+            click.echo(
+                f"  gRPC (official xai-sdk) on {server.grpc_target}: "
+                f'Client(api_host="{server.grpc_target}", use_insecure_channel=True)'
+            )
         if config.api_key is None:
             click.echo(f"  any bearer key is accepted, e.g. export XAI_API_KEY={server.api_key}")
         threading.Event().wait()

@@ -32,6 +32,10 @@ from promptkit.sim.wire import (
 UNAUTHENTICATED = "The request does not have valid authentication credentials for the operation."
 EXHAUSTED = "Some resource has been exhausted"
 NOT_FOUND = "Some requested entity was not found"
+STORAGE_UNSUPPORTED = (
+    "storage_options is not supported by the simulator (it has no Files API); "
+    "download the clip from its url instead"
+)
 _CLIP_PATH = re.compile(r"/clips/([A-Za-z0-9_-]{16,})\.mp4$")
 # (HTTP status, REST code, message, gRPC status): what a gateway error looks like from each side.
 _5XX = (
@@ -172,6 +176,9 @@ def prepare(sim: SimState, endpoint: Endpoint, data: dict[str, Any]) -> Prepared
     """Validate a submit body and resolve its inputs (blocking: decodes media); or WireError."""
     sub = parse_submission(endpoint, data)
     prepared = Prepared(sub)
+    if data.get("storage_options") is not None:
+        # The answer's video.storage_error is the API's own way to say storage did not happen.
+        prepared.extra["storage_error"] = STORAGE_UNSUPPORTED
     try:
         if sub.video_url is not None:
             prepared.input_video, prepared.input_info, prepared.input_sidecar = _input_video(

@@ -148,6 +148,7 @@ def openapi_document(dialect: str = "official") -> dict[str, Any]:
                         "url": {"type": "string"},
                         "duration": {"type": "integer"},
                         "respect_moderation": {"type": "boolean"},
+                        "storage_error": {"type": "string"},
                     },
                 },
                 "model": {"type": "string"},

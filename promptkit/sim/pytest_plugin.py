@@ -8,6 +8,10 @@ jobs, no rate limit surprises) and yields a :class:`SimFixture`::
         run_my_app(base_url=promptkit_sim.base_url, api_key=promptkit_sim.api_key)
         assert promptkit_sim.stats()["by_status"] == {"failed": 1}
 
+For apps built on the official ``xai-sdk``, ``promptkit_sim.grpc_target`` serves the same
+simulator over gRPC: ``Client(api_key=promptkit_sim.api_key, api_host=promptkit_sim.grpc_target,
+use_insecure_channel=True)``.
+
 Mark a test with ``@pytest.mark.promptkit_sim(dialect="blog", rps=1)`` to change the settings
 the simulator starts with.
 """
@@ -46,6 +50,12 @@ class SimFixture:
     @property
     def api_key(self) -> str:
         return self.server.api_key
+
+    @property
+    def grpc_target(self) -> str:
+        """``host:port`` for the official SDK's ``api_host`` (the gRPC front starts on first use;
+        needs ``promptkit[grpc]``)."""
+        return self.server.start_grpc()
 
     @property
     def config(self) -> SimConfig:

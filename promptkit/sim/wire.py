@@ -39,16 +39,23 @@ MAX_VIDEO_BYTES = 64 * 1024 * 1024
 
 
 class WireError(Exception):
-    """A request the API refuses: HTTP ``status`` and the JSON ``body`` to answer with."""
+    """A request the API refuses: HTTP ``status`` and the JSON ``body`` to answer with.
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
+    ``grpc_code`` names the gRPC status the same refusal carries on the gRPC front
+    (``INVALID_ARGUMENT`` unless a rule says otherwise).
+    """
+
+    def __init__(
+        self, status: int, body: dict[str, Any], grpc_code: str = "INVALID_ARGUMENT"
+    ) -> None:
         super().__init__(body.get("error", ""))
         self.status = status
         self.body = body
+        self.grpc_code = grpc_code
 
 
-def invalid(message: str) -> WireError:
-    return WireError(400, {"code": INVALID_ARGUMENT, "error": message})
+def invalid(message: str, grpc_code: str = "INVALID_ARGUMENT") -> WireError:
+    return WireError(400, {"code": INVALID_ARGUMENT, "error": message}, grpc_code)
 
 
 def too_large(limit: int) -> WireError:
@@ -105,7 +112,8 @@ def parse_submission(endpoint: Endpoint, data: dict[str, Any]) -> Submission:
     model = MODEL_ALIASES.get(model, model)
     if model not in MODELS:
         raise invalid(
-            f"The model `{model}` does not exist or your team does not have access to it."
+            f"The model `{model}` does not exist or your team does not have access to it.",
+            grpc_code="NOT_FOUND",  # the SDK documents NOT_FOUND for a model that does not exist
         )
     user = _field(data, "user", str)
     if endpoint == "generations":
