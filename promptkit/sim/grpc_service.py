@@ -17,6 +17,7 @@ simulator never imports it.
 from __future__ import annotations
 
 import math
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
@@ -151,6 +152,8 @@ class GrpcFront:
 
     def start(self) -> str:
         """Bind and serve in grpc's worker threads; returns :attr:`target`."""
+        if self.port:
+            self._check_free()
         server = grpc.server(
             ThreadPoolExecutor(_WORKERS, thread_name_prefix="sim-grpc"),
             options=[
@@ -175,6 +178,19 @@ class GrpcFront:
         server.start()
         self._server = server
         return self.target
+
+    def _check_free(self) -> None:
+        # Probed first so a busy port is our one-line error, not grpc's own log line as well.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.host, self.port))
+            except OSError as exc:
+                raise SimulatorError(
+                    f"cannot listen for gRPC on {self.target}: {exc.strerror or exc}; "
+                    "choose another --grpc-port (0 picks a free one)"
+                ) from exc
 
     def stop(self, grace: float = 2.0) -> None:
         """Finish calls in flight (up to ``grace`` seconds) and free the port."""
