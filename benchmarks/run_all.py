@@ -142,6 +142,22 @@ def read_sim(out: str) -> list[Row]:
     return rows
 
 
+def read_sim_grpc(out: str) -> list[Row]:
+    rows = []
+    rest = _find(rf"^REST, 1 poller\s+median\s+{NUM} ms", out)
+    lone = _find(rf"^gRPC, 1 poller\s+median\s+{NUM} ms", out)
+    many = _find(rf"^gRPC, 50 pollers\s+median\s+{NUM} ms, p95\s+{NUM} ms, max\s+{NUM} ms", out)
+    if rest and lone:
+        ratio = _num(lone[1]) / _num(rest[1])
+        rows.append(Row("sim_grpc", "poll latency over gRPC, 1 poller (median)", f"{lone[1]} ms",
+                        f"REST median {rest[1]} ms", f"{ratio:.2f}x"))  # fmt: skip
+    if lone and many:
+        rows.append(Row("sim_grpc", "poll latency over gRPC, 50 pollers while rendering (max)",
+                        f"{many[3]} ms", f"1 poller median {lone[1]} ms",
+                        f"{_num(many[3]) / _num(lone[1]):.1f}x"))  # fmt: skip
+    return rows
+
+
 def read_runner(out: str) -> list[Row]:
     rows = []
     ceiling = _find(rf"= {NUM} clips/min", out)
@@ -163,6 +179,7 @@ READERS: dict[str, Callable[[str], list[Row]]] = {
     "client": read_client,
     "score": read_score,
     "sim": read_sim,
+    "sim_grpc": read_sim_grpc,
     "runner": read_runner,
 }
 
