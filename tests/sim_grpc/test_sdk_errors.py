@@ -8,6 +8,7 @@ moderated one and ``RuntimeError`` for an expired one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
@@ -15,13 +16,13 @@ import grpc
 import httpx
 import pytest
 from google.rpc import error_details_pb2, status_pb2
-from xai_sdk import Client
+from xai_sdk import AsyncClient, Client
 from xai_sdk.client import _DEFAULT_SERVICE_CONFIG_JSON
 from xai_sdk.proto import video_pb2, video_pb2_grpc
 from xai_sdk.video import VideoGenerationError
 
 from promptkit.sim import SimServer
-from tests.sim_grpc.conftest import KEY, MODEL, POLL, TIMEOUT, rest_headers
+from tests.sim_grpc.conftest import KEY, MODEL, POLL, TIMEOUT, rest_headers, sim_config
 
 # How many times the SDK's channel tries a call answered UNAVAILABLE (its retry policy).
 SDK_ATTEMPTS = json.loads(_DEFAULT_SERVICE_CONFIG_JSON)["methodConfig"][0]["retryPolicy"][
@@ -134,6 +135,11 @@ def test_an_expired_job_raises_the_sdks_runtime_error(sim: SimServer, client: Cl
         ({"model": "grok-nope"}, grpc.StatusCode.NOT_FOUND, "does not exist"),
         ({"image_file_id": "file_1"}, grpc.StatusCode.INVALID_ARGUMENT, "file_id is not supported"),
         ({"video_url": "https://example.com/a.mp4"}, grpc.StatusCode.INVALID_ARGUMENT, "404"),
+        (
+            {"reference_image_urls": ["https://example.com/r.png"] * 8},
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "at most 7 images",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_with_the_rest_fronts_message(
@@ -196,3 +202,29 @@ def test_the_rest_and_grpc_fronts_share_one_rate_limiter(sim: SimServer, client:
         headers=rest_headers(),
     )
     assert r.status_code == 429 and r.headers["Retry-After"] == "60"
+
+
+def test_a_message_over_the_body_cap_is_resource_exhausted() -> None:
+    with SimServer(sim_config(max_body_bytes=4096), grpc_port=0) as small:
+        with grpc.insecure_channel(str(small.grpc_target)) as channel:
+            request = video_pb2.GenerateVideoRequest(prompt="x" * 8192, model=MODEL, duration=1)
+            with pytest.raises(grpc.RpcError) as caught:
+                video_pb2_grpc.VideoStub(channel).GenerateVideo(
+                    request, metadata=[("authorization", f"Bearer {KEY}")]
+                )
+        assert small.ledger_entries() == []
+    assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_the_async_client_raises_aio_rpc_errors(sim: SimServer) -> None:
+    async def run() -> grpc.StatusCode:
+        client = AsyncClient(
+            api_key="wrong-key", api_host=sim.grpc_target, use_insecure_channel=True
+        )
+        try:
+            await client.video.generate(prompt="a kite", model=MODEL, duration=1, interval=POLL)
+        except grpc.aio.AioRpcError as exc:
+            return exc.code()
+        raise AssertionError("no error")
+
+    assert asyncio.run(run()) == grpc.StatusCode.UNAUTHENTICATED

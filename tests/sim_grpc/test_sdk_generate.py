@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -175,3 +176,42 @@ def test_storage_options_are_reported_unsupported_in_storage_error(client: Clien
     )
     assert response.storage_error is not None and "no Files API" in response.storage_error
     assert response.file_output is None and response.url.endswith(".mp4")
+
+
+def test_reference_images_are_accepted(sim: SimServer, client: Client) -> None:
+    response = client.video.generate(
+        prompt="<IMAGE_1> walks through a forest",
+        model=MODEL,
+        duration=1,
+        reference_image_urls=["https://example.com/a.png", "https://example.com/b.png"],
+        interval=POLL,
+        timeout=TIMEOUT,
+    )
+    assert response.duration == 1 and sim.stats()["by_status"] == {"done": 1}
+
+
+def test_empty_202_answers_do_not_apply_to_grpc_polls(sim: SimServer, client: Client) -> None:
+    sim.configure(empty_202_rate=1.0, speed=20)  # several pending polls before it is done
+    response = client.video.generate(
+        prompt="A kite flies over a beach", model=MODEL, duration=1, interval=POLL, timeout=TIMEOUT
+    )
+    stats = sim.stats()
+    assert response.duration == 1 and stats["polls"] > 1 and stats["empty_202"] == 0
+
+
+def test_concurrent_sdk_clients_get_one_job_each(sim: SimServer) -> None:
+    def one(k: int) -> str:
+        with Client(api_key=KEY, api_host=sim.grpc_target, use_insecure_channel=True) as sdk:
+            return sdk.video.generate(
+                prompt=f"A kite number {k} flies over a beach",
+                model=MODEL,
+                duration=1,
+                interval=POLL,
+                timeout=TIMEOUT,
+            ).url
+
+    with ThreadPoolExecutor(8) as pool:
+        urls = list(pool.map(one, range(8)))
+    entries = sim.ledger_entries()
+    assert len(set(urls)) == 8 and len(entries) == 8
+    assert {e["status"] for e in entries} == {"done"}
