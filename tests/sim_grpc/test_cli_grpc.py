@@ -124,3 +124,21 @@ def test_sdk_generate_against_the_fixtures_grpc_target(promptkit_sim: object) ->
         )
     assert response.duration == 1
     assert promptkit_sim.stats()["by_via"] == {"grpc": 1}  # type: ignore[attr-defined]
+
+
+def test_the_grpc_port_can_come_from_the_settings() -> None:
+    grpc_port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "promptkit", "sim", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PROMPTKIT_SIM__GRPC_PORT": str(grpc_port)},
+    )
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        assert f"gRPC (official xai-sdk) on 127.0.0.1:{grpc_port}" in proc.stdout.readline()
+    finally:
+        _stop(proc)
+    assert proc.returncode == 0

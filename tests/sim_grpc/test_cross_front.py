@@ -87,3 +87,11 @@ def test_a_running_rest_simulator_can_start_its_grpc_front_later() -> None:
                 deferred_pb2.DeferredStatus.DONE,
             )
     assert sim.grpc_target is None  # stopped with the simulator
+
+
+def test_the_blog_dialect_changes_rest_only(client: Client, sim: SimServer) -> None:
+    sim.configure(dialect="blog", speed=0.001)  # hours of latency: it stays pending
+    started = client.video.start(prompt="a kite", model=MODEL, duration=1)
+    rest = httpx.get(f"{sim.base_url}/v1/videos/{started.request_id}", headers=rest_headers())
+    assert rest.json()["status"] == "processing"
+    assert client.video.get(started.request_id).status == deferred_pb2.DeferredStatus.PENDING
