@@ -172,25 +172,18 @@ def test_injected_5xx_become_internal_or_unavailable_and_create_no_job(
     assert sim.ledger_entries() == [] and sim.stats()["errors_5xx_injected"] == 12
 
 
-def test_a_drop_after_accepting_is_unavailable_and_the_sdk_resubmits(
-    sim: SimServer, client: Client
+@pytest.mark.parametrize(("mode", "jobs"), [("before", 0), ("after", SDK_ATTEMPTS)])
+def test_a_dropped_submit_is_unavailable_and_the_sdk_retries_it(
+    sim: SimServer, client: Client, mode: str, jobs: int
 ) -> None:
-    # The hazard the REST client guards against: the SDK's own retry policy pays again.
-    sim.configure(drop_rate=1.0, drop_mode="after")
+    # Dropped after accepting, every attempt is a paid job: the SDK's own retry policy resubmits
+    # (the hazard promptkit's REST client guards against).
+    sim.configure(drop_rate=1.0, drop_mode=mode)
     with pytest.raises(grpc.RpcError) as caught:
         _generate(client)
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert len(sim.ledger_entries()) == sim.stats()["drops_after_accept"] == SDK_ATTEMPTS
-
-
-def test_a_drop_before_accepting_is_retried_by_the_sdk_without_a_job(
-    sim: SimServer, client: Client
-) -> None:
-    sim.configure(drop_rate=1.0, drop_mode="before")
-    with pytest.raises(grpc.RpcError) as caught:
-        _generate(client)
-    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert sim.ledger_entries() == [] and sim.stats()["drops_before_accept"] == SDK_ATTEMPTS
+    assert sim.stats()[f"drops_{mode}_accept"] == SDK_ATTEMPTS
+    assert len(sim.ledger_entries()) == jobs
 
 
 def test_the_rest_and_grpc_fronts_share_one_rate_limiter(sim: SimServer, client: Client) -> None:
