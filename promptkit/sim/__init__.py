@@ -7,6 +7,9 @@ Public API::
     with SimServer(SimConfig(speed=100, rps=50, rpm=3000)) as sim:
         ...  # talk to sim.base_url with sim.api_key
 
+``SimServer(..., grpc_port=0)`` also serves the official ``xai-sdk``'s gRPC video service over
+the same state (``sim.grpc_target``; needs the ``grpc`` extra).
+
 ``create_app`` returns the ASGI app for in-process use (``httpx.ASGITransport(app=...)``);
 ``app.state`` holds the live state (faults, ledger, stats).
 """
