@@ -43,7 +43,8 @@ def client_key(settings: Settings, environ: Mapping[str, str] | None = None) -> 
 
 
 class SimServer:
-    """A simulator listening on ``host:port`` (port 0 picks a free one) until :meth:`stop`."""
+    """A simulator listening on ``host:port`` (port 0 picks a free one) until :meth:`stop`;
+    with ``grpc_port``, its gRPC front listens on ``host:grpc_port`` too."""
 
     def __init__(
         self,
