@@ -1,4 +1,9 @@
-"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score), write its report."""
+"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score), write its report.
+
+At the end it prints the report's path and the decision: which arm is best on the spec's
+primary measure, with its interval and the sample-size caveat, and the compact arm table. A dry
+run prints every variant's final prompt instead (and never asks to confirm a spend).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +60,11 @@ def _usd(value: str | None) -> Decimal | None:
 )
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where the run folder will be published: summary.md links its pictures there.",
+)
 def command(
     spec: Path | None,
     dry_run: bool,
@@ -68,6 +78,7 @@ def command(
     fail_on: tuple[str, ...],
     sim_url: str | None,
     quiet: bool,
+    base_url: str | None,
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
@@ -97,6 +108,9 @@ def command(
         argv=sys.argv[1:],
     )
     outcome = run_eval(spec, options)
+    if dry_run and outcome.plan is not None:
+        for line in outcome.plan.describe_prompts():
+            click.echo(line)
     if outcome.results is None or outcome.layout is None:
         return
     summary = outcome.results.summary
@@ -112,8 +126,12 @@ def command(
             err=True,
         )
     from promptkit.report import write_report
+    from promptkit.report.decision import decide
+    from promptkit.report.terminal import decision_lines
 
-    click.echo(f"report: {write_report(outcome.layout.root)}")
+    click.echo(f"report: {write_report(outcome.layout.root, base_url=base_url)}")
+    for line in decision_lines(decide(outcome.results)):
+        click.echo(line)
     held = failed_conditions(outcome.results, conditions)
     for text in held:
         click.echo(f"fail-on: {text}", err=True)
