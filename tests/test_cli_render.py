@@ -14,8 +14,8 @@ from promptkit.cli import main
 CINEMATIC = (
     "On a small wooden boat swaying in a grey harbour at first light, a weathered fisherman in "
     "a yellow raincoat hauls a dripping net over the side, turns, and wipes rain from his brow. "
-    "Framed as an eye-level medium shot while the camera eases in on a slow dolly. Lit by cool "
-    "blue-hour light with warm practical lamps glowing in the background. Shot on 35mm film "
+    "Framed as an eye-level medium shot while a slow dolly in carries the camera toward the "
+    "subject. Lit by cool blue-hour light with warm practical lamps glowing in the background. Shot on 35mm film "
     "with soft grain and a muted teal and amber palette. The mood is quiet and determined."
 )
 
