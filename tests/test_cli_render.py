@@ -53,9 +53,7 @@ def test_render_json_has_template_variables_prompt_and_params(
         capsys,
     )
     assert (code, err) == (0, "")
-    expected = {
-        "template": "cinematic",
-        "variables": {
+    variables = {
             "subject": "a weathered fisherman in a yellow raincoat",
             "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
             "scene": "on a small wooden boat swaying in a grey harbour at first light",
@@ -65,7 +63,10 @@ def test_render_json_has_template_variables_prompt_and_params(
             "lighting": "blue hour",
             "style": "Shot on 35mm film with soft grain and a muted teal and amber palette",
             "mood": "tense",
-        },
+        }
+    expected = {
+        "template": "cinematic",
+        "variables": variables,
         "prompt": CINEMATIC.replace("quiet and determined", "tense"),
         "params": {
             "model": "grok-imagine-video",
@@ -75,6 +76,8 @@ def test_render_json_has_template_variables_prompt_and_params(
             "image": None,
             "reference_images": [],
         },
+        # Every variable but the one given was left to the template's defaults.
+        "defaults": {k: v for k, v in variables.items() if k != "mood"},
     }
     assert out == json.dumps(expected, indent=2) + "\n"
 

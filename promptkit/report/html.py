@@ -31,7 +31,8 @@ from promptkit.report.confusion import Confusion
 from promptkit.report.decision import Decision
 from promptkit.report.glossary import BY_KEY, TERMS, decision_method
 from promptkit.report.svg import Series, motion_curve_svg, read_series, series_peak
-from promptkit.runner.results import Adherence, ClipRecord, RunResults
+from promptkit.runner.adherence import describe
+from promptkit.runner.results import ClipRecord, RunResults
 
 ASSETS = "assets"
 # Metrics shown on a replicate, in this order when present; the rest stay in results.json and
@@ -150,17 +151,6 @@ def run_peaks(series: dict[str, Series | None]) -> dict[str, float]:
     return peaks
 
 
-def adherence_text(a: Adherence) -> str:
-    """``camera: pan left asked, pan_left measured (match); motion asked: match``."""
-    parts = []
-    if a.camera != "not asked":
-        measured = f", {a.camera_measured} measured" if a.camera_measured else ""
-        parts.append(f"camera: {a.camera_asked} asked{measured} ({a.camera})")
-    if a.motion_asked is not None:
-        parts.append(f"{a.motion_asked} asked: {a.motion}")
-    return "; ".join(parts) or "the prompt asks for no camera move, motion or stillness"
-
-
 def replicate_view(
     run_dir: Path,
     clip: ClipRecord,
@@ -201,7 +191,7 @@ def replicate_view(
     if clip.camera is not None:
         facts.append(("camera", f"{clip.camera.motion} ({clip.camera.confidence:.0%} confidence)"))
     if clip.adherence is not None and clip.measured:
-        facts.append(("adherence", adherence_text(clip.adherence)))
+        facts.append(("adherence", describe(clip.adherence)))
     if clip.freezes:
         spans = ", ".join(f"{f.start_s:.2f}–{f.end_s:.2f} s" for f in clip.freezes)
         facts.append(("frozen", spans))

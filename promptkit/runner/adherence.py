@@ -197,3 +197,21 @@ def assess(intent: Intent, verdict: str | None, camera: str | None) -> Adherence
 def clip_adherence(prompt: str, verdict: str | None, camera: str | None) -> Adherence:
     """:func:`assess` of a clip from its prompt text."""
     return assess(prompt_intent(prompt), verdict, camera)
+
+
+def describe(a: Adherence) -> str:
+    """``camera: pan left asked, pan_left measured (match); motion asked: match``."""
+    parts = []
+    if a.camera != "not asked":
+        measured = f", {a.camera_measured} measured" if a.camera_measured else ""
+        parts.append(f"camera: {a.camera_asked} asked{measured} ({a.camera})")
+    if a.motion_asked is not None:
+        parts.append(f"{a.motion_asked} asked: {a.motion}")
+    return "; ".join(parts) or "the prompt asks for no camera move, motion or stillness"
+
+
+def verdict_words(a: Adherence) -> str:
+    """One phrase for the whole clip: did it do what its prompt asked?"""
+    if a.adheres is None:
+        return "nothing checkable asked"
+    return "did what was asked" if a.adheres else "missed the prompt"
