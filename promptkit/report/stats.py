@@ -312,13 +312,14 @@ def mde_d(n1: int, n2: int, alpha: float = ALPHA, power: float = POWER) -> float
 def n_for_rates(p1: float, p2: float, alpha: float = ALPHA, power: float = POWER) -> int | None:
     """Clips per arm for a two-sided test to tell rates ``p1`` and ``p2`` apart with ``power``.
 
-    Cohen's (1988) arcsine approximation for equal arms: n = ((z₁₋α/₂ + z_power) / h)², with h
-    the Cohen's h of the two rates. None when the rates are equal (no n suffices).
+    Cohen's (1988, §6.4) arcsine approximation for equal arms: 2·asin√p has variance 1/n, so
+    the difference of two arms has variance 2/n and n = 2·((z₁₋α/₂ + z_power) / h)², with h the
+    Cohen's h of the two rates (the inverse of :func:`mde_h`). None when the rates are equal.
     """
     h = abs(cohens_h(min(max(p1, 0.0), 1.0), min(max(p2, 0.0), 1.0)))
     if h == 0:
         return None
-    n = ((_z(1 - alpha) + float(stats.norm.ppf(power))) / h) ** 2
+    n = 2 * ((_z(1 - alpha) + float(stats.norm.ppf(power))) / h) ** 2
     return max(2, math.ceil(n - 1e-9))
 
 
