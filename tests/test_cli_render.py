@@ -15,8 +15,9 @@ CINEMATIC = (
     "On a small wooden boat swaying in a grey harbour at first light, a weathered fisherman in "
     "a yellow raincoat hauls a dripping net over the side, turns, and wipes rain from his brow. "
     "Framed as an eye-level medium shot while a slow dolly in carries the camera toward the "
-    "subject. Lit by cool blue-hour light with warm practical lamps glowing in the background. Shot on 35mm film "
-    "with soft grain and a muted teal and amber palette. The mood is quiet and determined."
+    "subject. Lit by cool blue-hour light with warm practical lamps glowing in the background. "
+    "Shot on 35mm film with soft grain and a muted teal and amber palette. The mood is quiet "
+    "and determined."
 )
 
 
@@ -54,16 +55,16 @@ def test_render_json_has_template_variables_prompt_and_params(
     )
     assert (code, err) == (0, "")
     variables = {
-            "subject": "a weathered fisherman in a yellow raincoat",
-            "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
-            "scene": "on a small wooden boat swaying in a grey harbour at first light",
-            "shot_size": "medium",
-            "angle": "eye level",
-            "camera_move": "slow dolly in",
-            "lighting": "blue hour",
-            "style": "Shot on 35mm film with soft grain and a muted teal and amber palette",
-            "mood": "tense",
-        }
+        "subject": "a weathered fisherman in a yellow raincoat",
+        "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
+        "scene": "on a small wooden boat swaying in a grey harbour at first light",
+        "shot_size": "medium",
+        "angle": "eye level",
+        "camera_move": "slow dolly in",
+        "lighting": "blue hour",
+        "style": "Shot on 35mm film with soft grain and a muted teal and amber palette",
+        "mood": "tense",
+    }
     expected = {
         "template": "cinematic",
         "variables": variables,
