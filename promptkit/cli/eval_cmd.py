@@ -26,6 +26,24 @@ out_option = click.option(
 )
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # summary.md turns it into links: only a web address can be one a pull request opens.
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise UsageError(
+            f"--base-url {value!r}: expected an http(s) URL where the run is published"
+        )
+    return value
+
+
+# Shared by `eval` and `report`: where the run folder will be published (summary.md links).
+base_url_option = click.option(
+    "--base-url",
+    metavar="URL",
+    callback=_base_url,
+    help="Where the run folder is published: summary.md links its pictures and page there.",
+)
+
+
 def _usd(value: str | None) -> Decimal | None:
     from promptkit.runner.results import parse_usd
 
@@ -60,11 +78,7 @@ def _usd(value: str | None) -> Decimal | None:
 )
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
-@click.option(
-    "--base-url",
-    metavar="URL",
-    help="Where the run folder will be published: summary.md links its pictures there.",
-)
+@base_url_option
 def command(
     spec: Path | None,
     dry_run: bool,

@@ -95,3 +95,16 @@ def test_camera_sweep_pan_moves_are_read_back_as_pans(shipped_run):
     for move in ("pan left", "pan right"):
         clips = [c for c in results.clips if c.arm == move and c.verdict == "ok"]
         assert clips and all(c.adherence.camera == "match" for c in clips)
+
+
+def test_results_csv_carries_each_clips_adherence(shipped_run):
+    import csv
+    import io
+
+    run = shipped_run("camera_sweep")
+    rows = list(csv.DictReader(io.StringIO((run.root / "results.csv").read_text())))
+    assert len(rows) == 24
+    for row in rows:
+        assert row["camera_asked"] == row["arm"].replace("slow ", "")
+        assert row["camera_adherence"] in ("match", "mismatch")
+        assert row["motion_asked"] == "motion" and row["defaults"] == ""
