@@ -17,19 +17,6 @@ from promptkit.report.clips import is_measured
 from promptkit.runner.adherence import camera_result, parse_move
 from promptkit.runner.results import ClipRecord
 
-# The scorer's labels in reading order (promptkit.metrics.CAMERA_LABELS); others follow by name.
-LABEL_ORDER = (
-    "static",
-    "pan_left",
-    "pan_right",
-    "tilt_up",
-    "tilt_down",
-    "zoom_in",
-    "zoom_out",
-    "roll",
-    "shake",
-)
-
 
 @dataclass
 class ConfusionRow:
@@ -62,8 +49,11 @@ def camera_confusion(clips: list[ClipRecord], min_requests: int = 2) -> Confusio
             order.append(a.camera_asked)
     if len(order) < min_requests:
         return None
+    # The scorer's labels in its reading order; labels it no longer gives follow by name.
+    from promptkit.metrics import CAMERA_LABELS
+
     seen = {label for _, label in pairs}
-    columns = [c for c in LABEL_ORDER if c in seen] + sorted(seen - set(LABEL_ORDER))
+    columns = [c for c in CAMERA_LABELS if c in seen] + sorted(seen - set(CAMERA_LABELS))
     rows = []
     for requested in order:
         counts = Counter(label for asked, label in pairs if asked == requested)
