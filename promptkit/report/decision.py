@@ -203,11 +203,11 @@ def decide(results: RunResults, seed: int = 0, arms: list[ArmOutcome] | None = N
     decision.clips_needed = needed
     why = "the interval includes 0" if diff.low is not None else "too few clips for an interval"
     if needed is None:
+        few = min(len(best.motions), len(other.motions)) < 2
         plan = (
-            "No sample size would make it detectable (no spread within the arms to scale the "
-            "difference by)."
-            if on.kind == "mean"
-            else ""
+            "An arm has too few clips to estimate the spread a power calculation needs."
+            if few
+            else "The clips within each arm do not vary, so no power calculation applies."
         )
     else:
         reps = _replicates(needed, best, other, on, replicates)

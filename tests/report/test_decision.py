@@ -155,3 +155,15 @@ def test_a_run_without_arms_has_nothing_to_rank():
     assert not decision.ranked
     assert decision.sentence.startswith("One arm only")
     assert [a.arm for a in arm_outcomes(results)] == ["all clips"]
+
+
+def test_one_clip_per_arm_gives_no_motion_interval_and_says_why():
+    clips = arm_clips("A", ["ok"], 0.10, MOVING_PROMPT, "pan_left")
+    clips += arm_clips("B", ["ok"], 0.12, MOVING_PROMPT, "pan_left")
+    results = b.run(clips, arms=["A", "B"], arm_by="template")
+    results.primary = "motion"
+    decision = decide(results)
+    assert decision.best.arm == "B" and decision.distinguishable is False
+    assert decision.difference.low is None and decision.clips_needed is None
+    assert "too few clips for an interval" in decision.sentence
+    assert "too few clips to estimate the spread" in decision.sentence
