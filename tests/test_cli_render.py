@@ -14,9 +14,10 @@ from promptkit.cli import main
 CINEMATIC = (
     "On a small wooden boat swaying in a grey harbour at first light, a weathered fisherman in "
     "a yellow raincoat hauls a dripping net over the side, turns, and wipes rain from his brow. "
-    "Framed as an eye-level medium shot while the camera eases in on a slow dolly. Lit by cool "
-    "blue-hour light with warm practical lamps glowing in the background. Shot on 35mm film "
-    "with soft grain and a muted teal and amber palette. The mood is quiet and determined."
+    "Framed as an eye-level medium shot while a slow dolly in carries the camera toward the "
+    "subject. Lit by cool blue-hour light with warm practical lamps glowing in the background. "
+    "Shot on 35mm film with soft grain and a muted teal and amber palette. The mood is quiet "
+    "and determined."
 )
 
 
@@ -53,19 +54,20 @@ def test_render_json_has_template_variables_prompt_and_params(
         capsys,
     )
     assert (code, err) == (0, "")
+    variables = {
+        "subject": "a weathered fisherman in a yellow raincoat",
+        "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
+        "scene": "on a small wooden boat swaying in a grey harbour at first light",
+        "shot_size": "medium",
+        "angle": "eye level",
+        "camera_move": "slow dolly in",
+        "lighting": "blue hour",
+        "style": "Shot on 35mm film with soft grain and a muted teal and amber palette",
+        "mood": "tense",
+    }
     expected = {
         "template": "cinematic",
-        "variables": {
-            "subject": "a weathered fisherman in a yellow raincoat",
-            "action": "hauls a dripping net over the side, turns, and wipes rain from his brow",
-            "scene": "on a small wooden boat swaying in a grey harbour at first light",
-            "shot_size": "medium",
-            "angle": "eye level",
-            "camera_move": "slow dolly in",
-            "lighting": "blue hour",
-            "style": "Shot on 35mm film with soft grain and a muted teal and amber palette",
-            "mood": "tense",
-        },
+        "variables": variables,
         "prompt": CINEMATIC.replace("quiet and determined", "tense"),
         "params": {
             "model": "grok-imagine-video",
@@ -75,6 +77,8 @@ def test_render_json_has_template_variables_prompt_and_params(
             "image": None,
             "reference_images": [],
         },
+        # Every variable but the one given was left to the template's defaults.
+        "defaults": {k: v for k, v in variables.items() if k != "mood"},
     }
     assert out == json.dumps(expected, indent=2) + "\n"
 

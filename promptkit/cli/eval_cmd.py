@@ -1,4 +1,9 @@
-"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score), write its report."""
+"""``promptkit eval``: run an eval spec (plan, budget gate, generate, score), write its report.
+
+At the end it prints the report's path and the decision: which arm is best on the spec's
+primary measure, with its interval and the sample-size caveat, and the compact arm table. A dry
+run prints every variant's final prompt instead (and never asks to confirm a spend).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,24 @@ out_option = click.option(
     default=DEFAULT_OUT,
     show_default=True,
     help="Folder that holds run folders.",
+)
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # summary.md turns it into links: only a web address can be one a pull request opens.
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise UsageError(
+            f"--base-url {value!r}: expected an http(s) URL where the run is published"
+        )
+    return value
+
+
+# Shared by `eval` and `report`: where the run folder will be published (summary.md links).
+base_url_option = click.option(
+    "--base-url",
+    metavar="URL",
+    callback=_base_url,
+    help="Where the run folder is published: summary.md links its pictures and page there.",
 )
 
 
@@ -55,6 +78,7 @@ def _usd(value: str | None) -> Decimal | None:
 )
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
+@base_url_option
 def command(
     spec: Path | None,
     dry_run: bool,
@@ -68,6 +92,7 @@ def command(
     fail_on: tuple[str, ...],
     sim_url: str | None,
     quiet: bool,
+    base_url: str | None,
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
@@ -97,6 +122,9 @@ def command(
         argv=sys.argv[1:],
     )
     outcome = run_eval(spec, options)
+    if dry_run and outcome.plan is not None:
+        for line in outcome.plan.describe_prompts():
+            click.echo(line)
     if outcome.results is None or outcome.layout is None:
         return
     summary = outcome.results.summary
@@ -112,8 +140,12 @@ def command(
             err=True,
         )
     from promptkit.report import write_report
+    from promptkit.report.decision import decide
+    from promptkit.report.terminal import decision_lines
 
-    click.echo(f"report: {write_report(outcome.layout.root)}")
+    click.echo(f"report: {write_report(outcome.layout.root, base_url=base_url)}")
+    for line in decision_lines(decide(outcome.results)):
+        click.echo(line)
     held = failed_conditions(outcome.results, conditions)
     for text in held:
         click.echo(f"fail-on: {text}", err=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from promptkit.cli.eval_cmd import base_url_option
 from promptkit.errors import InputError
 from promptkit.runner.layout import DEFAULT_OUT, find_run
 
@@ -29,9 +30,10 @@ def resolve_run(ref: str, out_dir: Path) -> Path:
     help="Folder that holds the runs (where RUN is looked up when it is a run id).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Resampling seed.")
-def command(run: str, out_dir: Path, seed: int) -> None:
+@base_url_option
+def command(run: str, out_dir: Path, seed: int, base_url: str | None) -> None:
     """Re-render RUN's report from its results.json (RUN: run folder or run id)."""
     from promptkit.report.writer import write_report
 
-    index = write_report(resolve_run(run, out_dir), seed=seed)
+    index = write_report(resolve_run(run, out_dir), seed=seed, base_url=base_url)
     click.echo(str(index))

@@ -1,4 +1,9 @@
-"""``promptkit score``: score clips for motion, freezes, flicker and cuts (no generation)."""
+"""``promptkit score``: score clips for motion, freezes, flicker and cuts (no generation).
+
+With ``--prompt TEXT`` (what the clip was asked to show) and/or ``--expect-camera MOVE`` each
+clip also gets its prompt adherence, exactly as an eval records it: the camera move asked for
+against the one measured, and motion (or stillness) asked for against the verdict.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from promptkit.errors import UsageError
 
 if TYPE_CHECKING:
     from promptkit.metrics import Expected
+    from promptkit.runner.adherence import Intent
 
 
 def _fail_on(value: str) -> set[str]:
@@ -43,6 +49,29 @@ def _expected(
     return Expected(duration=duration, width=width, height=height)
 
 
+def _intent(prompt: str | None, expect_camera: str | None) -> Intent | None:
+    """What the clips were asked to show; ``--expect-camera`` overrides the prompt's camera."""
+    from dataclasses import replace
+
+    from promptkit.runner.adherence import KNOWN_FAMILIES, Intent, parse_move, prompt_intent
+
+    if prompt is None and expect_camera is None:
+        return None
+    if prompt is not None and not prompt.strip():
+        raise UsageError("--prompt: give the prompt text the clips were made from")
+    intent = prompt_intent(prompt) if prompt is not None else Intent()
+    if expect_camera is not None:
+        move = parse_move(expect_camera)
+        if move is None:
+            raise UsageError(
+                f"--expect-camera {expect_camera!r}: unknown camera move "
+                f"(e.g. pan_left, tilt_up, zoom_in, dolly_out, static; families: "
+                f"{', '.join(KNOWN_FAMILIES)})"
+            )
+        intent = replace(intent, camera=move, camera_phrase=expect_camera)
+    return intent
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option("Output format.")
@@ -68,6 +97,13 @@ def _expected(
 @click.option("--duration", type=float, default=None, help="Requested duration, seconds.")
 @click.option("--resolution", default=None, help="Requested resolution (480p, 720p).")
 @click.option("--aspect-ratio", "aspect", default=None, help="Requested aspect ratio, e.g. 16:9.")
+@click.option("--prompt", default=None, help="The prompt the clips were made from (adherence).")
+@click.option(
+    "--expect-camera",
+    default=None,
+    metavar="MOVE",
+    help="The camera move asked for, e.g. pan_left, tilt_up, zoom_in, static (adherence).",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -79,9 +115,12 @@ def command(
     duration: float | None,
     resolution: str | None,
     aspect: str | None,
+    prompt: str | None,
+    expect_camera: str | None,
 ) -> None:
     """Score FILES: verdict (frozen, partial-freeze, low-motion, ok), flags and metrics."""
     watched = _fail_on(fail_on)
+    intent = _intent(prompt, expect_camera)
     from promptkit.config import load_settings
     from promptkit.metrics import ScoreJob, Thresholds, score_many
 
@@ -103,14 +142,25 @@ def command(
     for score in score_many(items, jobs=jobs):
         if score.verdict in watched or watched.intersection(score.flags):
             matched = True
+        adherence = None
+        if intent is not None:
+            from promptkit.runner.adherence import assess
+
+            adherence = assess(intent, score.verdict, score.camera.motion)
         if fmt == "json":
             record = score.to_dict()
             if artifacts is None:
                 record.pop("artifacts", None)
+            if adherence is not None:
+                record["adherence"] = adherence.model_dump(mode="json")
             records.append(record)
         else:
             flags = f" [{', '.join(score.flags)}]" if score.flags else ""
             click.echo(f"{score.path}: {score.verdict}{flags} — {score.reason}")
+            if adherence is not None:
+                from promptkit.runner.adherence import describe, verdict_words
+
+                click.echo(f"  adherence: {verdict_words(adherence)} ({describe(adherence)})")
     if fmt == "json":
         click.echo(json.dumps({"clips": records}, indent=2))
     if matched:

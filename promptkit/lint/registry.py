@@ -1,7 +1,7 @@
 """The code table: every rule's code (prefix "PK" + three digits), stable name and class.
 
 Codes never change meaning and names never change spelling: configuration, suppressions and
-stored eval results refer to them. PK0xx check prompt text; PK1xx check templates.
+stored eval results refer to them. PK0xx check prompt text; PK1xx check templates and specs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from promptkit.lint.rules.negation import Negation
 from promptkit.lint.rules.params_in_prose import ParamsInProse
 from promptkit.lint.rules.scene_overload import SceneOverload
 from promptkit.lint.rules.static_request import StaticRequest
+from promptkit.lint.rules.template_default import TemplateDefault
 from promptkit.lint.rules.too_long import TooLong
 from promptkit.lint.rules.too_short import TooShort
 from promptkit.lint.rules.undeclared_variable import UndeclaredVariable
@@ -45,6 +46,7 @@ _CLASSES: tuple[type[Rule], ...] = (
     SceneOverload,  # PK015
     UndeclaredVariable,  # PK101
     UnusedVariable,  # PK102
+    TemplateDefault,  # PK103
 )
 
 RULES: dict[str, Rule] = {cls.code: cls() for cls in _CLASSES}

@@ -260,11 +260,13 @@ def lint_spec(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
     _, file_noqa = strip_marker_lines(source)
     source_lines = source.splitlines()
     name = str(path)
+    defaulted: set[tuple[str | None, str]] = set()
     for prompt in spec_prompts(path, source):
         noqa = file_noqa
         if 0 < prompt.line <= len(source_lines):
             noqa = strip_trailing(source_lines[prompt.line - 1])[1].merged(file_noqa)
         yield 1
+        yield from _defaulted(prompt, name, config.enabled(name), noqa, defaulted)
         for d in lint_text(
             prompt.text,
             config=config,
@@ -275,3 +277,28 @@ def lint_spec(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
             fixed_line=prompt.line,
         ):
             yield _labelled(d, prompt.label)
+
+
+def _defaulted(
+    prompt: Any,
+    name: str,
+    codes: frozenset[str],
+    noqa: Suppression,
+    seen: set[tuple[str | None, str]],
+) -> Iterator[Diagnostic]:
+    """``template-default`` findings of one spec prompt, once per template and variable."""
+    rule = RULES["PK103"]
+    if rule.code not in codes or noqa.covers(rule.code):
+        return
+    for var, default in prompt.defaults:
+        if (prompt.template, var) in seen:
+            continue
+        seen.add((prompt.template, var))
+        shown = default if len(default) <= 60 else default[:59] + "…"
+        yield rule.diagnostic(
+            name,
+            prompt.line,
+            1,
+            f"'{var}' is left to the template default {shown!r} [{prompt.template}]",
+            f"set {var} under variables: (or zip:) so every prompt reads as one shot",
+        )

@@ -242,6 +242,11 @@ def _score(
     arts = Artifacts()
     if sampler is not None and artifacts_dir is not None:
         columns = {**series, **flow.series(), "still": still, "black_frame": black}
+        # The headline motion per pair (short sides/s, still pairs as 0): what reports plot.
+        per_pair = np.full(n, np.nan)
+        for p, is_still in zip(pairs, pair_still, strict=True):
+            per_pair[p.index] = 0.0 if is_still else p.mean / flow.short / p.dt
+        columns["motion"] = per_pair
         arts = write_artifacts(Path(artifacts_dir), stem, sampler, fps, columns)
     return ClipScore(
         path=path,

@@ -7,6 +7,8 @@ motion). When clips share a ``pair_key`` across two arms (same variables and par
 template or arm variable), the pair is also analysed as matched pairs — matched by
 ``(pair_key, replicate)`` — with an exact McNemar test on frozen and a sign-flip permutation test
 on motion. Every comparison carries a plain sentence on whether the sample could detect it.
+Effect sizes: Cohen's h for rates; for motion Hedges' g (pooled within-arm SD, small-sample
+corrected) beside Cliff's delta, which stays readable when replicates barely vary.
 """
 
 from __future__ import annotations
@@ -15,23 +17,13 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from promptkit.report import stats
+from promptkit.report.arms import ArmOutcome, arm_of, arm_outcome, clips_by_arm
 from promptkit.report.clips import is_frozen, is_measured, motion_of
 from promptkit.runner.results import ClipRecord, RunResults
 
-NO_ARM = "(no arm)"
-
-
-@dataclass
-class ArmStats:
-    """One arm: how many clips, how many froze, how much they moved."""
-
-    arm: str
-    jobs: int
-    measured: int
-    frozen: int
-    rate: stats.Estimate | None
-    motion: stats.Estimate | None
-    motions: list[float] = field(repr=False, default_factory=list)
+# One arm's counts (the report's arm outcome; the A/B names are kept for library users).
+ArmStats = ArmOutcome
+arm_stats = arm_outcome
 
 
 @dataclass
@@ -51,6 +43,8 @@ class Comparison:
     mde_rate: float | None
     mde_motion: float | None
     notes: list[str] = field(default_factory=list)
+    motionless_diff: stats.Estimate | None = None
+    delta: float | None = None
 
 
 @dataclass
@@ -74,25 +68,6 @@ class ABAnalysis:
     comparisons: list[Comparison]
     paired: list[PairedComparison]
     holm: bool
-
-
-def _arm_of(clip: ClipRecord) -> str:
-    return clip.arm if clip.arm is not None else NO_ARM
-
-
-def arm_stats(arm: str, clips: list[ClipRecord], seed: int = 0) -> ArmStats:
-    measured = [c for c in clips if is_measured(c)]
-    frozen = sum(is_frozen(c) for c in measured)
-    motions = [m for c in measured if (m := motion_of(c)) is not None]
-    return ArmStats(
-        arm=arm,
-        jobs=len(clips),
-        measured=len(measured),
-        frozen=frozen,
-        rate=stats.wilson_interval(frozen, len(measured)),
-        motion=stats.bootstrap_mean(motions, seed=seed),
-        motions=motions,
-    )
 
 
 def _pct(x: float) -> str:
@@ -136,6 +111,10 @@ def compare_arms(a: ArmStats, b: ArmStats, seed: int = 0) -> Comparison:
         g=g,
         mde_rate=mde_rate,
         mde_motion=mde_motion,
+        motionless_diff=stats.newcombe_difference(
+            b.motionless, b.measured, a.motionless, a.measured
+        ),
+        delta=stats.cliffs_delta(b.motions, a.motions),
     )
     cmp.notes = power_notes(cmp, a, b)
     return cmp
@@ -201,7 +180,7 @@ def paired_comparison(
     for clip in clips:
         if clip.pair_key is None or not is_measured(clip):
             continue
-        by_key.setdefault((clip.pair_key, clip.replicate), {})[_arm_of(clip)] = clip
+        by_key.setdefault((clip.pair_key, clip.replicate), {})[arm_of(clip)] = clip
     pairs = [(g[a], g[b]) for g in by_key.values() if a in g and b in g]
     if not pairs:
         return None
@@ -230,11 +209,8 @@ def paired_comparison(
 
 def analyse(results: RunResults, seed: int = 0) -> ABAnalysis | None:
     """The run's A/B analysis, or None when the run has fewer than two arms with clips."""
-    by_arm: dict[str, list[ClipRecord]] = {}
-    for clip in results.clips:
-        by_arm.setdefault(_arm_of(clip), []).append(clip)
-    order = [arm for arm in results.arms if arm in by_arm]
-    order += [arm for arm in by_arm if arm not in order]
+    by_arm = clips_by_arm(results)
+    order = list(by_arm)
     if len(order) < 2 or not results.arm_by and not results.arms:
         return None
     arms = [arm_stats(arm, by_arm[arm], seed) for arm in order]

@@ -22,7 +22,8 @@ COLUMNS = (
     "model", "duration", "resolution", "aspect_ratio", "prompt", "lint_codes", "tags",
     "request_id", "status", "error", "cost_ticks", "cost_usd", "file", "sha256",
     "verdict", "flags", "reason", "motion", "freezes", "camera_motion", "camera_confidence",
-    "duration_s", "width", "height", "fps", "contact_sheet", "thumbnail", "series_csv",
+    "camera_asked", "camera_adherence", "motion_asked", "motion_adherence", "adheres",
+    "defaults", "duration_s", "width", "height", "fps", "contact_sheet", "thumbnail", "series_csv",
 )  # fmt: skip
 
 
@@ -43,6 +44,7 @@ def _safe(value: Any) -> Any:
 
 def clip_row(clip: ClipRecord) -> dict[str, Any]:
     p = clip.params
+    a = clip.adherence
     return {
         "job_id": clip.job_id,
         "variant_id": clip.variant_id,
@@ -72,6 +74,12 @@ def clip_row(clip: ClipRecord) -> dict[str, Any]:
         "freezes": ";".join(f"{f.start_s:.3f}-{f.end_s:.3f}" for f in clip.freezes),
         "camera_motion": clip.camera.motion if clip.camera else None,
         "camera_confidence": clip.camera.confidence if clip.camera else None,
+        "camera_asked": a.camera_asked if a else None,
+        "camera_adherence": a.camera if a else None,
+        "motion_asked": a.motion_asked if a else None,
+        "motion_adherence": a.motion if a else None,
+        "adheres": a.adheres if a else None,
+        "defaults": ";".join(clip.defaults),
         "duration_s": clip.duration_s,
         "width": clip.width,
         "height": clip.height,

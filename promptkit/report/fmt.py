@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from promptkit.models import ticks_to_usd
-from promptkit.report.stats import Estimate
+from promptkit.report.stats import G_READABLE, Estimate
 from promptkit.runner.results import LintFinding, format_usd
 
 DASH = "–"
@@ -61,6 +61,19 @@ def mean_ci(est: Estimate | None, signed: bool = False) -> str:
     if est.low is None or est.high is None:
         return head
     return f"{head} ({num(est.low)} to {num(est.high)})"
+
+
+def effect_g(g: float | None) -> str:
+    """Hedges' g to two decimals, or ``> 3`` / ``< −3`` beyond the readable range."""
+    if g is None or not math.isfinite(g):
+        return NA
+    if abs(g) >= G_READABLE:
+        return f"> {G_READABLE:g}" if g > 0 else f"< −{G_READABLE:g}"
+    return f"{g:.2f}"
+
+
+def delta(d: float | None) -> str:
+    return NA if d is None else f"{d:+.2f}"
 
 
 def pvalue(p: float | None) -> str:

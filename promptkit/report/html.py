@@ -24,9 +24,14 @@ from markupsafe import Markup
 
 from promptkit.report import fmt
 from promptkit.report.ab import ABAnalysis
+from promptkit.report.arms import ArmOutcome
 from promptkit.report.calibration import CalibrationRow
-from promptkit.report.clips import Variant, verdict_counts, verdict_rank
-from promptkit.report.svg import motion_curve_svg, read_series
+from promptkit.report.clips import Variant, motion_of, verdict_counts, verdict_rank
+from promptkit.report.confusion import Confusion
+from promptkit.report.decision import Decision
+from promptkit.report.glossary import BY_KEY, TERMS, decision_method
+from promptkit.report.svg import Series, motion_curve_svg, read_series, series_peak
+from promptkit.runner.adherence import describe
 from promptkit.runner.results import ClipRecord, RunResults
 
 ASSETS = "assets"
@@ -55,6 +60,7 @@ def environment() -> Environment:
     """The report's Jinja environment: autoescape always on, undefined names are errors."""
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals["fmt"] = fmt
+    env.globals["terms"] = BY_KEY
     return env
 
 
@@ -93,6 +99,7 @@ class ReplicateView:
     curve: Markup | None
     curve_note: str
     facts: list[tuple[str, str]] = field(default_factory=list)
+    adheres: bool | None = None
 
 
 @dataclass
@@ -107,6 +114,7 @@ class CardView:
     motion: float | None
     frozen_rate: float | None
     summary: str
+    adherence: str | None
     segments: list[fmt.Segment]
     lint: list[Any]
     facts: list[tuple[str, str]]
@@ -125,19 +133,53 @@ def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(k.replace("_", " "), fmt.num(numeric[k])) for k in keys[:MAX_METRICS]]
 
 
-def replicate_view(run_dir: Path, clip: ClipRecord) -> ReplicateView:
-    """What a replicate shows; links are relative to the run folder."""
+def load_series(run_dir: Path, clips: list[ClipRecord]) -> dict[str, Series | None]:
+    """Each clip's plotted series by job id (None when it has none or it cannot be read)."""
+    out: dict[str, Series | None] = {}
+    for clip in clips:
+        rel = fmt.safe_relpath(clip.artifacts.series_csv)
+        out[clip.job_id] = read_series(run_dir / rel) if rel is not None else None
+    return out
+
+
+def run_peaks(series: dict[str, Series | None]) -> dict[str, float]:
+    """The largest value of each plotted column across the run: the curves' common scale."""
+    peaks: dict[str, float] = {}
+    for s in series.values():
+        if s is not None:
+            peaks[s.column] = max(peaks.get(s.column, 0.0), series_peak(s))
+    return peaks
+
+
+def replicate_view(
+    run_dir: Path,
+    clip: ClipRecord,
+    series: Series | None = None,
+    peaks: dict[str, float] | None = None,
+) -> ReplicateView:
+    """What a replicate shows; links are relative to the run folder.
+
+    ``series`` is the clip's plotted series when already read, ``peaks`` the run's scales.
+    """
     art = clip.artifacts
     curve: Markup | None = None
     note = "the scorer wrote no per-frame series for this clip."
     csv_rel = fmt.safe_relpath(art.series_csv)
     if csv_rel is not None:
-        series = read_series(run_dir / csv_rel)
+        if series is None:
+            series = read_series(run_dir / csv_rel)
         if series is None:
             note = f"the per-frame series {csv_rel} is missing or empty."
         else:
             curve = Markup(
-                motion_curve_svg(series, clip.freezes, clip.duration_s, f"Motion of {clip.job_id}:")
+                motion_curve_svg(
+                    series,
+                    clip.freezes,
+                    clip.duration_s,
+                    f"Motion of {clip.job_id}:",
+                    peak=(peaks or {}).get(series.column),
+                    headline=motion_of(clip),
+                )
             )
     elif clip.status != "scored":
         note = f"the clip was not scored (status {clip.status})."
@@ -148,6 +190,8 @@ def replicate_view(run_dir: Path, clip: ClipRecord) -> ReplicateView:
         facts.append(("why", clip.reason))
     if clip.camera is not None:
         facts.append(("camera", f"{clip.camera.motion} ({clip.camera.confidence:.0%} confidence)"))
+    if clip.adherence is not None and clip.measured:
+        facts.append(("adherence", describe(clip.adherence)))
     if clip.freezes:
         spans = ", ".join(f"{f.start_s:.2f}–{f.end_s:.2f} s" for f in clip.freezes)
         facts.append(("frozen", spans))
@@ -175,6 +219,7 @@ def replicate_view(run_dir: Path, clip: ClipRecord) -> ReplicateView:
         curve=curve,
         curve_note=note,
         facts=facts,
+        adheres=clip.adherence.adheres if clip.adherence and clip.measured else None,
     )
 
 
@@ -190,20 +235,34 @@ def _params_text(params: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def card_view(run_dir: Path, variant: Variant) -> CardView:
+def card_view(
+    run_dir: Path,
+    variant: Variant,
+    series: dict[str, Series | None] | None = None,
+    peaks: dict[str, float] | None = None,
+) -> CardView:
     first = variant.first
     measured = len(variant.measured)
     parts = [f"{len(variant.clips)} replicate{'s' if len(variant.clips) != 1 else ''}"]
     if measured:
-        parts.append(f"{variant.frozen}/{measured} frozen")
+        motionless = sum(c.motionless for c in variant.measured)
+        parts.append(f"{variant.frozen}/{measured} frozen, {motionless}/{measured} motionless")
+    checked = [c for c in variant.measured if c.adherence and c.adherence.adheres is not None]
+    adherence = None
+    if checked:
+        adherent = sum(1 for c in checked if c.adherence and c.adherence.adheres)
+        adherence = f"{adherent}/{len(checked)} did what the prompt asked"
+        parts.append(adherence)
     if variant.mean_motion is not None:
         parts.append(f"mean motion {fmt.num(variant.mean_motion)}")
     parts.append(f"cost {fmt.usd(variant.cost_ticks)}")
     facts = [("variant", variant.variant_id)]
     if first.template:
         facts.append(("template", first.template))
-    variables = first.variables.items()
-    facts.extend((f"var {k}", json.dumps(v, ensure_ascii=False)) for k, v in variables)
+    for k, v in first.variables.items():
+        value = json.dumps(v, ensure_ascii=False)
+        # Said on the card: a value nobody chose is the usual cause of an incoherent prompt.
+        facts.append((f"var {k}", f"{value} (template default)" if k in first.defaults else value))
     facts.extend(_params_text(first.params))
     return CardView(
         id=variant.variant_id,
@@ -216,10 +275,13 @@ def card_view(run_dir: Path, variant: Variant) -> CardView:
         motion=variant.mean_motion,
         frozen_rate=variant.frozen_rate,
         summary=" · ".join(parts),
+        adherence=adherence,
         segments=fmt.prompt_segments(first.prompt, first.lint),
         lint=list(first.lint),
         facts=facts,
-        replicates=[replicate_view(run_dir, c) for c in variant.clips],
+        replicates=[
+            replicate_view(run_dir, c, (series or {}).get(c.job_id), peaks) for c in variant.clips
+        ],
     )
 
 
@@ -229,11 +291,16 @@ def render_index(
     variants: list[Variant],
     ab: ABAnalysis | None,
     calibration: list[CalibrationRow],
+    decision: Decision,
+    outcomes: list[ArmOutcome],
+    confusion: Confusion | None,
 ) -> str:
     """The complete ``index.html`` text of a run."""
     verdicts = verdict_counts(results.clips)
     statuses = Counter(c.status for c in results.clips)
-    cards = [card_view(run_dir, v) for v in variants]
+    series = load_series(run_dir, results.clips)
+    peaks = run_peaks(series)
+    cards = [card_view(run_dir, v, series, peaks) for v in variants]
     return render_template(
         "index.html.j2",
         run=results,
@@ -244,9 +311,24 @@ def render_index(
         wall=f"{results.summary.wall_seconds:.1f} s",
         spec_json=json.dumps(results.spec, indent=2, ensure_ascii=False, default=str),
         ab=ab,
+        notes=shared_notes(ab) if ab is not None else [],
         calibration=calibration,
+        decision=decision,
+        method=decision_method(decision),
+        outcomes=outcomes,
+        confusion=confusion,
+        glossary=TERMS,
         cards=cards,
         filter_verdicts=[v for v, _ in verdicts],
         filter_arms=sorted({c.arm for c in cards if c.arm}),
         filter_tags=sorted({t for c in cards for t in c.tags}),
     )
+
+
+def shared_notes(ab: ABAnalysis) -> list[tuple[str, list[str]]]:
+    """Each distinct power note once, with the comparisons it applies to."""
+    notes: dict[str, list[str]] = {}
+    for c in ab.comparisons:
+        for note in c.notes:
+            notes.setdefault(note, []).append(f"{c.b} vs {c.a}")
+    return list(notes.items())

@@ -2,11 +2,17 @@
 
 The series comes from the scorer's per-frame CSV (header row: ``frame, time_s`` then one column
 per series; a CSV whose first column is the time works too). The plotted column is the first of
-``PREFERRED_COLUMNS`` present (``flow_mean`` is the optical-flow magnitude behind the headline
-motion), else the first column whose name mentions motion, flow or difference. Empty cells are
-skipped and the line joins the samples around them: flow is measured every few frames only.
-Everything written into the SVG is a formatted number or escaped text, so the
-markup is safe to inline in the report.
+``PREFERRED_COLUMNS`` present: ``motion`` is the headline motion per flow pair (short sides per
+second, the unit of the report's headline number); scores made before that column existed fall
+back to ``flow_mean`` (the same flow in analysis pixels per pair), else to the first column whose
+name mentions motion, flow or difference. Empty cells are skipped and the line joins the samples
+around them: flow is measured every few frames only.
+
+Every curve of a report is drawn against one vertical scale (``peak``, the largest value of that
+column across the run), so a frozen clip's noise stays a flat line beside a moving clip instead
+of being stretched to the same height. A dashed line marks the clip's headline motion.
+Everything written into the SVG is a formatted number or escaped text, so the markup is safe to
+inline in the report.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pathlib import Path
 from promptkit.runner.results import Freeze
 
 PREFERRED_COLUMNS = ("motion", "flow_mean", "diff8", "diff1", "diff")
+# The unit of each plotted column, as the axis label says it.
+UNITS = {"motion": "short sides/s", "flow_mean": "analysis px per pair"}
 TIME_COLUMNS = ("time_s", "time", "t", "seconds")
 INDEX_COLUMNS = ("frame", "index")
 WIDTH, HEIGHT, PAD = 320, 90, 4
@@ -93,12 +101,27 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
+def series_peak(series: Series) -> float:
+    """The largest value of a series (0 when it has none)."""
+    return max((v for v in series.values if v is not None), default=0.0)
+
+
 def motion_curve_svg(
-    series: Series, freezes: list[Freeze], duration: float | None = None, label: str = ""
+    series: Series,
+    freezes: list[Freeze],
+    duration: float | None = None,
+    label: str = "",
+    peak: float | None = None,
+    headline: float | None = None,
 ) -> str:
-    """Inline SVG markup: the curve, shaded freeze intervals, and a text alternative."""
+    """Inline SVG markup: the curve, shaded freeze intervals, and a text alternative.
+
+    ``peak`` is the top of the vertical scale (the run's largest value, so every curve shares
+    it; the series' own peak when None); ``headline`` draws the clip's headline motion.
+    """
     t_end = max([duration or 0.0, series.times[-1], *(f.end_s for f in freezes)]) or 1.0
-    peak = max((v for v in series.values if v is not None), default=0.0) or 1.0
+    own = series_peak(series)
+    peak = max(peak or 0.0, own) or 1.0
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - TOP - PAD
 
     def x(t: float) -> float:
@@ -119,8 +142,16 @@ def motion_curve_svg(
         if v is not None
     ]
     lines = f'<polyline class="curve" points="{" ".join(points)}"/>'
+    if headline is not None and series.column == "motion":
+        lines += (
+            f'<line class="headline" x1="{PAD}" x2="{WIDTH - PAD}" y1="{_fmt(y(headline))}" '
+            f'y2="{_fmt(y(headline))}"><title>headline motion {headline:.3g}</title></line>'
+        )
+    unit = UNITS.get(series.column.lower(), "")
+    axis = f"{series.column}{f' ({unit})' if unit else ''}, scale 0–{peak:.3g}"
     desc = (
-        f"{label} {series.column} over {t_end:.1f} s, peak {peak:.3g}; "
+        f"{label} {series.column} over {t_end:.1f} s, peak {own:.3g} on a scale of 0–{peak:.3g}"
+        f"{f' {unit}' if unit else ''}; "
         f"{len(freezes)} frozen stretch{'es' if len(freezes) != 1 else ''} shaded"
     ).strip()
     return (
@@ -129,8 +160,7 @@ def motion_curve_svg(
         f"<title>{html.escape(desc)}</title>"
         f'<rect class="frame" x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}"/>'
         f"{shades}{lines}"
-        f'<text class="axis" x="{PAD + 2}" y="{TOP - 3}">{html.escape(series.column)} '
-        f"(peak {peak:.3g})</text>"
+        f'<text class="axis" x="{PAD + 2}" y="{TOP - 3}">{html.escape(axis)}</text>'
         f'<text class="axis" x="{WIDTH - PAD - 2}" y="{TOP - 3}" '
         f'text-anchor="end">{t_end:.1f} s</text></svg>'
     )

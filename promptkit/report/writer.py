@@ -12,9 +12,12 @@ from pathlib import Path
 
 from promptkit.errors import InputError
 from promptkit.report import ab as ab_mod
+from promptkit.report.arms import arm_outcomes
 from promptkit.report.calibration import lint_calibration
 from promptkit.report.clips import group_variants
+from promptkit.report.confusion import camera_confusion
 from promptkit.report.csvout import render_csv
+from promptkit.report.decision import decide
 from promptkit.report.html import render_index
 from promptkit.report.markdown import render_summary
 from promptkit.report.reader import read_results
@@ -25,10 +28,12 @@ SUMMARY = "summary.md"
 CSV = "results.csv"
 
 
-def write_report(run_dir: Path, seed: int = 0) -> Path:
+def write_report(run_dir: Path, seed: int = 0, base_url: str | None = None) -> Path:
     """Render ``index.html``, ``summary.md`` and ``results.csv`` of a run; return the index path.
 
     ``seed`` fixes the bootstrap and permutation resampling, so re-rendering is reproducible.
+    ``base_url`` is where the run folder will be published: summary.md then links its pictures
+    and the page there (without it, summary.md links no file).
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -37,11 +42,18 @@ def write_report(run_dir: Path, seed: int = 0) -> Path:
     variants = group_variants(results)
     analysis = ab_mod.analyse(results, seed=seed)
     calibration = lint_calibration(results.clips)
+    outcomes = arm_outcomes(results, seed)
+    decision = decide(results, seed, outcomes)
+    confusion = camera_confusion(results.clips)
+    summary = render_summary(results, variants, analysis, decision, confusion, base_url)
+    page = render_index(
+        run_dir, results, variants, analysis, calibration, decision, outcomes, confusion
+    )
     try:
         write_text_atomic(run_dir / CSV, render_csv(results))
-        write_text_atomic(run_dir / SUMMARY, render_summary(results, variants, analysis))
+        write_text_atomic(run_dir / SUMMARY, summary)
         index = run_dir / INDEX
-        write_text_atomic(index, render_index(run_dir, results, variants, analysis, calibration))
+        write_text_atomic(index, page)
     except OSError as exc:
         raise InputError(f"{run_dir}: cannot write the report: {exc.strerror or exc}") from exc
     return index

@@ -11,9 +11,11 @@ from collections import Counter
 from collections.abc import Callable
 
 from promptkit.models import ticks_to_usd
+from promptkit.runner.adherence import clip_adherence
 from promptkit.runner.journal import JobRow, Journal
 from promptkit.runner.layout import RunLayout
 from promptkit.runner.results import (
+    DEFAULT_PRIMARY,
     Artifacts,
     Camera,
     ClipRecord,
@@ -29,7 +31,9 @@ def clip_record(row: JobRow, layout: RunLayout) -> ClipRecord:
     v = row.variant
     score = row.score or {}
     camera = score.get("camera")
+    camera = camera if isinstance(camera, dict) else None
     artifacts = score.get("artifacts") or {}
+    verdict = score.get("verdict")
     return ClipRecord(
         job_id=row.job_id,
         variant_id=v.variant_id,
@@ -38,6 +42,7 @@ def clip_record(row: JobRow, layout: RunLayout) -> ClipRecord:
         pair_key=v.pair_key,
         template=v.template,
         variables=dict(v.variables),
+        defaults=dict(v.defaults),
         params=v.params.model_dump(mode="json"),
         prompt=v.prompt,
         lint=[LintFinding(**f) for f in row.lint],
@@ -49,7 +54,7 @@ def clip_record(row: JobRow, layout: RunLayout) -> ClipRecord:
         file=row.file if row.state in ("downloaded", "scored") else None,
         sha256=row.sha256 if row.state in ("downloaded", "scored") else None,
         metrics=score.get("metrics") if row.score else None,
-        verdict=score.get("verdict"),
+        verdict=verdict,
         flags=list(score.get("flags") or []),
         reason=score.get("reason"),
         freezes=[
@@ -57,8 +62,9 @@ def clip_record(row: JobRow, layout: RunLayout) -> ClipRecord:
             for f in score.get("freezes") or []
         ],
         camera=Camera(motion=str(camera["motion"]), confidence=float(camera["confidence"]))
-        if isinstance(camera, dict)
+        if camera
         else None,
+        adherence=clip_adherence(v.prompt, verdict, str(camera["motion"]) if camera else None),
         artifacts=Artifacts(
             **{
                 k: layout.relative(artifacts.get(k))
@@ -103,6 +109,7 @@ def build_results(journal: Journal, layout: RunLayout, *, finished: bool) -> Run
         summary=summary,
         arms=list(meta.get("arms", [])),
         arm_by=meta.get("arm_by"),
+        primary=meta.get("spec", {}).get("primary") or DEFAULT_PRIMARY,
         clips=clips,
     )
 
@@ -111,8 +118,9 @@ def verdict_rates(results: RunResults) -> dict[str, float]:
     """The rates ``--fail-on`` can test, with the report's definitions (see results.py).
 
     ``frozen-rate`` is the report's frozen rate: measured clips judged frozen or
-    partial-freeze. ``partial-freeze-rate``, ``low-motion-rate`` and ``ok-rate`` are shares of
-    measured clips, ``unreadable-rate`` of scored clips, ``error-rate`` of all jobs.
+    partial-freeze; ``motionless-rate`` adds low-motion. ``partial-freeze-rate``,
+    ``low-motion-rate`` and ``ok-rate`` are shares of measured clips, ``unreadable-rate`` of
+    scored clips, ``error-rate`` of all jobs.
     """
     scored = [c for c in results.clips if c.verdict]
     measured = [c for c in scored if c.measured]
@@ -121,6 +129,7 @@ def verdict_rates(results: RunResults) -> dict[str, float]:
         rates[f"{verdict}-rate"] = n / len(measured)
     if measured:
         rates["frozen-rate"] = sum(c.frozen for c in measured) / len(measured)
+        rates["motionless-rate"] = sum(c.motionless for c in measured) / len(measured)
     if scored:
         rates["unreadable-rate"] = sum(not c.measured for c in scored) / len(scored)
     total = len(results.clips) or 1
@@ -142,7 +151,7 @@ def parse_fail_on(text: str) -> tuple[str, str, float]:
     """``'frozen-rate>0.2'`` -> ``('frozen-rate', '>', 0.2)``; a one-line UsageError otherwise."""
     from promptkit.errors import UsageError
 
-    known = [f"{v}-rate" for v in KNOWN_VERDICTS] + ["error-rate", "cost-usd"]
+    known = [f"{v}-rate" for v in KNOWN_VERDICTS] + ["motionless-rate", "error-rate", "cost-usd"]
     for op in _OPS:
         name, sep, value = text.partition(op)
         if sep:
@@ -160,7 +169,7 @@ def parse_fail_on(text: str) -> tuple[str, str, float]:
 
 def failed_conditions(results: RunResults, conditions: list[tuple[str, str, float]]) -> list[str]:
     """The conditions that hold for ``results``, each with the measured value."""
-    values = {f"{v}-rate": 0.0 for v in KNOWN_VERDICTS}
+    values = {f"{v}-rate": 0.0 for v in (*KNOWN_VERDICTS, "motionless")}
     values.update(verdict_rates(results))
     values["cost-usd"] = float(results.summary.cost_usd)
     held = []

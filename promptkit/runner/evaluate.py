@@ -113,10 +113,11 @@ def run_eval(spec_path: Path | None, options: EvalOptions) -> EvalOutcome:
 
     if journal is None:
         check_budget(plan)
-        confirm_spend(plan, yes=options.yes, interactive=options.interactive, ask=options.ask)
         if options.dry_run:
+            # A dry run spends nothing, so there is nothing to confirm.
             options.echo("dry run: nothing was submitted")
             return EvalOutcome(plan)
+        confirm_spend(plan, yes=options.yes, interactive=options.interactive, ask=options.ask)
         layout.create()
         layout.spec.write_text(spec_text, encoding="utf-8")
         journal = Journal.open(layout.journal)

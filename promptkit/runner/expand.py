@@ -5,6 +5,8 @@ sweep too. Each variant gets a stable ``variant_id`` (a hash of the exact prompt
 variables and params), so the same inputs always name the same clips, and each job is
 ``<variant_id>-r<replicate>``. With arms, every variant also gets a ``pair_key``: the hash of its
 inputs without the arm dimension, so a report can pair variant A with its counterpart B.
+A variant also records the variables the spec left to the template's defaults (``defaults``),
+so a plan and a report can say what was rendered without being asked for.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Variant:
     pair_key: str | None = None
     tags: tuple[str, ...] = ()
     source_loc: tuple[Any, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (the journal stores it so a resume never needs the spec again)."""
@@ -61,6 +64,7 @@ class Variant:
             "pair_key": self.pair_key,
             "tags": list(self.tags),
             "source_loc": list(self.source_loc),
+            "defaults": dict(self.defaults),
         }
 
     @classmethod
@@ -76,6 +80,7 @@ class Variant:
             pair_key=data.get("pair_key"),
             tags=tuple(data.get("tags", ())),
             source_loc=tuple(data.get("source_loc", ())),
+            defaults=dict(data.get("defaults", {})),
         )
 
 
@@ -188,6 +193,7 @@ def expand(
         except TemplateError as exc:
             raise spec_error(spec_path, node, loc, str(exc)) from None
         declared = set(info.variables)
+        never_read = set(info.unused())
         for combo in combos:
             # A template only receives the variables it declares (A/B templates may differ).
             given = {k: v for k, v in combo.items() if k in declared}
@@ -218,6 +224,11 @@ def expand(
                         pair,
                         tuple(dict.fromkeys((*spec.tags, *info.tags))),
                         loc,
+                        {
+                            k: var.default
+                            for k, var in info.variables.items()
+                            if k not in given and k not in never_read
+                        },
                     )
                 )
     for p_index, raw in enumerate(spec.prompts):

@@ -2,7 +2,8 @@
 
 The linter calls :func:`spec_prompts` (imported lazily, only for ``*.yaml``) and lints each
 rendered variant's text, reporting findings at the spec line that produced it (the template
-entry, or the raw prompt's text).
+entry, or the raw prompt's text). Each prompt also carries the variables the spec left to the
+template's defaults (``template-default``, a check of the spec rather than of the prose).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class SpecPrompt:
     text: str
     duration: int
     reference_images: int
+    template: str | None = None
+    defaults: tuple[tuple[str, str], ...] = ()
+    """Variables the spec left to the template's defaults, with those defaults as text."""
 
 
 def spec_prompts(path: Path, text: str | None = None) -> list[SpecPrompt]:
@@ -51,6 +55,8 @@ def spec_prompts(path: Path, text: str | None = None) -> list[SpecPrompt]:
                 text=v.prompt,
                 duration=v.params.duration,
                 reference_images=len(v.params.reference_images),
+                template=v.template,
+                defaults=tuple((k, str(value)) for k, value in v.defaults.items()),
             )
         )
     return out

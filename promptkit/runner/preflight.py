@@ -98,12 +98,50 @@ class Plan:
                 f"lint gate ({spec.lint}): {self.skipped_variants} variants skipped,"
                 f" {len(self.jobs) - len(self.runnable)} clips not generated"
             )
+        lines.extend(self.describe_defaults())
         budget = f"${format_usd(self.budget_usd)}" if self.budget_usd is not None else "none"
         lines.append(
             f"to generate: {len(self.runnable)} clips, {self.clip_seconds} clip-seconds,"
             f" estimated cost ${format_usd(self.cost_usd)} (budget {budget})"
         )
         return lines
+
+    def describe_defaults(self) -> list[str]:
+        """One line per template whose variants leave variables to its defaults, with them."""
+        return describe_defaults(self.variants)
+
+    def describe_prompts(self) -> list[str]:
+        """Every variant's final prompt, under a line naming the variant (what a dry run shows)."""
+        skips = {j.job.variant.variant_id: j.skip_reason for j in self.jobs if j.skip_reason}
+        return describe_prompts(self.variants, skips)
+
+
+def describe_defaults(variants: list[Variant]) -> list[str]:
+    """One line per template whose variants leave variables to its defaults, with them."""
+    by_template: dict[str, dict[str, Any]] = {}
+    for v in variants:
+        if v.defaults:
+            by_template.setdefault(v.template or v.label, {}).update(v.defaults)
+    return [
+        f"{name}: left to template defaults (set them in the spec if they do not fit): "
+        + "; ".join(f"{k} = {value!r}" for k, value in defaults.items())
+        for name, defaults in by_template.items()
+    ]
+
+
+def describe_prompts(variants: list[Variant], skips: dict[str, str] | None = None) -> list[str]:
+    """Every variant's final prompt, indented under a line naming the variant."""
+    lines: list[str] = []
+    for v in variants:
+        name = v.label or v.template or "prompt"
+        arm = f", arm {v.arm}" if v.arm is not None and v.arm != name else ""
+        params = f"{v.params.duration} s, {v.params.resolution}, {v.params.aspect_ratio}"
+        skip = (skips or {}).get(v.variant_id)
+        lines.append(
+            f"[{v.variant_id}] {name}{arm} ({params})" + (f" — skipped: {skip}" if skip else "")
+        )
+        lines.extend(f"    {line}" for line in v.prompt.splitlines())
+    return lines
 
 
 def lint_variants(variants: list[Variant], settings: Settings) -> dict[str, list[dict[str, Any]]]:

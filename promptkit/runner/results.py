@@ -4,7 +4,9 @@ and the exact dollar text of its ``cost_usd`` amounts (and of budgets given as t
 ``results.json`` is the data every report is rendered from; HTML and Markdown never hold a number
 that is not here. Paths inside it are relative to the run folder, so a run folder can be moved or
 archived whole. ``schema_version`` changes only when a field changes meaning or disappears; new
-optional fields keep version 1.
+optional fields keep the version. Version 2 added what a reader must compute for older runs:
+every clip's prompt adherence, the variables it left to template defaults, and the run's primary
+metric (the report's reader upgrades a version 1 file as it reads it).
 """
 
 from __future__ import annotations
@@ -21,12 +23,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from promptkit.errors import InputError
 from promptkit.runner.layout import RunLayout
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # One definition for every rate a run reports (report pages, A/B statistics, --fail-on): a clip
-# is *measured* when it has a readable verdict, and *frozen* when that verdict is frozen or
-# partial-freeze. Failed, moderated and unreadable clips count in totals, never in rates.
+# is *measured* when it has a readable verdict, *frozen* when that verdict is frozen or
+# partial-freeze, and *motionless* when it is frozen, partial-freeze or low-motion (the clip
+# failed a prompt that asked for motion). Failed, moderated and unreadable clips count in
+# totals, never in rates.
 FROZEN_VERDICTS = frozenset({"frozen", "partial-freeze"})
+MOTIONLESS_VERDICTS = frozenset({"frozen", "partial-freeze", "low-motion"})
 MEASURED_VERDICTS = frozenset({"frozen", "partial-freeze", "low-motion", "ok"})
+# What a spec's ``primary:`` may name: the measure its arms are ranked on.
+PRIMARY_METRICS = ("motionless-rate", "frozen-rate", "adherence-rate", "camera-adherence-rate",
+                   "motion")  # fmt: skip
+DEFAULT_PRIMARY = "motionless-rate"
 
 ClipStatus = Literal[
     "planned",
@@ -75,6 +84,33 @@ class Camera(_Model):
     confidence: float = Field(description="0–1.")
 
 
+class Adherence(_Model):
+    """Did the clip do what its prompt asked (see ``promptkit.runner.adherence``)?"""
+
+    camera_asked: str | None = Field(
+        default=None, description="The camera move the prompt asks for ('pan left'), if any."
+    )
+    camera_phrase: str | None = Field(
+        default=None, description="The prompt's words that ask for it."
+    )
+    camera_measured: str | None = Field(
+        default=None, description="The scorer's camera label of the clip, when measured."
+    )
+    camera: Literal["match", "mismatch", "not asked", "not checkable", "unmeasured"] = Field(
+        description="Requested against measured camera move."
+    )
+    motion_asked: Literal["motion", "stillness"] | None = Field(
+        default=None, description="What the prompt asks of the picture's motion, if anything."
+    )
+    motion: Literal["match", "miss", "not asked", "unmeasured"] = Field(
+        description="Motion (or stillness) asked against the verdict."
+    )
+    adheres: bool | None = Field(
+        default=None,
+        description="Every checked request matched; None when nothing checkable was asked.",
+    )
+
+
 class Artifacts(_Model):
     """Pictures and series the scorer wrote for the clip (paths relative to the run folder)."""
 
@@ -96,6 +132,10 @@ class ClipRecord(_Model):
     )
     template: str | None = Field(default=None, description="Template name (None for raw prompts).")
     variables: dict[str, Any] = Field(default_factory=dict, description="Template variables.")
+    defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Variables the spec left to the template's defaults, with those defaults.",
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="GenerationParams as JSON.")
     prompt: str = Field(description="The prompt text as sent.")
     lint: list[LintFinding] = Field(default_factory=list, description="Lint findings.")
@@ -114,6 +154,9 @@ class ClipRecord(_Model):
     reason: str | None = Field(default=None, description="Why the scorer gave its verdict.")
     freezes: list[Freeze] = Field(default_factory=list, description="Frozen stretches.")
     camera: Camera | None = Field(default=None, description="Dominant camera motion.")
+    adherence: Adherence | None = Field(
+        default=None, description="Prompt adherence (the runner fills it for every clip)."
+    )
     artifacts: Artifacts = Field(default_factory=Artifacts, description="Scorer pictures.")
     duration_s: float | None = Field(default=None, description="Measured clip length.")
     width: int | None = Field(default=None, description="Measured frame width.")
@@ -129,6 +172,11 @@ class ClipRecord(_Model):
     def frozen(self) -> bool:
         """The verdict shows a stretch of stillness a viewer would see."""
         return self.verdict in FROZEN_VERDICTS
+
+    @property
+    def motionless(self) -> bool:
+        """The verdict says the picture did not move enough: frozen, partial-freeze, low-motion."""
+        return self.verdict in MOTIONLESS_VERDICTS
 
 
 class RunSummary(_Model):
@@ -151,7 +199,7 @@ class RunSummary(_Model):
 class RunResults(_Model):
     """Everything a report needs about one run."""
 
-    schema_version: int = Field(default=SCHEMA_VERSION, description="Format version (1).")
+    schema_version: int = Field(default=SCHEMA_VERSION, description="Format version (2).")
     run_id: str = Field(description="The run folder's name.")
     created_at: str = Field(description="ISO-8601 UTC time the run was planned.")
     finished_at: str | None = Field(default=None, description="ISO-8601 UTC end, None if open.")
@@ -164,6 +212,9 @@ class RunResults(_Model):
     arms: list[str] = Field(default_factory=list, description="A/B arms in spec order.")
     arm_by: str | None = Field(
         default=None, description="'template', 'variable:<name>' or None (no arms)."
+    )
+    primary: str = Field(
+        default=DEFAULT_PRIMARY, description="The measure arms are ranked on (spec 'primary:')."
     )
     clips: list[ClipRecord] = Field(default_factory=list, description="One record per job.")
 

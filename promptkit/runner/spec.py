@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from promptkit.errors import SpecError
 from promptkit.models import DEFAULT_MODEL, DURATION_RANGE, MODELS
-from promptkit.runner.results import parse_usd
+from promptkit.runner.results import DEFAULT_PRIMARY, PRIMARY_METRICS, parse_usd
 
 Scalar = str | int | float | bool
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -122,6 +122,9 @@ class EvalSpec(_Model):
     params: ParamsSpec = Field(default_factory=ParamsSpec, description="Generation parameters.")
     replicates: int = Field(default=1, ge=1, le=1000, description="Clips per variant.")
     arms: str | None = Field(default=None, description="A/B arms: 'template' or 'variable:<name>'.")
+    primary: str = Field(
+        default=DEFAULT_PRIMARY, description="The measure the report ranks arms on."
+    )
     lint: Literal["error", "warning", "off"] = Field(
         default="error", description="Skip variants with lint findings of this severity or worse."
     )
@@ -176,6 +179,15 @@ class EvalSpec(_Model):
             return parse_usd(v)
         except ValueError as exc:
             raise ValueError(f"must be {exc}") from None
+
+    @field_validator("primary")
+    @classmethod
+    def _primary(cls, v: str) -> str:
+        if v not in PRIMARY_METRICS:
+            raise ValueError(
+                f"{v!r} is not a known measure (allowed: {', '.join(PRIMARY_METRICS)})"
+            )
+        return v
 
     @field_validator("arms")
     @classmethod

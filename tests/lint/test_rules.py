@@ -32,6 +32,7 @@ EXPECTED = {
     "scene-overload": "warning",
     "undeclared-variable": "error",
     "unused-variable": "warning",
+    "template-default": "warning",
 }
 RULES_DIR = Path(__file__).parents[2] / "promptkit" / "lint" / "rules"
 
@@ -63,7 +64,7 @@ def test_rule_documentation_has_every_section(code: str) -> None:
 
 def test_rules_are_found_by_code_name_and_prefix() -> None:
     assert find("pk001") is find("missing-motion") is RULES["PK001"]
-    assert resolve("PK1") == {"PK101", "PK102"}
+    assert resolve("PK1") == {"PK101", "PK102", "PK103"}
     assert resolve("ALL") == set(RULES)
     assert resolve("no-such-rule") == set()
 

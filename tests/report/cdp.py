@@ -190,6 +190,23 @@ class Browser:
         )["data"]
         return base64.b64decode(data)
 
+    def screenshot_element(self, selector: str) -> bytes:
+        """A PNG of the element matching ``selector`` alone (its box, in page coordinates)."""
+        box = self.evaluate(
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY,"
+            " r.width, r.height]; })()"
+        )
+        x, y, width, height = box
+        assert width > 0 and height > 0, f"{selector} has no visible box"
+        clip = {"x": x, "y": y, "width": width, "height": height, "scale": 1}
+        data = self.call(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True, "clip": clip},
+            session=True,
+        )["data"]
+        return base64.b64decode(data)
+
     def requested_urls(self) -> list[str]:
         return [
             e["params"]["request"]["url"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from promptkit.cli import main
 from promptkit.runner.results import Freeze
 
 from . import builders as b
@@ -111,6 +115,42 @@ def sim_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outcome = evaluate.run_eval(spec, options)
     assert outcome.complete
     return outcome.layout.root
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class ShippedRun:
+    """A shipped example spec run end to end through ``promptkit eval`` on the simulator."""
+
+    root: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ShippedRun]:
+    """``shipped_run("quickstart")``: run evals/<name>.yaml once per session, as a user would."""
+    pytest.importorskip("promptkit.sim.app")
+    runs: dict[str, ShippedRun] = {}
+
+    def run(name: str) -> ShippedRun:
+        if name not in runs:
+            out = tmp_path_factory.mktemp(name)
+            stdout, stderr = io.StringIO(), io.StringIO()
+            code = 0
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    main(["eval", str(REPO / "evals" / f"{name}.yaml"), "--out", str(out), "-q"])
+                except SystemExit as exc:
+                    code = int(exc.code or 0)
+            assert code == 0, stderr.getvalue()
+            (root,) = [p for p in out.iterdir() if p.is_dir()]
+            runs[name] = ShippedRun(root, stdout.getvalue(), stderr.getvalue())
+        return runs[name]
+
+    return run
 
 
 @pytest.fixture(scope="session")

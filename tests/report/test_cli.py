@@ -33,12 +33,12 @@ def test_report_of_unknown_run_is_one_line_exit_2(tmp_path, capsys):
 
 def test_report_of_future_schema_is_one_line_exit_2(tmp_path, capsys):
     (tmp_path / "r").mkdir()
-    (tmp_path / "r" / "results.json").write_text('{"schema_version": 2}')
+    (tmp_path / "r" / "results.json").write_text('{"schema_version": 3}')
     with pytest.raises(SystemExit) as info:
         main(["report", str(tmp_path / "r")])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "schema_version 2 is not supported" in err
+    assert err.count("\n") == 1 and "schema_version 3 is not supported" in err
 
 
 def test_compare_writes_under_the_runs_folder(tmp_path):

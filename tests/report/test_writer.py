@@ -113,12 +113,20 @@ def test_csv_has_one_row_per_clip_and_neutralises_formulas(tmp_path):
     assert rows[0]["cost_usd"] == "0.1"
 
 
-def test_summary_lists_worst_variants_with_relative_thumbnails(hand_run):
+def test_summary_links_no_local_file_so_it_pastes_into_a_pull_request(hand_run):
     write_report(hand_run)
     md = (hand_run / "summary.md").read_text()
-    assert "![thumbnail of a00](frames/a00-r1-thumb.png)" in md
+    # A pull request cannot show the run folder's files: no image, no relative link.
+    assert "![" not in md and "](" not in md and "frames/" not in md
     assert "&lt;script&gt;" in md and "<script>" not in md
     assert "| B − A |" in md
+
+
+def test_summary_links_pictures_and_page_under_a_base_url(hand_run):
+    write_report(hand_run, base_url="https://ci.example.org/runs/run-1/")
+    md = (hand_run / "summary.md").read_text()
+    assert "![thumbnail of a00](https://ci.example.org/runs/run-1/frames/a00-r1-thumb.png)" in md
+    assert "[index.html](https://ci.example.org/runs/run-1/index.html)" in md
 
 
 def test_report_is_reproducible(hand_run):

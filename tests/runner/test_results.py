@@ -31,9 +31,10 @@ def test_written_results_load_back_equal(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]  # no temp file left
 
 
-def test_file_has_schema_version_one_and_relative_fields(tmp_path: Path) -> None:
+def test_file_has_schema_version_two_and_relative_fields(tmp_path: Path) -> None:
     data = json.loads(write_results(tmp_path, _results()).read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["primary"] == "motionless-rate"
     clip = data["clips"][0]
     assert clip["artifacts"] == {"contact_sheet": None, "thumbnail": None, "series_csv": None}
     assert clip["freezes"] == [{"start_s": 0.5, "end_s": 1.5}]
