@@ -390,7 +390,26 @@ def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = Non
         loc, msg = error_line(exc)
         raise SpecError(f"{_where(path, line_of(node, loc))}: {format_loc(loc)}: {msg}") from None
     _check_sim(spec, path, node)
+    _check_polling(spec, path, node)
     return spec
+
+
+def _check_polling(spec: EvalSpec, path: Path, node: yaml.Node | None) -> None:
+    """Refuse ``polling:`` values the client's policy refuses (too long, min above max) now,
+    before a run folder exists; imported only when a spec sets polling (lint stays light)."""
+    overrides = spec.polling.overrides()
+    if not overrides:
+        return
+    from promptkit.client.polling import PollPolicy
+    from promptkit.errors import ConfigError
+
+    try:
+        PollPolicy(**{**PollPolicy().__dict__, **overrides})
+    except ConfigError as exc:
+        where, sep, msg = str(exc).partition(": ")
+        if sep and where.startswith("poll.") and " " not in where:
+            raise spec_error(path, node, ("polling", where[len("poll.") :]), msg) from None
+        raise spec_error(path, node, ("polling",), str(exc).replace("poll.", "")) from None
 
 
 def _check_sim(spec: EvalSpec, path: Path, node: yaml.Node | None) -> None:
