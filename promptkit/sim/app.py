@@ -94,7 +94,7 @@ def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -
         return await _poll(sim, request)
 
     async def clip(request: Request) -> Response:
-        return _clip(sim, request)
+        return await _clip(sim, request)
 
     async def stats(request: Request) -> Response:
         return JSONResponse(sim.stats())
@@ -174,7 +174,8 @@ def _gate(sim: SimState, request: Request) -> Response | str:
         code = UNAUTHENTICATED if status == 401 else INVALID_ARGUMENT
         return _json(sim, status, {"code": code, "error": message})
     now = sim.clock.now()
-    limited = sim.limiter.check(token, cfg, now)
+    # Limits count per account, as on the real API: rotating keys buys nothing.
+    limited = sim.limiter.check(sim.account(token), cfg, now)
     random_429 = limited is None and sim.faults.roll("random_429", cfg.random_429_rate)
     if limited is not None or random_429:
         sim.counters.add("rate_limited")
@@ -184,7 +185,7 @@ def _gate(sim: SimState, request: Request) -> Response | str:
             wait, window = limited
             limit = cfg.rps if window == "second" else cfg.rpm
             message = (
-                f"Too many requests: this API key is limited to {limit:g} requests "
+                f"Too many requests: your team is limited to {limit:g} requests "
                 f"per {window}; slow down and retry."
             )
         headers = (
@@ -263,16 +264,25 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
         outcome = "moderated"
     else:
         outcome = "failed" if sim.faults.roll("fail", cfg.fail_rate) else "done"
-    job = sim.store.create(
-        sub,
-        data,
-        raw,
-        outcome=outcome,  # type: ignore[arg-type]
-        input_video=input_video,
-        input_info=info,
-        input_sidecar=input_sidecar,
-        first_frame=first_frame,
-    )
+    try:
+        job = sim.store.create(
+            sub,
+            data,
+            raw,
+            outcome=outcome,  # type: ignore[arg-type]
+            input_video=input_video,
+            input_info=info,
+            input_sidecar=input_sidecar,
+            first_frame=first_frame,
+        )
+    except OSError as exc:
+        # The job store could not record it (e.g. its disk is full): nothing was created.
+        return _json(
+            sim,
+            507,
+            {"code": "Internal error", "error": f"The job could not be stored ({exc.strerror}); "
+             "nothing was created or billed. Retry later."},
+        )  # fmt: skip
     if drop_after:
         sim.counters.add("drops_after_accept")
         return _drop(request)
@@ -300,6 +310,8 @@ async def _input_video(
                 "video.url could not be downloaded (HTTP 404); the simulator reads its "
                 "own unexpired clip URLs and data: URIs"
             )
+        clip = await run_in_threadpool(sim.store.materialize, clip)
+        assert clip.data is not None
         payload, sidecar = clip.data, clip.sidecar
     info = await run_in_threadpool(probe_video, payload)
     cfg = sim.config
@@ -369,7 +381,7 @@ def _job_response(sim: SimState, request: Request, job: Job) -> Response:
     )
 
 
-def _clip(sim: SimState, request: Request) -> Response:
+async def _clip(sim: SimState, request: Request) -> Response:
     name: str = request.path_params["name"]
     token, sidecar = name.removesuffix(".json"), name.endswith(".mp4.json")
     clip = sim.store.clip(token.removesuffix(".mp4")) if token.endswith(".mp4") else None
@@ -377,6 +389,9 @@ def _clip(sim: SimState, request: Request) -> Response:
         return _json(
             sim, 404, {"code": NOT_FOUND, "error": "This clip URL does not exist or has expired."}
         )
+    if clip.data is None:  # restored from disk: rendered again the first time it is asked for
+        clip = await run_in_threadpool(sim.store.materialize, clip)
+        assert clip.data is not None
     if sidecar:
         return _json(sim, 200, clip.sidecar)
     cfg = sim.config
