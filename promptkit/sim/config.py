@@ -100,6 +100,10 @@ class SimConfig(BaseModel):
     x264_crf: int = Field(default=28, ge=0, le=51)
 
     ledger_path: Path | None = Field(default=None, description="JSON-lines ledger file.")
+    state_dir: Path | None = Field(
+        default=None,
+        description="Folder that keeps the job store, so a restarted simulator knows its jobs.",
+    )
 
     def updated(self, **changes: Any) -> SimConfig:
         """A validated copy with ``changes``; one-line :class:`ConfigError` on a bad value."""
