@@ -11,6 +11,9 @@ import click
 from promptkit.errors import UsageError
 from promptkit.runner.layout import DEFAULT_OUT
 
+INCOMPLETE = 4
+"""Exit code of a run that ended with work left (uncertain submits, errors, a stop)."""
+
 # Shared by `eval`, `runs` and `rescore`: where run folders live.
 out_option = click.option(
     "--out",
@@ -47,6 +50,11 @@ def _usd(value: str | None) -> Decimal | None:
     help="Send again submits whose outcome is unknown (may pay twice).",
 )
 @click.option(
+    "--skip-uncertain",
+    is_flag=True,
+    help="Give up submits whose outcome is unknown (never sent again; the run can complete).",
+)
+@click.option(
     "--fail-on",
     "fail_on",
     multiple=True,
@@ -65,19 +73,24 @@ def command(
     out: Path,
     resume: str | None,
     resubmit_uncertain: bool,
+    skip_uncertain: bool,
     fail_on: tuple[str, ...],
     sim_url: str | None,
     quiet: bool,
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
-    Exit codes: 0 done, 1 a --fail-on condition held, 2 spec error, 3 refused by budget.
+    Exit codes: 0 done, 1 a --fail-on condition held, 2 spec or usage error, 3 refused by
+    budget, 4 the run is incomplete (resume it).
     """
+    from promptkit.report import write_report
     from promptkit.runner.collect import failed_conditions, parse_fail_on
-    from promptkit.runner.evaluate import EvalOptions, run_eval
+    from promptkit.runner.evaluate import EvalOptions, run_eval, unfinished
     from promptkit.runner.progress import make_progress
     from promptkit.runner.results import format_usd
 
+    if resubmit_uncertain and skip_uncertain:
+        raise UsageError("--resubmit-uncertain and --skip-uncertain contradict each other")
     conditions = [parse_fail_on(c) for c in fail_on]
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     options = EvalOptions(
@@ -88,6 +101,7 @@ def command(
         out=out,
         resume=resume,
         resubmit_uncertain=resubmit_uncertain,
+        skip_uncertain=skip_uncertain,
         dry_run=dry_run,
         sim_url=sim_url,
         interactive=interactive,
@@ -95,6 +109,7 @@ def command(
         echo=lambda line: click.echo(line, err=True),
         progress=make_progress(quiet=quiet),
         argv=sys.argv[1:],
+        report=write_report,  # written under the run lock, before it is released
     )
     outcome = run_eval(spec, options)
     if outcome.results is None or outcome.layout is None:
@@ -107,15 +122,13 @@ def command(
         err=True,
     )
     if not outcome.complete:
-        click.echo(
-            f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
-            err=True,
-        )
-    from promptkit.report import write_report
-
-    click.echo(f"report: {write_report(outcome.layout.root)}")
+        for line in unfinished(outcome.results, outcome.layout.root):
+            click.echo(f"run incomplete: {line}", err=True)
+    click.echo(f"report: {outcome.report_path}")
     held = failed_conditions(outcome.results, conditions)
     for text in held:
         click.echo(f"fail-on: {text}", err=True)
     if held:
         sys.exit(1)
+    if not outcome.complete:
+        sys.exit(INCOMPLETE)

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from promptkit.client.transport import HttpSession, _short
-from promptkit.errors import ApiError, DownloadError, Expired
+from promptkit.errors import ApiError, DownloadError, Expired, StorageError
 
 CHUNK = 256 * 1024
 
@@ -77,6 +77,14 @@ async def fetch_once(
             "the clip host may be trickling it",
             request_id=request_id,
         ) from None
+    except OSError as exc:
+        if isinstance(exc, ConnectionError):
+            raise
+        # Network failures are httpx errors by now: an OSError here is the local disk.
+        raise StorageError(
+            f"{path.parent}: cannot write the clip ({exc.strerror or exc}); free disk space and "
+            "try again"
+        ) from exc
 
 
 async def _fetch(

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from promptkit.errors import SimulatorError
 from promptkit.sim.renderer import RenderJob
 from promptkit.sim.wire import Submission
 
@@ -139,7 +140,13 @@ class JobFile:
             except ValueError:
                 continue  # torn by a crash mid-write: that job was never answered
             if record.get("event") == "accepted":
-                jobs[record["request_id"]] = self._saved(record)
+                try:
+                    jobs[record["request_id"]] = self._saved(record)
+                except (OSError, KeyError, TypeError, ValueError) as exc:
+                    raise SimulatorError(
+                        f"{self.path}: a job record is damaged ({type(exc).__name__}: {exc}); "
+                        "the simulator cannot restore its jobs"
+                    ) from None
             elif record.get("event") == "finished" and record.get("request_id") in jobs:
                 jobs[record["request_id"]].finished = record
         return list(jobs.values())
