@@ -283,6 +283,9 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
             {"code": "Internal error", "error": f"The job could not be stored ({exc.strerror}); "
              "nothing was created or billed. Retry later."},
         )  # fmt: skip
+    if cfg.submit_delay_s:
+        # A provider slow to answer: the job exists (and is billed) while the client waits.
+        await asyncio.sleep(cfg.submit_delay_s)
     if drop_after:
         sim.counters.add("drops_after_accept")
         return _drop(request)

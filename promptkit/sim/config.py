@@ -67,6 +67,9 @@ class SimConfig(BaseModel):
         default="both", description="Drop submits before accepting, after (job exists), or both."
     )
     empty_202_rate: Probability = Field(default=0.0, ge=0, le=1)
+    submit_delay_s: float = Field(
+        default=0.0, ge=0, le=600, description="Seconds an accepted submit waits to be answered."
+    )
     slow_download_rate: Probability = Field(default=0.0, ge=0, le=1)
     slow_download_bytes_per_s: int = Field(default=256_000, gt=0)
     truncate_download_rate: Probability = Field(default=0.0, ge=0, le=1)
