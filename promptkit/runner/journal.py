@@ -152,6 +152,8 @@ class Journal:
         self._conn = conn
         self.on_full: Callable[[], bool] | None = None
         """Called when the disk is full; True when it freed room (the write is tried again)."""
+        self.disk_full = False
+        """The disk filled up during this session (the reserve was spent on the journal)."""
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
@@ -400,6 +402,7 @@ class Journal:
                 if self._conn.in_transaction:
                     self._conn.rollback()
                 full = any(word in str(exc).lower() for word in _FULL)
+                self.disk_full = self.disk_full or full
                 if attempt == 0 and full and self.on_full is not None and self.on_full():
                     continue
                 raise map_sqlite_error(exc, self.path) from None

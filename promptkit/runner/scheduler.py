@@ -242,6 +242,10 @@ class Scheduler:
             budget = self.options.budget_ticks
             if budget is not None and self._committed() + estimate > budget:
                 self._stop("budget guard: the next submit could pass the budget")
+        if self.stats.stop_reason is None and self.journal.disk_full:
+            self._stop(
+                "the disk is full: the journal had to use its reserve; free space, then resume"
+            )
         if self.stats.stop_reason is None:
             free = _free_bytes(self.layout.root)
             if free is not None and free < self.options.min_free_bytes:
