@@ -51,6 +51,9 @@ MAX_REDIRECTS = 5
 _CREDITS = re.compile(r"credit|spending limit|billing|quota|insufficient (funds|balance)", re.I)
 _BAD_KEY = re.compile(r"api[ _-]?key|unauthori[sz]ed|authenticat", re.I)
 REDACTED = "***"
+MIN_SECRET = 8
+"""Keys shorter than this are not looked for in answers: such a key guards nothing, and
+hunting for it would mangle every answer that happens to contain its letters."""
 REFUSED_URL = "refused:the-url-carried-the-api-key"
 """What a provider URL that carried the key becomes: not a URL, so nothing can follow it."""
 
@@ -66,7 +69,7 @@ class HttpResult:
 
 def carries(text: str, secret: str | None) -> bool:
     """True when ``text`` holds ``secret`` as is or percent-encoded (once or twice)."""
-    if not secret:
+    if not secret or len(secret) < MIN_SECRET:
         return False
     for _ in range(3):
         if secret in text:
@@ -81,7 +84,7 @@ def carries(text: str, secret: str | None) -> bool:
 def redact(text: str, secret: str | None) -> str:
     """``text`` with ``secret`` (and any bearer token) replaced by ``***``; a text that holds the
     key only percent-encoded becomes ``***`` as a whole."""
-    if secret:
+    if secret and len(secret) >= MIN_SECRET:
         text = text.replace(secret, REDACTED)
         if carries(text, secret):
             text = REDACTED
@@ -113,7 +116,7 @@ def scrub_body(body: bytes, secret: str | None) -> bytes:
     and encoded again; other bodies are scrubbed as text. Bodies without the key are returned
     untouched.
     """
-    if not secret or not body:
+    if not secret or len(secret) < MIN_SECRET or not body:
         return body
     try:
         data = json.loads(body)

@@ -198,7 +198,9 @@ def test_uncertain_submits_make_the_run_incomplete_until_skipped(
     assert "'s/<job_id>'" in err
 
     sim.configure(drop_rate=0.0)
-    assert run_eval(["--resume", str(out / "s"), "--sim-url", sim.base_url, "--skip-uncertain"]) == 0
+    assert (
+        run_eval(["--resume", str(out / "s"), "--sim-url", sim.base_url, "--skip-uncertain"]) == 0
+    )
     results = load_results(out / "s")
     assert {c.status for c in results.clips} == {"skipped"}
     assert all("--skip-uncertain" in str(c.error) for c in results.clips)
