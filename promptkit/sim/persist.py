@@ -133,6 +133,8 @@ class JobFile:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SimulatorError(f"{self.path}: cannot read the job store ({exc})") from None
         jobs: dict[str, Saved] = {}
         for line in lines:
             try:
