@@ -72,11 +72,7 @@ async def fetch_once(
         async with asyncio.timeout(timeout):
             return await _fetch(session, url, path, max_bytes=max_bytes, request_id=request_id)
     except TimeoutError:
-        raise DownloadError(
-            f"{where}: the download took longer than {timeout:g} s (client.download_timeout); "
-            "the clip host may be trickling it",
-            request_id=request_id,
-        ) from None
+        raise too_slow(where, timeout or 0.0, request_id) from None
     except OSError as exc:
         if isinstance(exc, ConnectionError):
             raise
@@ -85,6 +81,15 @@ async def fetch_once(
             f"{path.parent}: cannot write the clip ({exc.strerror or exc}); free disk space and "
             "try again"
         ) from exc
+
+
+def too_slow(where: str, timeout: float, request_id: str | None = None) -> DownloadError:
+    """The error of a download that ran out of its ``timeout`` (final: not retried)."""
+    return DownloadError(
+        f"{where}: the download took longer than {timeout:g} s (client.download_timeout); "
+        "the clip host may be trickling it",
+        request_id=request_id,
+    )
 
 
 async def _fetch(
