@@ -15,33 +15,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.badinputs.catalogue import MANY_JOBS, alias_bomb
 from tests.security.bounded import Baseline, Bounded, assert_bounded, run_bounded
 
 FRONT = "{#---\ndescription: x\nvariables:\n  subject: {description: who, default: a fox}\n---#}\n"
 OK_SPEC = "version: 1\nname: ok\nprompts: ['a red fox runs, the camera pans left']\nlint: 'off'\n"
 
 
-def _alias_bomb(levels: int = 9, width: int = 9) -> str:
-    """The classic "billion laughs": each level lists the previous one ``width`` times."""
-    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for i in range(1, levels):
-        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
-    return "\n".join(lines) + "\n"
-
-
 SPECS: dict[str, tuple[str, str]] = {
     # name: (spec text, words the one error line must contain)
-    "alias bomb": (OK_SPEC + _alias_bomb(), "aliases expand to more than 100000 values"),
+    "alias bomb": (OK_SPEC + alias_bomb(), "aliases expand to more than 100000 values"),
     "recursive alias": (OK_SPEC + "x: &x [*x]\n", "an alias refers to a mapping or list"),
     "deep nesting": (OK_SPEC + "x: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64"),
-    "too many jobs": (
-        "version: 1\nname: big\ntemplates: [cinematic]\nreplicates: 1000\nvariables:\n"
-        + "".join(
-            f"  {v}: [a, b, c, d, e, f, g, h, i, j]\n"
-            for v in ("subject", "action", "scene", "lighting", "style")
-        ),
-        "over the limit of 10000 jobs per run",
-    ),  # fmt: skip
+    "too many jobs": (MANY_JOBS, "over the limit of 10000 jobs per run"),
     "budget of 1e999999": (OK_SPEC + "budget_usd: 1e999999\n", "at most 1,000,000"),
     "poll interval of 1e308": (OK_SPEC + "polling: {interval: 1e308}\n", "at most 300"),
     "huge spec file": (OK_SPEC + "description: '" + "x" * 2_000_000 + "'\n", "over the 1024 KiB"),
@@ -131,7 +117,7 @@ def test_template_attack_is_one_line_in_bounded_time_and_memory(
     if body is None:  # the bomb is in the front matter
         source = (
             "{#---\ndescription: x\nbomb:\n"
-            + "".join(f"  {line}\n" for line in _alias_bomb().splitlines())
+            + "".join(f"  {line}\n" for line in alias_bomb().splitlines())
             + "---#}\nA fox runs.\n"
         )
     else:
