@@ -160,9 +160,12 @@ def test_second_eval_on_a_busy_run_is_refused_while_slow_submits_are_in_flight(
             (line,) = [x for x in done.stderr.splitlines() if x.startswith("error:")]
             assert f"run busy is in use by another promptkit process (pid {first.pid}," in line
         assert not any(r["state"] == "uncertain" for r in journal_rows(run))
+        wait_for(lambda: count_rows(run, "state = 'scored'") >= 1, first, "a scored clip")
+        children = descendants(first.pid)  # its scoring workers, among others
         code = _finish(first)
         ledger = sim.ledger_entries()
     assert code == 0, _log(log)[-3000:]
+    assert children and wait_gone(children) == []
     assert journal_meta(run)["status"] == "complete"
     figures = audit(run, ledger)
     chaos_figures.update(figures)
