@@ -307,10 +307,12 @@ class Scheduler:
                 return row  # halting: the job stays as the journal has it, for a resume
             # The poll timeout bounds each status request too, so a provider that trickles its
             # answer cannot hold the job past it (a resumed job still gets one full poll).
-            budget = max(policy.timeout - (self.clock() - started), policy.max_interval)
+            # Waiting for the gate does not count: a busy run is not the provider's fault.
             try:
-                async with asyncio.timeout(budget), self.gate.slot(POLL_NEXT):
-                    status = await self.client.get_status(rid)
+                async with self.gate.slot(POLL_NEXT):
+                    budget = max(policy.timeout - (self.clock() - started), policy.max_interval)
+                    async with asyncio.timeout(budget):
+                        status = await self.client.get_status(rid)
             except TimeoutError:
                 return self._tr(
                     job_id,
