@@ -477,7 +477,7 @@ class Scheduler:
         """Book ``cost`` for the job; returns what is booked (never less than before)."""
         known = self._costs.get(job_id)
         if known is not None and cost < known:
-            # A job's cost never goes down: the books keep the figure first reported.
+            # A job's cost never goes down: a lower figure reported later is not booked.
             self.journal.event("cost-ignored", f"{cost} ticks after {known}", job_id)
             cost = known
         self._costs[job_id] = cost
