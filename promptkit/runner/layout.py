@@ -106,7 +106,10 @@ class RunLayout:
             return
         try:
             with self.reserve.open("wb") as fh:
-                os.posix_fallocate(fh.fileno(), 0, RESERVE_BYTES)
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fh.fileno(), 0, RESERVE_BYTES)
+                else:  # macOS: zeros written are blocks taken too
+                    fh.write(bytes(RESERVE_BYTES))
         except OSError:
             self.release_reserve()
 
