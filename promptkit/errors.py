@@ -17,6 +17,8 @@ CLI exits with.
     │   └── SandboxViolation        unsafe attribute access refused by the sandbox
     ├── SpecError                   an eval spec that does not validate ("file: key: problem")
     ├── BudgetExceeded              the plan costs more than allowed (exit 3)
+    ├── RunInUse                    another process holds the run folder's lock
+    ├── StorageError                the disk refused a write (full, read-only, no permission)
     ├── ApiError                    anything the video API (real or simulated) said or failed to say
     │   ├── AuthError
     │   ├── ApiValidationError      the server rejected the request (its message is kept)
@@ -25,6 +27,7 @@ CLI exits with.
     │   ├── ServerError             5xx
     │   ├── TransportError          timeouts, refused or dropped connections
     │   ├── UncertainSubmit         a submit that may have reached the server: never re-sent blindly
+    │   ├── ProviderError           an answer that cannot be right (negative cost, key in a URL)
     │   ├── GenerationFailed        the job finished "failed"
     │   ├── Moderated               the job finished "done" without a URL
     │   ├── Expired                 the job or its URL expired
@@ -98,6 +101,18 @@ class BudgetExceeded(PromptkitError):
     exit_code = 3
 
 
+class RunInUse(PromptkitError):
+    """Another live process holds the run folder's lock (its pid is in the message)."""
+
+
+class StorageError(PromptkitError):
+    """Writing to the run folder (or an output file) failed: disk full, read-only, permissions.
+
+    Nothing the provider was paid for is forgotten: the journal holds every committed state, so
+    the run can be resumed once the disk takes writes again.
+    """
+
+
 class ApiError(PromptkitError):
     """Base of everything the video API said or failed to say.
 
@@ -149,6 +164,11 @@ class TransportError(ApiError):
 
 class UncertainSubmit(ApiError):
     """A submit may have reached the server but its answer was lost; re-sending could pay twice."""
+
+
+class ProviderError(ApiError):
+    """The provider answered something that cannot be right (a negative or absurd cost, a clip
+    URL that carries the API key, a body larger than any real answer); never retried."""
 
 
 class GenerationFailed(ApiError):

@@ -16,6 +16,9 @@ import click
 from promptkit.errors import UsageError
 from promptkit.runner.layout import DEFAULT_OUT
 
+INCOMPLETE = 4
+"""Exit code of a run that ended with work left (uncertain submits, errors, a stop)."""
+
 # Shared by `eval`, `runs` and `rescore`: where run folders live.
 out_option = click.option(
     "--out",
@@ -70,6 +73,11 @@ def _usd(value: str | None) -> Decimal | None:
     help="Send again submits whose outcome is unknown (may pay twice).",
 )
 @click.option(
+    "--skip-uncertain",
+    is_flag=True,
+    help="Give up submits whose outcome is unknown (never sent again; the run can complete).",
+)
+@click.option(
     "--fail-on",
     "fail_on",
     multiple=True,
@@ -89,6 +97,7 @@ def command(
     out: Path,
     resume: str | None,
     resubmit_uncertain: bool,
+    skip_uncertain: bool,
     fail_on: tuple[str, ...],
     sim_url: str | None,
     quiet: bool,
@@ -96,13 +105,19 @@ def command(
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
-    Exit codes: 0 done, 1 a --fail-on condition held, 2 spec error, 3 refused by budget.
+    Exit codes: 0 done, 1 a --fail-on condition held, 2 spec or usage error, 3 refused by
+    budget, 4 the run is incomplete (resume it).
     """
+    from promptkit.report import write_report
+    from promptkit.report.decision import decide
+    from promptkit.report.terminal import decision_lines
     from promptkit.runner.collect import failed_conditions, parse_fail_on
-    from promptkit.runner.evaluate import EvalOptions, run_eval
+    from promptkit.runner.evaluate import EvalOptions, run_eval, unfinished
     from promptkit.runner.progress import make_progress
     from promptkit.runner.results import format_usd
 
+    if resubmit_uncertain and skip_uncertain:
+        raise UsageError("--resubmit-uncertain and --skip-uncertain contradict each other")
     conditions = [parse_fail_on(c) for c in fail_on]
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     options = EvalOptions(
@@ -113,6 +128,7 @@ def command(
         out=out,
         resume=resume,
         resubmit_uncertain=resubmit_uncertain,
+        skip_uncertain=skip_uncertain,
         dry_run=dry_run,
         sim_url=sim_url,
         interactive=interactive,
@@ -120,6 +136,8 @@ def command(
         echo=lambda line: click.echo(line, err=True),
         progress=make_progress(quiet=quiet),
         argv=sys.argv[1:],
+        # Written under the run lock, before it is released.
+        report=lambda root: write_report(root, base_url=base_url),
     )
     outcome = run_eval(spec, options)
     if dry_run and outcome.plan is not None:
@@ -135,15 +153,9 @@ def command(
         err=True,
     )
     if not outcome.complete:
-        click.echo(
-            f"run incomplete: continue with `promptkit eval --resume {outcome.layout.root}`",
-            err=True,
-        )
-    from promptkit.report import write_report
-    from promptkit.report.decision import decide
-    from promptkit.report.terminal import decision_lines
-
-    click.echo(f"report: {write_report(outcome.layout.root, base_url=base_url)}")
+        for line in unfinished(outcome.results, outcome.layout.root):
+            click.echo(f"run incomplete: {line}", err=True)
+    click.echo(f"report: {outcome.report_path}")
     for line in decision_lines(decide(outcome.results)):
         click.echo(line)
     held = failed_conditions(outcome.results, conditions)
@@ -151,3 +163,5 @@ def command(
         click.echo(f"fail-on: {text}", err=True)
     if held:
         sys.exit(1)
+    if not outcome.complete:
+        sys.exit(INCOMPLETE)

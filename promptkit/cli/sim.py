@@ -26,13 +26,16 @@ from promptkit.errors import UsageError
 @click.option("--api-key", default=None, help="Require this bearer key (default: accept any key).")
 @click.option("--speed", type=float, default=None, help="Time compression (0 = instant).")
 @click.option(
-    "--rps", type=float, default=None, help="Requests per second per key (default 1; 0 = no limit)."
+    "--rps",
+    type=float,
+    default=None,
+    help="Requests per second per account (default 1; 0 = no limit).",
 )
 @click.option(
     "--rpm",
     type=float,
     default=None,
-    help="Requests per minute per key (default 60; 0 = no limit).",
+    help="Requests per minute per account (default 60; 0 = no limit).",
 )
 @click.option("--fail-rate", type=float, default=None, help="Share of jobs that fail (0-1).")
 @click.option(
@@ -64,6 +67,13 @@ from promptkit.errors import UsageError
     default=None,
     help="Append a JSON line per accepted request to this file.",
 )
+@click.option(
+    "--state-dir",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the job store here, so a restarted simulator still knows its jobs.",
+)
 @click.option("--seed", type=int, default=None, help="Seed of faults and renders (default 0).")
 @click.option(
     "--credits-exhausted",
@@ -94,7 +104,7 @@ def command(host: str | None, port: int | None, grpc_port: int | None, **options
     try:
         server.start()
         config = server.state.config
-        limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per key"
+        limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per account"
         click.echo(
             f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
             f"speed {config.speed:g}, {limits}); Ctrl-C to stop"

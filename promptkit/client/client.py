@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from promptkit.client.config import ClientConfig
 from promptkit.client.download import Download, fetch_once, target_path
@@ -29,20 +29,24 @@ from promptkit.client.polling import PollPolicy, next_poll_delay
 from promptkit.client.ratelimit import Clock, RateLimiter, Sleep
 from promptkit.client.retry import RetryPolicy
 from promptkit.client.transport import (
+    REFUSED_URL,
     AsyncBaseTransport,
     HttpResult,
     HttpSession,
+    carries,
     error_for_response,
     same_origin,
 )
 from promptkit.client.wire import JobStatus, parse_request_id, parse_status
 from promptkit.errors import (
     ApiError,
+    DownloadError,
     Expired,
     GenerationFailed,
     InvalidParamsError,
     Moderated,
     PollTimeout,
+    ProviderError,
     RateLimited,
     UncertainSubmit,
 )
@@ -277,7 +281,14 @@ class VideoClient:
         path = f"/v1/videos/{quote(rid, safe='')}"
         result = await self._call("GET", path, request_id=rid)
         self.stats.polls += 1
-        return parse_status(rid, result.status, result.body)
+        status = parse_status(rid, result.status, result.body)
+        if status.video_url == REFUSED_URL:
+            raise ProviderError(
+                f"status of {rid}: the clip URL carries the API key; refused (not stored, not "
+                "fetched) — the provider must not echo your key",
+                request_id=rid,
+            )
+        return status
 
     async def wait(
         self,
@@ -296,7 +307,19 @@ class VideoClient:
         start = self.clock()
         samples: list[tuple[float, int | None]] = []
         while True:
-            status = await self.get_status(request_id)
+            # The poll timeout bounds every status request too: a server that trickles its
+            # answer a byte at a time cannot hold the wait past it.
+            left = max(policy.timeout - (self.clock() - start), policy.min_interval)
+            try:
+                async with asyncio.timeout(left):
+                    status = await self.get_status(request_id)
+            except TimeoutError:
+                raise PollTimeout(
+                    f"gave up waiting for job {request_id} after {policy.timeout:g} s (its status "
+                    f"never arrived in full); it may still finish — check it with "
+                    f"`promptkit status {request_id}`",
+                    request_id=request_id,
+                ) from None
             now = self.clock()
             samples.append((now, status.progress))
             if on_progress is not None:
@@ -320,7 +343,11 @@ class VideoClient:
     # -- downloads ------------------------------------------------------------------------
 
     async def download(self, url: str, dest: Path, *, request_id: str | None = None) -> Download:
-        """Fetch a clip to ``dest`` (a file path, or a folder to put it in), verified."""
+        """Fetch a clip to ``dest`` (a file path, or a folder to put it in), verified.
+
+        A URL that is not a well-formed http(s) URL, or that carries the API key, is refused.
+        """
+        check_clip_url(url, self.config.api_key, request_id)
         path = target_path(url, Path(dest))
         attempt = 0
         while True:
@@ -335,6 +362,7 @@ class VideoClient:
                     path,
                     max_bytes=self.config.max_download_bytes,
                     request_id=request_id,
+                    timeout=self.config.download_timeout,
                 )
             except ApiError as exc:  # DownloadError is one too
                 await self._pause_before_retry(exc, attempt, f"download {path.name}")
@@ -382,6 +410,22 @@ class VideoClient:
             return None
         dest = Path(dest_dir) / f"{_safe_name(status.request_id)}.mp4"
         return await self.download(status.video_url, dest, request_id=status.request_id)
+
+
+def check_clip_url(url: str, secret: str | None, request_id: str | None = None) -> None:
+    """Refuse a clip URL that is not a well-formed http(s) URL, or that carries the API key."""
+    if url == REFUSED_URL or carries(url, secret):
+        raise ProviderError(
+            "the clip URL carries the API key; refused (it was not fetched)", request_id=request_id
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        raise DownloadError(f"not a valid clip URL ({exc})", request_id=request_id) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise DownloadError(f"not an http(s) clip URL: {shown!r}", request_id=request_id)
 
 
 def _prompt(prompt: str) -> str:

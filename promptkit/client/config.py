@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from promptkit import __version__
-from promptkit.client.polling import PollPolicy
+from promptkit.client.polling import MAX_TIMEOUT, PollPolicy
 from promptkit.config import Settings, load_settings
 from promptkit.errors import ConfigError
 
@@ -59,6 +60,10 @@ class ClientConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     write_timeout: float = 60.0
+    request_timeout: float = 120.0
+    """Longest one API request may take in all, however slowly the server sends its answer."""
+    download_timeout: float = 600.0
+    """Longest one clip download may take in all (512 MiB at under 1 MB/s)."""
     max_retries: int = 5
     backoff_base: float = 0.5
     backoff_max: float = 8.0
@@ -66,6 +71,8 @@ class ClientConfig:
     poll: PollPolicy = field(default_factory=PollPolicy)
     max_download_bytes: int = 512 * MiB
     max_upload_bytes: int = 50 * MiB
+    max_response_bytes: int = 1 * MiB
+    """Largest API answer read (status and submit answers are a few hundred bytes)."""
     user_agent: str = f"promptkit/{__version__}"
     # A gateway error on a submit may mean the backend got it: report it as uncertain.
     uncertain_submit_statuses: tuple[int, ...] = (502, 504)
@@ -76,11 +83,24 @@ class ClientConfig:
             raise ConfigError("client.api_key must be a string")
         if isinstance(self.poll, Mapping):
             object.__setattr__(self, "poll", _poll_from(dict(self.poll)))
-        positive = ("rps", "rpm", "connect_timeout", "read_timeout", "write_timeout")
-        for name in (*positive, "backoff_base", "backoff_max", "max_download_bytes"):
+        seconds = (
+            "connect_timeout",
+            "read_timeout",
+            "write_timeout",
+            "request_timeout",
+            "download_timeout",
+            "backoff_base",
+            "backoff_max",
+            "max_retry_after",
+        )
+        sizes = ("max_download_bytes", "max_upload_bytes", "max_response_bytes")  # fmt: skip
+        for name in ("rps", "rpm", *seconds, *sizes):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ConfigError(f"client.{name}: {value!r} must be a positive number")
+            top = MAX_TIMEOUT if name in seconds else math.inf
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or not math.isfinite(value) or not 0 < value <= top:
+                shown = f" and at most {top:g} seconds" if name in seconds else ""
+                raise ConfigError(f"client.{name}: {value!r} must be a positive number{shown}")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
             raise ConfigError(f"client.max_retries: {self.max_retries!r} must be 0 or more")
 

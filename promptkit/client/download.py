@@ -10,6 +10,7 @@ a 403 that says so) mean the URL expired.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from promptkit.client.transport import HttpSession, _short
-from promptkit.errors import ApiError, DownloadError, Expired
+from promptkit.errors import ApiError, DownloadError, Expired, StorageError
 
 CHUNK = 256 * 1024
 
@@ -53,9 +54,47 @@ def target_path(url: str, dest: Path) -> Path:
 
 
 async def fetch_once(
-    session: HttpSession, url: str, path: Path, *, max_bytes: int, request_id: str | None = None
+    session: HttpSession,
+    url: str,
+    path: Path,
+    *,
+    max_bytes: int,
+    request_id: str | None = None,
+    timeout: float | None = None,
 ) -> Download:
-    """One download attempt; raises DownloadError (``retryable`` when worth another go)."""
+    """One download attempt; raises DownloadError (``retryable`` when worth another go).
+
+    ``timeout`` bounds the whole attempt (httpx's read timeout restarts with every byte, so a
+    server trickling the clip would otherwise hold it forever); running out is final.
+    """
+    where = _short(url)
+    try:
+        async with asyncio.timeout(timeout):
+            return await _fetch(session, url, path, max_bytes=max_bytes, request_id=request_id)
+    except TimeoutError:
+        raise too_slow(where, timeout or 0.0, request_id) from None
+    except OSError as exc:
+        if isinstance(exc, ConnectionError):
+            raise
+        # Network failures are httpx errors by now: an OSError here is the local disk.
+        raise StorageError(
+            f"{path.parent}: cannot write the clip ({exc.strerror or exc}); free disk space and "
+            "try again"
+        ) from exc
+
+
+def too_slow(where: str, timeout: float, request_id: str | None = None) -> DownloadError:
+    """The error of a download that ran out of its ``timeout`` (final: not retried)."""
+    return DownloadError(
+        f"{where}: the download took longer than {timeout:g} s (client.download_timeout); "
+        "the clip host may be trickling it",
+        request_id=request_id,
+    )
+
+
+async def _fetch(
+    session: HttpSession, url: str, path: Path, *, max_bytes: int, request_id: str | None
+) -> Download:
     where = _short(url)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

@@ -16,6 +16,11 @@ from promptkit.errors import ConfigError
 
 # Only the last few samples describe the current rate; early progress is often bursty.
 RATE_WINDOW = 5
+MAX_INTERVAL = 300.0
+"""Longest allowed wait between two polls (5 min): a job takes minutes, and a clip URL lives a
+day; a longer interval only delays the download."""
+MAX_TIMEOUT = 86_400.0
+"""Longest allowed wait for one job (a day, the life of a clip URL)."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,16 @@ class PollPolicy:
     def __post_init__(self) -> None:
         for name in ("interval", "min_interval", "max_interval", "timeout"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ConfigError(f"poll.{name}: {value!r} must be a positive number of seconds")
+            top = MAX_TIMEOUT if name == "timeout" else MAX_INTERVAL
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value <= top  # also refuses NaN
+            ):
+                raise ConfigError(
+                    f"poll.{name}: {value!r} must be a number of seconds above 0 and at most "
+                    f"{top:g}"
+                )
         if self.min_interval > self.max_interval:
             raise ConfigError(
                 f"poll.min_interval ({self.min_interval}) is above "

@@ -3,14 +3,21 @@
 Every httpx exception and every non-2xx status becomes a :mod:`promptkit.errors` class here.
 The key is attached per request, and only to requests for the configured base URL's origin: it
 is never a default header, never follows a redirect, is never sent over plain http to a host
-that is not loopback, and is redacted from debug logs and messages. Whether a failure is safe to
-retry depends on where it happened: a connection that never opened cannot have delivered a
-submit, but a timeout while waiting for the answer may have (:class:`UncertainSubmit`).
+that is not loopback, and is redacted from debug logs and messages. Every answer is redacted
+*after* decoding (a key spelled with JSON unicode escapes or percent-encoding is still the
+key) before anyone reads it, and a URL that carries the key is refused, never followed. Answers
+are capped in size (``max_response_bytes``) and in total time (``request_timeout``), so neither a
+huge body nor a server that trickles a byte every few seconds holds a request forever. Whether a
+failure is safe to retry depends on where it happened: a connection that never opened cannot
+have delivered a submit, but a timeout while waiting for the answer may have
+(:class:`UncertainSubmit`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import json
 import logging
 import re
 import time
@@ -18,7 +25,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
@@ -30,6 +37,7 @@ from promptkit.errors import (
     AuthError,
     ConfigError,
     CreditsExhausted,
+    ProviderError,
     RateLimited,
     ServerError,
     TransportError,
@@ -42,6 +50,12 @@ AsyncBaseTransport = httpx.AsyncBaseTransport
 MAX_REDIRECTS = 5
 _CREDITS = re.compile(r"credit|spending limit|billing|quota|insufficient (funds|balance)", re.I)
 _BAD_KEY = re.compile(r"api[ _-]?key|unauthori[sz]ed|authenticat", re.I)
+REDACTED = "***"
+MIN_SECRET = 8
+"""Keys shorter than this are not looked for in answers: such a key guards nothing, and
+hunting for it would mangle every answer that happens to contain its letters."""
+REFUSED_URL = "refused:the-url-carried-the-api-key"
+"""What a provider URL that carried the key becomes: not a URL, so nothing can follow it."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +67,66 @@ class HttpResult:
     body: bytes
 
 
+def carries(text: str, secret: str | None) -> bool:
+    """True when ``text`` holds ``secret`` as is or percent-encoded (once or twice)."""
+    if not secret or len(secret) < MIN_SECRET:
+        return False
+    for _ in range(3):
+        if secret in text:
+            return True
+        decoded = unquote(text)
+        if decoded == text:
+            return False
+        text = decoded
+    return False
+
+
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with ``secret`` (and any bearer token) replaced by ``***``."""
-    if secret:
-        text = text.replace(secret, "***")
+    """``text`` with ``secret`` (and any bearer token) replaced by ``***``; a text that holds the
+    key only percent-encoded becomes ``***`` as a whole."""
+    if secret and len(secret) >= MIN_SECRET:
+        text = text.replace(secret, REDACTED)
+        if carries(text, secret):
+            text = REDACTED
     return re.sub(r"(?i)(bearer\s+)[^\s,'\"]+", r"\1***", text)
+
+
+def _scrub(value: Any, secret: str) -> Any:
+    """A decoded JSON value with the key taken out of every string (keys included); a URL that
+    carried it becomes :data:`REFUSED_URL`."""
+    if isinstance(value, str):
+        if not carries(value, secret):
+            return value
+        return (
+            REFUSED_URL
+            if value.lstrip().lower().startswith(("http:", "https:"))
+            else (redact(value, secret))
+        )
+    if isinstance(value, list):
+        return [_scrub(v, secret) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k, secret): _scrub(v, secret) for k, v in value.items()}
+    return value
+
+
+def scrub_body(body: bytes, secret: str | None) -> bytes:
+    """An answer's bytes with the key removed however it was spelled.
+
+    JSON is decoded first (a ``\\u``-escaped key is the key once decoded), scrubbed string by string
+    and encoded again; other bodies are scrubbed as text. Bodies without the key are returned
+    untouched.
+    """
+    if not secret or len(secret) < MIN_SECRET or not body:
+        return body
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        text = body.decode("utf-8", "replace")
+        return redact(text, secret).encode() if carries(text, secret) else body
+    cleaned = _scrub(data, secret)
+    if cleaned == data:
+        return body
+    return json.dumps(cleaned).encode()
 
 
 def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -68,12 +137,16 @@ def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def same_origin(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme, a.hostname, a.port or _default_port(a.scheme)) == (
-        b.scheme,
-        b.hostname,
-        b.port or _default_port(b.scheme),
-    )
+    """True when both URLs have the same scheme, host and port (False for a malformed one)."""
+    try:
+        a, b = urlsplit(url), urlsplit(base_url)
+        return (a.scheme, a.hostname, a.port or _default_port(a.scheme)) == (
+            b.scheme,
+            b.hostname,
+            b.port or _default_port(b.scheme),
+        )
+    except ValueError:  # e.g. a port out of range
+        return False
 
 
 def _default_port(scheme: str) -> int | None:
@@ -213,13 +286,20 @@ class HttpSession:
     async def send(
         self, method: str, path: str, *, json: Any = None, submit: bool = False
     ) -> HttpResult:
-        """Send one API request; map transport failures, return any HTTP answer."""
+        """Send one API request; map transport failures, return any HTTP answer (redacted)."""
         url = urljoin(self.config.base_url + "/", path.lstrip("/"))
         headers = self._auth(url)
         self._log(method, url, headers, "->")
         started = time.monotonic()
         try:
-            response = await self._client.request(method, url, json=json, headers=headers)
+            # One deadline for the whole exchange: httpx's read timeout restarts on every byte.
+            async with asyncio.timeout(self.config.request_timeout):
+                async with self._client.stream(method, url, json=json, headers=headers) as response:
+                    body = await self._read_capped(response, method, path, submit)
+        except ApiError:
+            raise
+        except TimeoutError as exc:
+            raise self._too_slow(method, path, submit) from exc
         except Exception as exc:
             raise self._map_exception(exc, method, path, submit) from exc
         log.debug(
@@ -228,14 +308,49 @@ class HttpSession:
             path,
             response.status_code,
             time.monotonic() - started,
-            len(response.content),
+            len(body),
         )
-        body = response.content
-        secret = (self.config.api_key or "").encode()
-        if secret and secret in body:
-            # A server or proxy that echoes the key must not get it into journals and reports.
-            body = body.replace(secret, b"***")
+        # A server or proxy that echoes the key must not get it into journals and reports.
+        body = scrub_body(body, self.config.api_key)
         return HttpResult(response.status_code, response.headers, body)
+
+    async def _read_capped(
+        self, response: httpx.Response, method: str, path: str, submit: bool
+    ) -> bytes:
+        """The body, refused as soon as it is known to be over ``max_response_bytes``."""
+        cap = self.config.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise self._too_big(method, path, submit, int(declared))
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > cap:
+                raise self._too_big(method, path, submit, len(body))
+        return bytes(body)
+
+    def _too_big(self, method: str, path: str, submit: bool, size: int) -> ApiError:
+        what = f"{method} {path}"
+        cap = self.config.max_response_bytes
+        if submit:
+            return UncertainSubmit(
+                f"{what}: the answer is over {cap} bytes (client.max_response_bytes) and was "
+                "not read; the job may have been accepted, so it was not re-sent"
+            )
+        return ProviderError(
+            f"{what}: the answer is over {cap} bytes (client.max_response_bytes; got at least "
+            f"{size}); no API answer is that large"
+        )
+
+    def _too_slow(self, method: str, path: str, submit: bool) -> ApiError:
+        what = f"{method} {path}"
+        limit = f"{self.config.request_timeout:g} s (client.request_timeout)"
+        if submit:
+            return UncertainSubmit(
+                f"{what}: no complete answer within {limit}; the job may have been accepted, so "
+                "it was not re-sent"
+            )
+        return ProviderError(f"{what}: no complete answer within {limit}")
 
     def _map_exception(self, exc: Exception, method: str, path: str, submit: bool) -> ApiError:
         what = f"{method} {path}"
@@ -289,7 +404,13 @@ class HttpSession:
                 raise self._map_exception(exc, "GET", _short(current), False) from exc
             if response.is_redirect and "location" in response.headers:
                 await response.aclose()
-                current = urljoin(current, response.headers["location"])
+                location = response.headers["location"]
+                if carries(location, self.config.api_key):
+                    raise ProviderError(
+                        f"GET {_short(current)}: redirected to a URL that carries the API key; "
+                        "refused"
+                    )
+                current = urljoin(current, location)
                 continue
             try:
                 yield response

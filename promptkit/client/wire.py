@@ -25,8 +25,8 @@ from pydantic import (
     computed_field,
 )
 
-from promptkit.errors import ServerError, UncertainSubmit
-from promptkit.models import ticks_to_usd
+from promptkit.errors import ProviderError, ServerError, UncertainSubmit
+from promptkit.models import TICKS_PER_USD, ticks_to_usd
 
 log = logging.getLogger("promptkit.client")
 
@@ -46,6 +46,10 @@ STATUS_ALIASES: dict[str, Status] = {
     "expired": "expired",
 }
 MAX_MESSAGE = 300
+MAX_COST_USD = 1000
+"""The most one job can honestly cost: the dearest clip on the price table is about $2; a figure
+above this (or below zero) is a provider error, never booked."""
+MAX_COST_TICKS = MAX_COST_USD * TICKS_PER_USD
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -182,6 +186,7 @@ def parse_status(request_id: str, http_status: int, body: bytes) -> JobStatus:
     status = _normalise_status(request_id, reported, video, http_status)
     moderated = status == "done" and (video.respect_moderation is False or not video.url)
     error = wire.error or WireError()
+    cost = _cost_ticks(request_id, data, wire)
     return JobStatus(
         request_id=request_id,
         status=status,
@@ -190,13 +195,33 @@ def parse_status(request_id: str, http_status: int, body: bytes) -> JobStatus:
         duration=video.duration,
         moderated=moderated,
         model=wire.model,
-        cost_ticks=wire.usage.cost_in_usd_ticks if wire.usage else None,
+        cost_ticks=cost,
         error_code=error.code,
         error_message=one_line(error.message) if error.message else None,
         raw=data,
         http_status=http_status,
         reported_status=reported,
     )
+
+
+def _cost_ticks(request_id: str, data: dict[str, Any], wire: WireStatusBody) -> int | None:
+    """The reported cost, or None when none was reported; a reported cost that is not a whole
+    number of ticks from 0 to :data:`MAX_COST_TICKS` raises :class:`ProviderError`: money is the
+    one field parsing is strict about, since spend, the budget guard and ``--fail-on cost-usd``
+    add it up."""
+    usage = data.get("usage")
+    raw = usage.get("cost_in_usd_ticks") if isinstance(usage, dict) else None
+    if raw is None:
+        return None
+    cost = wire.usage.cost_in_usd_ticks if wire.usage else None
+    if cost is None or not 0 <= cost <= MAX_COST_TICKS:
+        shown = one_line(repr(raw), 40)
+        raise ProviderError(
+            f"status of {request_id}: the provider reported a cost of {shown} ticks, which cannot "
+            f"be right (allowed: 0 to ${MAX_COST_USD} per job); not booked",
+            request_id=request_id,
+        )
+    return cost
 
 
 def _normalise_status(

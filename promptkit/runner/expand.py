@@ -12,6 +12,7 @@ so a plan and a report can say what was rendered without being asked for.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,12 @@ from promptkit.runner.spec import EvalSpec, spec_error
 
 if TYPE_CHECKING:
     from promptkit.templates import TemplateLibrary
+
+
+MAX_JOBS = 10_000
+"""Most jobs one spec may expand to (variants × replicates): at the real API's 60–70 requests
+per minute that is hours of generation and thousands of dollars, and the plan, journal and
+report all hold every job. Checked by multiplying the axes, before anything is expanded."""
 
 
 def variant_id(payload: Mapping[str, Any]) -> str:
@@ -143,6 +150,51 @@ def _arm_values(spec: EvalSpec) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values))
 
 
+def planned_size(spec: EvalSpec) -> tuple[int, str]:
+    """At most how many variants ``spec`` expands to, and the product that says so.
+
+    An upper bound computed from the lengths of the axes alone (two combinations that render
+    the same prompt are merged later), so it costs nothing however large the product is.
+    """
+    combos = math.prod(len(values) for values in spec.variables.values())
+    combos *= math.prod(len(next(iter(group.values()), [])) or 1 for group in spec.zip)
+    params = math.prod(len(values) for values in spec.params.axes().values())
+    variants = (len(spec.templates) * combos + len(spec.prompts)) * params
+    parts = []
+    if spec.templates:
+        parts.append(f"{_many(len(spec.templates), 'template')} × {_many(combos, 'variable set')}")
+    if spec.prompts:
+        parts.append(_many(len(spec.prompts), "prompt"))
+    how = " + ".join(parts)
+    if params > 1:
+        how = f"({how})" if len(parts) > 1 else how
+        how += f" × {_many(params, 'parameter set')}"
+    return variants, how
+
+
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def check_size(
+    spec: EvalSpec, spec_path: Path, node: yaml.Node | None, *, replicates: bool = True
+) -> None:
+    """Refuse a spec that would expand to more than :data:`MAX_JOBS` jobs, before expanding."""
+    variants, how = planned_size(spec)
+    count = spec.replicates if replicates else 1
+    jobs = variants * count
+    if jobs > MAX_JOBS:
+        if count > 1:
+            how += f" × {_many(count, 'replicate')}"
+        raise spec_error(
+            spec_path,
+            node,
+            (),
+            f"expands to up to {jobs} jobs ({how}), over the limit of {MAX_JOBS} jobs per run; "
+            "cut variables, parameters or replicates, or split the eval",
+        )
+
+
 def resolve_template(ref: str, spec_path: Path, settings: Settings) -> str:
     """A template reference as the library should see it: names stay, paths become absolute."""
     if not (ref.endswith(".j2") or "/" in ref or "\\" in ref):
@@ -167,6 +219,7 @@ def expand(
     replicates: bool = True,
 ) -> Expansion:
     """Render every variant of ``spec`` and make its jobs; problems raise a one-line SpecError."""
+    check_size(spec, spec_path, node, replicates=replicates)
     settings = settings or load_settings(spec_path.parent)
     if library is None:
         from promptkit.templates import TemplateLibrary

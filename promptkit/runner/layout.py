@@ -3,24 +3,50 @@
     reports/<run-id>/
         spec.yaml        the spec exactly as it was run
         journal.sqlite   every state change (WAL; the truth a resume starts from)
+        run.lock         held by the one process writing the run (see runner.lock)
+        reserve          a little disk space kept back for the journal's last words
         clips/           <variant_id>-r<k>.mp4, sha256 recorded in the journal
         artifacts/       contact sheets, thumbnails, per-frame series
+        sim/             the built-in simulator's job store (provider sim without --sim-url)
         results.json     the data every report is rendered from
 
 The default run id is ``<UTC timestamp>-<spec name>-<short hash of the spec>``, so runs sort
-by time and a glance tells which spec made them.
+by time and a glance tells which spec made them. A run id is a name, never a path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from promptkit.errors import UsageError
+from promptkit.runner.lock import LOCK_NAME, read_holder
+
 DEFAULT_OUT = Path("reports")
+RESERVE_BYTES = 2 * 1024 * 1024
+"""Disk kept back while a session runs, freed when the disk fills so the journal can still
+record the answers to requests already sent (a state change takes a few KiB)."""
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+# What a run folder may hold before its journal exists (a session that died while starting).
+_RUN_ENTRIES = {"spec.yaml", "clips", "artifacts", "sim", LOCK_NAME, "reserve"}
+
+
+def check_run_id(run_id: str) -> str:
+    """``run_id`` when it is a plain folder name (letters, digits, ``.``, ``_``, ``-``; at most
+    128 characters, not starting with a dot): never a path that could leave ``--out``."""
+    if not RUN_ID.fullmatch(run_id):
+        raise UsageError(
+            f"--run-id {run_id!r}: use a name of letters, digits, '.', '_' and '-' (not starting "
+            "with '.' or '-', at most 128 characters); it names a folder under --out"
+        )
+    return run_id
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,14 @@ class RunLayout:
     def results(self) -> Path:
         return self.root / "results.json"
 
+    @property
+    def sim_state(self) -> Path:
+        return self.root / "sim"
+
+    @property
+    def reserve(self) -> Path:
+        return self.root / "reserve"
+
     def clip_file(self, job_id: str) -> str:
         """The clip's path relative to the run folder (``clips/<variant_id>-r<k>.mp4``)."""
         return f"clips/{job_id}.mp4"
@@ -64,6 +98,50 @@ class RunLayout:
 
     def exists(self) -> bool:
         return self.journal.is_file()
+
+    def keep_reserve(self) -> None:
+        """Set :data:`RESERVE_BYTES` of disk aside in ``reserve`` (really allocated, not a
+        sparse file); silently nothing when the disk has no room even for that."""
+        if self.reserve.exists():
+            return
+        try:
+            with self.reserve.open("wb") as fh:
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fh.fileno(), 0, RESERVE_BYTES)
+                else:  # macOS: zeros written are blocks taken too
+                    fh.write(bytes(RESERVE_BYTES))
+        except OSError:
+            self.release_reserve()
+
+    def release_reserve(self) -> bool:
+        """Give the reserve back to the disk; True when there was one (room was freed)."""
+        try:
+            self.reserve.unlink()
+        except OSError:
+            return False
+        return True
+
+    def foreign(self) -> list[str]:
+        """Entries of an existing folder that no run would have written (empty: safe to use)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.name not in _RUN_ENTRIES)
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files a killed session left: partial downloads and half-written files."""
+        found = list(self.clips.glob(".*.part")) if self.clips.is_dir() else []
+        if self.root.is_dir():
+            found += list(self.root.glob(".*.tmp"))
+        return sorted(found)
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove :meth:`leftovers` (only our own temp names); returns what was removed."""
+        removed = []
+        for path in self.leftovers():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+        return removed
 
     def relative(self, path: str | Path | None) -> str | None:
         """``path`` relative to the run folder when it lies inside it (else as given)."""
@@ -136,6 +214,10 @@ def _run_info(layout: RunLayout) -> RunInfo:
     except sqlite3.Error as exc:
         return RunInfo(layout.run_id, layout.root, f"unreadable ({exc})")
     status = meta.get("status", "open")
+    if status == "open":
+        # A session is running (its pid holds the lock) or died without closing the run.
+        holder = read_holder(layout.root)
+        status = "running" if holder is not None and holder.alive() else "interrupted"
     return RunInfo(
         run_id=layout.run_id,
         path=layout.root,

@@ -19,6 +19,7 @@ from promptkit.errors import UsageError
 from promptkit.runner.collect import build_results
 from promptkit.runner.journal import Journal
 from promptkit.runner.layout import RunLayout
+from promptkit.runner.lock import RunLock
 from promptkit.runner.results import RunResults, write_results
 from promptkit.runner.resume import clip_intact
 from promptkit.runner.scoring import make_pool, resolve_thresholds, score_args, score_file
@@ -44,7 +45,7 @@ def rescore_run(
     if not layout.exists():
         raise UsageError(f"{layout.root}: no run there (see `promptkit runs`)")
     settings = settings or load_settings()
-    with Journal.open(layout.journal) as journal:
+    with RunLock(layout.root), Journal.open(layout.journal) as journal:
         spec_thresholds = journal.meta().get("spec", {}).get("thresholds", {})
         try:
             thresholds = resolve_thresholds(settings, spec_thresholds, dict(overrides or {}))
@@ -70,5 +71,5 @@ def rescore_run(
         journal.event("rescore", f"{len(intact)} clips; {len(missing)} missing")
         complete = journal.meta().get("status") == "complete"
         results = build_results(journal, layout, finished=complete)
-    path = write_results(layout.root, results)
+        path = write_results(layout.root, results)
     return RescoreOutcome(len(intact), missing, results, path, thresholds)

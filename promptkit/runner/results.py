@@ -18,12 +18,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from promptkit.errors import InputError
 from promptkit.runner.layout import RunLayout
 
 SCHEMA_VERSION = 2
+MAX_USD = Decimal(1_000_000)
+"""Largest amount of money promptkit accepts (budgets, --max-cost): far above any eval, and it
+keeps every amount within exact tick arithmetic."""
 # One definition for every rate a run reports (report pages, A/B statistics, --fail-on): a clip
 # is *measured* when it has a readable verdict, *frozen* when that verdict is frozen or
 # partial-freeze, and *motionless* when it is frozen, partial-freeze or low-motion (the clip
@@ -143,7 +146,7 @@ class ClipRecord(_Model):
     request_id: str | None = Field(default=None, description="Provider request id once known.")
     status: ClipStatus = Field(description="Last state the journal recorded for the job.")
     error: str | None = Field(default=None, description="Why the job stopped short, one line.")
-    cost_ticks: int | None = Field(default=None, description="What the provider charged.")
+    cost_ticks: int | None = Field(default=None, ge=0, description="What the provider charged.")
     file: str | None = Field(default=None, description="'clips/<variant_id>-r<k>.mp4'.")
     sha256: str | None = Field(default=None, description="SHA-256 of the downloaded clip.")
     metrics: dict[str, Any] | None = Field(default=None, description="Scorer metrics.")
@@ -187,13 +190,18 @@ class RunSummary(_Model):
     by_verdict: dict[str, int] = Field(
         default_factory=dict, description="Scored clips per verdict."
     )
-    cost_ticks: int = Field(default=0, description="Total charged, in ticks (1 USD = 1e10).")
+    cost_ticks: int = Field(default=0, ge=0, description="Total charged, in ticks (1 USD = 1e10).")
     cost_usd: str = Field(default="0", description="Total charged in USD, exact decimal string.")
     clip_seconds: int = Field(default=0, description="Planned seconds of video.")
     wall_seconds: float = Field(default=0.0, description="Wall time of all sessions of the run.")
     submitted: int = Field(default=0, description="Jobs the provider accepted (request id known).")
     uncertain: int = Field(default=0, description="Submits whose outcome is unknown.")
     resumes: int = Field(default=0, description="How many times the run was resumed.")
+
+    @field_validator("cost_usd")
+    @classmethod
+    def _amount(cls, v: str) -> str:
+        return _usd_text(v)
 
 
 class RunResults(_Model):
@@ -218,6 +226,11 @@ class RunResults(_Model):
     )
     clips: list[ClipRecord] = Field(default_factory=list, description="One record per job.")
 
+    @field_validator("budget_usd")
+    @classmethod
+    def _budget(cls, v: str | None) -> str | None:
+        return None if v is None else _usd_text(v)
+
 
 def format_usd(amount: Decimal) -> str:
     """Dollars with at least two decimals and no float rounding: 0.5 -> 0.50, 0.0123 -> 0.0123."""
@@ -226,15 +239,29 @@ def format_usd(amount: Decimal) -> str:
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
-def parse_usd(value: object) -> Decimal:
-    """``"2.50"``, ``"$2.50"`` or ``2.5`` as exact dollars; a ValueError says what is expected."""
+def parse_usd(value: object, maximum: Decimal | None = MAX_USD) -> Decimal:
+    """``"2.50"``, ``"$2.50"`` or ``2.5`` as exact dollars, from 0 to ``maximum``; a ValueError
+    says what is expected."""
+    text = str(value).strip().lstrip("$")
     try:
-        amount = Decimal(str(value).strip().lstrip("$"))
+        # Long digit strings are never amounts; Decimal would read them (slowly) all the same.
+        amount = Decimal(text) if len(text) <= 64 else Decimal("NaN")
     except InvalidOperation:
         raise ValueError("an amount in USD, e.g. 2.50") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError("an amount in USD of 0 or more")
+    if maximum is not None and amount > maximum:
+        raise ValueError(f"an amount in USD of at most {maximum:,}")
     return amount
+
+
+def _usd_text(text: str) -> str:
+    """``text`` when it is an exact dollar amount (results files are edited by hand too)."""
+    try:
+        parse_usd(text, maximum=None)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not {exc}") from None
+    return text
 
 
 def load_results(path: Path) -> RunResults:
@@ -270,7 +297,8 @@ def results_from_data(path: Path, data: Any) -> RunResults:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = ".".join(str(p) for p in err.get("loc", ()))
-        raise InputError(f"{path}: {loc}: {err.get('msg')}") from None
+        msg = str(err.get("msg")).removeprefix("Value error, ")
+        raise InputError(f"{path}: {loc}: {msg}") from None
 
 
 def write_text_atomic(path: Path, text: str, *, fsync: bool = False) -> None:

@@ -5,7 +5,10 @@ downloads share one rate limiter. Each job is a task: submit (after the budget g
 the moment it is expected to finish (learned from the progress rate of jobs of the same kind,
 then from its own), download as soon as it is done, then hand the clip to the scoring pool and
 free its slot for the next submit. Every state change is committed to the journal before the
-next request; an error ends that job (recorded with its reason), never the run.
+next request; an error ends that job (recorded with its reason), never the run. Two things do
+stop the run: the disk refusing writes (a :class:`~promptkit.errors.StorageError`: submits
+stop, requests already sent are let finish and recorded, then the error is raised) and, before
+that, the disk guard, which stops new submits while too little space is left for their clips.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -29,6 +33,7 @@ from promptkit.errors import (
     PromptkitError,
     RateLimited,
     ServerError,
+    StorageError,
     TransportError,
     UncertainSubmit,
 )
@@ -51,6 +56,7 @@ SUBMIT, POLL, DOWNLOAD, SCORE = "submit", "poll", "download", "score"
 WITH_CLIP = {"downloaded", "scored"}
 NO_CLIP = {"failed", "moderated", "expired", "error", "uncertain", "skipped"}
 EXPIRED_URL = "clip URL expired before download"
+MiB = 1024 * 1024
 
 
 @dataclass
@@ -70,6 +76,9 @@ class SchedulerOptions:
     """Which quantile of learned latencies the first poll aims at (higher: fewer polls)."""
     gate_slots: int = 4
     """Requests let into the client's rate-limiter queue at once (downloads first)."""
+    min_free_bytes: int = 64 * MiB
+    """Stop submitting while the run folder's disk has less than this free (room for the clips
+    of jobs in flight and the journal)."""
 
 
 @dataclass
@@ -119,6 +128,9 @@ class Scheduler:
         self._probing: set[tuple[Any, ...]] = set()
         self._learn_events: dict[tuple[Any, ...], asyncio.Event] = {}
         self.counts = Counts(budget_ticks=options.budget_ticks)
+        self.fatal: StorageError | None = None
+        self._unrecorded: list[str] = []
+        self._halt: asyncio.Event | None = None
 
     # --- entry point ---------------------------------------------------------------------
     async def run(self, plan: list[tuple[JobRow, str | None]]) -> RunStats:
@@ -138,11 +150,39 @@ class Scheduler:
         # Jobs already in flight go first: they are paid for and their URLs expire.
         order = {POLL: 0, DOWNLOAD: 0, SCORE: 1, SUBMIT: 2}
         todo = sorted((p for p in plan if p[1] is not None), key=lambda p: order[p[1] or SUBMIT])
+        self._halt = asyncio.Event()
         try:
             await asyncio.gather(*(self._drive(row, stage) for row, stage in todo))
         finally:
             self.progress.stop(self.counts)
+        if self.fatal is not None:
+            if self._unrecorded:
+                raise StorageError(
+                    f"{self.fatal}; accepted but not recorded (job=request id): "
+                    + ", ".join(self._unrecorded)
+                )
+            raise self.fatal
         return self.stats
+
+    def _halt_run(self, exc: StorageError) -> None:
+        """The disk refused a write: no new work; requests already sent finish and are kept."""
+        if self.fatal is None:
+            self.fatal = exc
+            self.stats.stop_reason = f"the disk refused a write ({exc})"
+            self.progress.message(f"stopping: {exc}")
+            with contextlib.suppress(StorageError):
+                self.journal.event("stop-submits", self.stats.stop_reason)
+        if self._halt is not None:
+            self._halt.set()
+
+    async def _pause(self, delay: float) -> bool:
+        """Sleep ``delay`` seconds; False (at once) when the run is halting."""
+        if self._halt is None:
+            await asyncio.sleep(delay)
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._halt.wait(), timeout=max(0.0, delay))
+        return self.fatal is None
 
     # --- one job -------------------------------------------------------------------------
     async def _drive(self, row: JobRow, stage: str | None) -> None:
@@ -153,11 +193,16 @@ class Scheduler:
                 if row_or_none is None:
                     return
                 row = row_or_none
-            if self.options.score and row.state == "downloaded":
+            if self.options.score and row.state == "downloaded" and self.fatal is None:
                 await self._score(row)
+        except StorageError as exc:
+            self._halt_run(exc)
         except Exception as exc:  # one job's surprise must not end the run
             log.exception("job %s", row.job_id)
-            self._fail(row.job_id, f"{type(exc).__name__}: {exc}")
+            try:
+                self._fail(row.job_id, f"{type(exc).__name__}: {exc}")
+            except StorageError as storage:
+                self._halt_run(storage)
 
     async def _until_downloaded(self, row: JobRow, stage: str | None) -> JobRow | None:
         if stage == SUBMIT:
@@ -170,9 +215,9 @@ class Scheduler:
             if row.state != "done":
                 return None
             stage = DOWNLOAD
-        if stage == DOWNLOAD:
+        if stage == DOWNLOAD and self.fatal is None:
             return await self._download(row)
-        return row
+        return None if self.fatal is not None else row
 
     async def _submit(self, row: JobRow) -> JobRow | None:
         async with self.gate.slot(SUBMIT_LAST):
@@ -183,7 +228,12 @@ class Scheduler:
             rid = await self._send(row)
             if rid is None:
                 return None
-        return self._tr(row.job_id, "submitted", request_id=rid, submitted_at=time.time())
+        try:
+            return self._tr(row.job_id, "submitted", request_id=rid, submitted_at=time.time())
+        except StorageError:
+            # Paid for but not in the journal: name it in the error, so it is not forgotten.
+            self._unrecorded.append(f"{row.job_id}={rid}")
+            raise
 
     def _may_submit(self, row: JobRow) -> bool:
         job_id = row.job_id
@@ -192,6 +242,20 @@ class Scheduler:
             budget = self.options.budget_ticks
             if budget is not None and self._committed() + estimate > budget:
                 self._stop("budget guard: the next submit could pass the budget")
+        if self.stats.stop_reason is None and self.journal.disk_full:
+            self._stop(
+                "the disk is full: the journal had to use its reserve; free space, then resume"
+            )
+        if self.stats.stop_reason is None:
+            free = _free_bytes(self.layout.root)
+            if free is not None and free < self.options.min_free_bytes:
+                self._stop(
+                    f"disk guard: {free // MiB} MiB free where the run is kept, less than the "
+                    f"{self.options.min_free_bytes // MiB} MiB its clips and journal need; free "
+                    "space, then resume"
+                )
+        if self.fatal is not None:
+            return False
         if self.stats.stop_reason:
             self.journal.note(job_id, f"not submitted: {self.stats.stop_reason}")
             return False
@@ -239,10 +303,23 @@ class Scheduler:
         if delay is None:
             probe, delay = await self._probe_or_wait(key, started)
         while True:
-            await asyncio.sleep(max(0.0, delay))
+            if not await self._pause(max(0.0, delay)):
+                return row  # halting: the job stays as the journal has it, for a resume
+            # The poll timeout bounds each status request too, so a provider that trickles its
+            # answer cannot hold the job past it (a resumed job still gets one full poll).
+            # Waiting for the gate does not count: a busy run is not the provider's fault.
             try:
                 async with self.gate.slot(POLL_NEXT):
-                    status = await self.client.get_status(rid)
+                    budget = max(policy.timeout - (self.clock() - started), policy.max_interval)
+                    async with asyncio.timeout(budget):
+                        status = await self.client.get_status(rid)
+            except TimeoutError:
+                return self._tr(
+                    job_id,
+                    "error",
+                    error=f"no complete status within the {policy.timeout:g} s poll timeout; "
+                    "resume the run to poll again",
+                )
             except (RateLimited, ServerError, TransportError) as exc:
                 # The client already retried; the job itself is fine. Try again later.
                 self.stats.poll_errors += 1
@@ -318,7 +395,7 @@ class Scheduler:
         job_id = row.job_id
         cost = status.cost_ticks
         if cost is not None:
-            self._charge(job_id, cost)
+            cost = self._charge(job_id, cost)
         fields: dict[str, Any] = {"cost_ticks": cost, "finished_at": time.time()}
         if status.status == "done" and status.moderated:
             return self._tr(job_id, "moderated", error="withheld by moderation", **fields)
@@ -375,7 +452,7 @@ class Scheduler:
     def _expire(self, row: JobRow, cost: int | None) -> None:
         """End a job whose clip URL expired for good: terminal, so no resume polls it again."""
         if cost is not None:
-            self._charge(row.job_id, cost)
+            cost = self._charge(row.job_id, cost)
         self._tr(row.job_id, "expired", error=EXPIRED_URL, cost_ticks=cost, finished_at=time.time())
 
     async def _score(self, row: JobRow) -> None:
@@ -396,9 +473,16 @@ class Scheduler:
         """What the provider has charged for this run's jobs (each job counted once)."""
         return sum(self._costs.values())
 
-    def _charge(self, job_id: str, cost: int) -> None:
+    def _charge(self, job_id: str, cost: int) -> int:
+        """Book ``cost`` for the job; returns what is booked (never less than before)."""
+        known = self._costs.get(job_id)
+        if known is not None and cost < known:
+            # A job's cost never goes down: a lower figure reported later is not booked.
+            self.journal.event("cost-ignored", f"{cost} ticks after {known}", job_id)
+            cost = known
         self._costs[job_id] = cost
         self._reserved.pop(job_id, None)
+        return cost
 
     def _committed(self) -> int:
         return self.spent_ticks + sum(self._reserved.values())
@@ -434,6 +518,13 @@ class Scheduler:
         c.failed = sum(s in NO_CLIP for s in states)
         c.spent_ticks = self.spent_ticks
         self.progress.update(c)
+
+
+def _free_bytes(folder: Any) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def _kind(row: JobRow) -> tuple[Any, ...]:

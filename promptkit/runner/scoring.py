@@ -3,12 +3,16 @@
 :func:`score_file` is the picklable unit of work a pool process runs; it imports the metrics
 (OpenCV, NumPy) only inside the worker, so the runner's own process stays light. Pools use the
 ``spawn`` start method: forking a process that runs an event loop and server threads is unsafe.
+Workers die with the process that started them: each watches its parent and exits as soon as
+the parent is gone (a killed eval leaves no scoring process behind).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,8 +80,29 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+PARENT_CHECK_S = 0.2
+"""How often a worker checks that its parent still lives (how long an orphan can linger)."""
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit the moment the parent process is gone.
+
+    A killed parent cannot shut its pool down, and a worker blocked in a long decode would
+    otherwise live on; when the parent dies the worker is re-parented, so ``getppid`` changes.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(70)  # no cleanup to run: the work belonged to the dead parent
+
+    threading.Thread(target=watch, name="promptkit-parent-watch", daemon=True).start()
+
+
 def make_pool(workers: int | None = None) -> Executor:
     return ProcessPoolExecutor(
         max_workers=workers or default_workers(),
         mp_context=multiprocessing.get_context("spawn"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
     )

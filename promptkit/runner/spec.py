@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from promptkit import safeyaml
 from promptkit.errors import SpecError
 from promptkit.models import DEFAULT_MODEL, DURATION_RANGE, MODELS
 from promptkit.runner.results import DEFAULT_PRIMARY, PRIMARY_METRICS, parse_usd
@@ -339,11 +340,15 @@ def format_loc(loc: tuple[Any, ...]) -> str:
 
 
 def read_spec_text(path: Path) -> str:
-    """The text of the spec file at ``path``; a missing or unreadable file is a SpecError."""
+    """The text of the spec file at ``path``; a missing, unreadable or oversized file is a
+    SpecError (the size is checked before reading, so a huge file is never loaded)."""
     try:
+        safeyaml.check_size(Path(path).stat().st_size)
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(f"{path}: no such spec file") from None
+    except safeyaml.YamlLimitError as exc:
+        raise SpecError(f"{path}: {exc.problem}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from exc
 
@@ -352,23 +357,21 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[Any, yaml.Node | Non
     """Parse ``path`` into Python data plus its node tree (for line numbers).
 
     ``text`` is the file's content when the caller has read it already (it is not read again).
+    The limits of :mod:`promptkit.safeyaml` (size, aliases, nesting) apply.
     """
     if text is None:
         text = read_spec_text(path)
     try:
         # One parse for both: the node tree (line numbers) and the data constructed from it.
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        return safeyaml.load_with_node(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"{_where(path, line)}: invalid YAML: {problem}") from None
-    return data, node
+        what = "" if isinstance(exc, safeyaml.YamlLimitError) else "invalid YAML: "
+        raise SpecError(f"{_where(path, line)}: {what}{problem}") from None
+    except RecursionError:  # pragma: no cover - the depth limit comes first
+        raise SpecError(f"{path}: the YAML is nested too deeply") from None
 
 
 def load_spec(path: Path, text: str | None = None) -> EvalSpec:
@@ -399,7 +402,26 @@ def validate_spec(data: dict[str, Any], path: Path, node: yaml.Node | None = Non
         loc, msg = error_line(exc)
         raise SpecError(f"{_where(path, line_of(node, loc))}: {format_loc(loc)}: {msg}") from None
     _check_sim(spec, path, node)
+    _check_polling(spec, path, node)
     return spec
+
+
+def _check_polling(spec: EvalSpec, path: Path, node: yaml.Node | None) -> None:
+    """Refuse ``polling:`` values the client's policy refuses (too long, min above max) now,
+    before a run folder exists; imported only when a spec sets polling (lint stays light)."""
+    overrides = spec.polling.overrides()
+    if not overrides:
+        return
+    from promptkit.client.polling import PollPolicy
+    from promptkit.errors import ConfigError
+
+    try:
+        PollPolicy(**{**PollPolicy().__dict__, **overrides})
+    except ConfigError as exc:
+        where, sep, msg = str(exc).partition(": ")
+        if sep and where.startswith("poll.") and " " not in where:
+            raise spec_error(path, node, ("polling", where[len("poll.") :]), msg) from None
+        raise spec_error(path, node, ("polling",), str(exc).replace("poll.", "")) from None
 
 
 def _check_sim(spec: EvalSpec, path: Path, node: yaml.Node | None) -> None:

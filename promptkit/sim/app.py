@@ -81,7 +81,7 @@ def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -
         return await _poll(sim, request)
 
     async def clip(request: Request) -> Response:
-        return _clip(sim, request)
+        return await _clip(sim, request)
 
     async def stats(request: Request) -> Response:
         return JSONResponse(sim.stats())
@@ -187,7 +187,13 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
         prepared = await run_in_threadpool(prepare, sim, endpoint, data)
     except WireError as exc:
         return _json(sim, exc.status, exc.body)
-    job = accept(sim, prepared, data, raw)
+    try:
+        job = accept(sim, prepared, data, raw)
+    except Refused as refusal:
+        return _refused(sim, refusal)
+    if sim.config.submit_delay_s:
+        # A provider slow to answer: the job exists (and is billed) while the client waits.
+        await asyncio.sleep(sim.config.submit_delay_s)
     if drop == "after":
         sim.counters.add("drops_after_accept")
         return _drop(request)
@@ -220,7 +226,7 @@ def _job_response(sim: SimState, request: Request, job: Job) -> Response:
     return _json(sim, 202, body)
 
 
-def _clip(sim: SimState, request: Request) -> Response:
+async def _clip(sim: SimState, request: Request) -> Response:
     name: str = request.path_params["name"]
     token, sidecar = name.removesuffix(".json"), name.endswith(".mp4.json")
     clip = sim.store.clip(token.removesuffix(".mp4")) if token.endswith(".mp4") else None
@@ -228,6 +234,9 @@ def _clip(sim: SimState, request: Request) -> Response:
         return _json(
             sim, 404, {"code": NOT_FOUND, "error": "This clip URL does not exist or has expired."}
         )
+    if clip.data is None:  # restored from disk: rendered again the first time it is asked for
+        clip = await run_in_threadpool(sim.store.materialize, clip)
+        assert clip.data is not None
     if sidecar:
         return _json(sim, 200, clip.sidecar)
     cfg = sim.config

@@ -103,7 +103,8 @@ def admit(sim: SimState, authorization: str | None) -> str:
         # The SDK documents UNAUTHENTICATED for a missing, invalid or expired key.
         raise Refused(status, {"code": code, "error": message}, "UNAUTHENTICATED")
     now = sim.clock.now()
-    limited = sim.limiter.check(token, cfg, now)
+    # Limits count per account, as on the real API: rotating keys buys nothing.
+    limited = sim.limiter.check(sim.account(token), cfg, now)
     random_429 = limited is None and sim.faults.roll("random_429", cfg.random_429_rate)
     if limited is not None or random_429:
         sim.counters.add("rate_limited")
@@ -113,7 +114,7 @@ def admit(sim: SimState, authorization: str | None) -> str:
             wait, window = limited
             limit = cfg.rps if window == "second" else cfg.rpm
             message = (
-                f"Too many requests: this API key is limited to {limit:g} requests "
+                f"Too many requests: your team is limited to {limit:g} requests "
                 f"per {window}; slow down and retry."
             )
         told = sim.faults.roll("retry_after", cfg.retry_after_rate)
@@ -202,17 +203,27 @@ def accept(
         outcome = "moderated"
     else:
         outcome = "failed" if sim.faults.roll("fail", sim.config.fail_rate) else "done"
-    job = sim.store.create(
-        sub,
-        data,
-        raw,
-        outcome=outcome,  # type: ignore[arg-type]
-        input_video=prepared.input_video,
-        input_info=prepared.input_info,
-        input_sidecar=prepared.input_sidecar,
-        first_frame=prepared.first_frame,
-        via=via,
-    )
+    try:
+        job = sim.store.create(
+            sub,
+            data,
+            raw,
+            outcome=outcome,  # type: ignore[arg-type]
+            input_video=prepared.input_video,
+            input_info=prepared.input_info,
+            input_sidecar=prepared.input_sidecar,
+            first_frame=prepared.first_frame,
+            via=via,
+        )
+    except OSError as exc:
+        # The job store could not record it (e.g. its disk is full): nothing was created, so
+        # a client may safely retry (gRPC UNAVAILABLE, which the SDK retries).
+        raise Refused(
+            507,
+            {"code": "Internal error", "error": f"The job could not be stored ({exc.strerror}); "
+             "nothing was created or billed. Retry later."},
+            "UNAVAILABLE",
+        ) from exc  # fmt: skip
     job.extra.update(prepared.extra)
     return job
 
@@ -285,6 +296,8 @@ def _input_video(sim: SimState, sub: Submission) -> tuple[bytes, VideoInfo, dict
                 "video.url could not be downloaded (HTTP 404); the simulator reads its "
                 "own unexpired clip URLs and data: URIs"
             )
+        clip = sim.store.materialize(clip)  # a restored clip is rendered again, byte for byte
+        assert clip.data is not None
         payload, sidecar = clip.data, clip.sidecar
     info = probe_video(payload)
     cfg = sim.config

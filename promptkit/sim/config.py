@@ -1,6 +1,6 @@
 """Every knob of the simulator in one validated model: auth, dialect, latency, limits and faults.
 
-Defaults are realistic but never flaky: no random faults, a 1 rps / 60 rpm limit per key (polls
+Defaults are realistic but never flaky: no random faults, a 1 rps / 60 rpm limit per account (polls
 count, as on the real API), latency of tens of seconds at ``speed=1``. Tests and the eval runner
 raise the limits and the speed. All randomness comes from RNGs seeded with ``seed``.
 """
@@ -50,7 +50,7 @@ class SimConfig(BaseModel):
     latency_720p_factor: float = Field(default=1.8, ge=0)
     latency_jitter: Probability = Field(default=0.2, ge=0, le=1)
 
-    # Rate limits per key; None disables a bucket.
+    # Rate limits per account (a key's team); None disables a bucket.
     rps: float | None = Field(default=1.0, gt=0)
     rpm: float | None = Field(default=60.0, gt=0)
     random_429_rate: Probability = Field(default=0.0, ge=0, le=1)
@@ -67,6 +67,9 @@ class SimConfig(BaseModel):
         default="both", description="Drop submits before accepting, after (job exists), or both."
     )
     empty_202_rate: Probability = Field(default=0.0, ge=0, le=1)
+    submit_delay_s: float = Field(
+        default=0.0, ge=0, le=600, description="Seconds an accepted submit waits to be answered."
+    )
     slow_download_rate: Probability = Field(default=0.0, ge=0, le=1)
     slow_download_bytes_per_s: int = Field(default=256_000, gt=0)
     truncate_download_rate: Probability = Field(default=0.0, ge=0, le=1)
@@ -100,6 +103,10 @@ class SimConfig(BaseModel):
     x264_crf: int = Field(default=28, ge=0, le=51)
 
     ledger_path: Path | None = Field(default=None, description="JSON-lines ledger file.")
+    state_dir: Path | None = Field(
+        default=None,
+        description="Folder that keeps the job store, so a restarted simulator knows its jobs.",
+    )
 
     def updated(self, **changes: Any) -> SimConfig:
         """A validated copy with ``changes``; one-line :class:`ConfigError` on a bad value."""

@@ -61,7 +61,7 @@ class TokenBucket:
 
 
 class RateLimiter:
-    """Requests-per-second and requests-per-minute buckets per key; a request needs both."""
+    """Requests-per-second and requests-per-minute buckets per account; a request needs both."""
 
     def __init__(self) -> None:
         self._buckets: dict[tuple[str, str], TokenBucket] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
@@ -95,7 +96,13 @@ class VideoService:
             self._abort(context, exc.grpc_code, str(exc))
         # The serialized request is this front's "raw body" (the ledger's body_sha256).
         raw = request.SerializeToString(deterministic=True)
-        job = accept(sim, prepared, body, raw, via="grpc")
+        try:
+            job = accept(sim, prepared, body, raw, via="grpc")
+        except Refused as refusal:
+            self._refuse(context, refusal)
+        if sim.config.submit_delay_s:
+            # A provider slow to answer (a worker thread of this front waits, as REST's task does).
+            time.sleep(sim.config.submit_delay_s)
         if drop == "after":
             sim.counters.add("drops_after_accept")
             self._abort(context, "UNAVAILABLE", DROPPED)

@@ -5,7 +5,9 @@ moderated) and rendered at once in a worker pool; its visible state is then a pu
 the clock: ``pending`` with rising progress until its latency has passed and its clip is
 rendered, then ``done``/``failed``, then ``expired`` once ``retention_s`` has passed. Clip URLs
 stop working ``url_ttl_s`` after the job finished. Time comes from an injectable :class:`Clock`
-so tests can expire things without sleeping.
+so tests can expire things without sleeping. With a :class:`~promptkit.sim.persist.JobFile`
+the store survives a restart: jobs are recorded before they are answered and restored at start
+(their clips rendered again when first asked for).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from promptkit.models import FPS, cost_ticks
 from promptkit.sim.config import SimConfig
 from promptkit.sim.ledger import Ledger
+from promptkit.sim.persist import JobFile, Saved
 from promptkit.sim.renderer import RenderedClip, RenderJob, VideoInfo, render_clip
 from promptkit.sim.wire import Submission
 
@@ -62,12 +65,16 @@ class ManualClock:
 
 @dataclass
 class Clip:
-    """A rendered clip served at ``/clips/<token>.mp4`` until ``expires_at``."""
+    """A rendered clip served at ``/clips/<token>.mp4`` until ``expires_at``.
+
+    ``data`` and ``sidecar`` are None for a clip restored from disk until
+    :meth:`JobStore.materialize` renders it again.
+    """
 
     token: str
     request_id: str
-    data: bytes
-    sidecar: dict[str, Any]
+    data: bytes | None
+    sidecar: dict[str, Any] | None
     expires_at: float
 
 
@@ -88,6 +95,8 @@ class Job:
     clip: Clip | None = None
     error: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    render: RenderJob | None = None
+    """What a restored job's clip is rendered from (None once its bytes are in memory)."""
 
     @property
     def endpoint(self) -> str:
@@ -122,17 +131,23 @@ def body_sha256(raw: bytes) -> str:
 class JobStore:
     """All jobs and clips of one simulator, with the render pool."""
 
-    def __init__(self, config: SimConfig, clock: Clock, ledger: Ledger) -> None:
+    def __init__(
+        self, config: SimConfig, clock: Clock, ledger: Ledger, persist: JobFile | None = None
+    ) -> None:
         self.config = config
         self.clock = clock
         self.ledger = ledger
+        self.persist = persist
         self.jobs: dict[str, Job] = {}
         self.clips: dict[str, Clip] = {}
         self._stored_bytes = 0
         self._lock = threading.Lock()
         self._advance_lock = threading.RLock()
+        self._render_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(config.render_workers, thread_name_prefix="sim-render")
         self._occurrences: Counter[int] = Counter()
+        if persist is not None:
+            self._restore(persist.load())
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -180,26 +195,23 @@ class JobStore:
             frames=frames,
         )
         job.extra["resolution"] = resolution
-        with self._lock:
-            self.jobs[job.request_id] = job
-        self.ledger.accepted(
-            {
-                "ts": time.time(),
-                "request_id": job.request_id,
-                "endpoint": sub.endpoint,
-                "via": via,
-                "user": sub.user,
-                "body_sha256": body_sha256(raw),
-                "prompt": sub.prompt,
-                "model": sub.model,
-                "duration": job.duration_s,
-                "resolution": resolution,
-                "aspect_ratio": sub.aspect_ratio if sub.endpoint == "generations" else None,
-                "cost_ticks": job.cost_ticks,
-                "latency_s": round(latency, 3),
-                "status": "pending",
-            }
-        )
+        entry = {
+            "ts": time.time(),
+            "request_id": job.request_id,
+            "endpoint": sub.endpoint,
+            "via": via,
+            "user": sub.user,
+            "body_sha256": body_sha256(raw),
+            "prompt": sub.prompt,
+            "model": sub.model,
+            "duration": job.duration_s,
+            "resolution": resolution,
+            "aspect_ratio": sub.aspect_ratio if sub.endpoint == "generations" else None,
+            "cost_ticks": job.cost_ticks,
+            "latency_s": round(latency, 3),
+            "status": "pending",
+        }
+        render = None
         if outcome == "done":
             render = RenderJob(
                 kind={"generations": "generation", "extensions": "extension", "edits": "edit"}[
@@ -219,9 +231,67 @@ class JobStore:
                 preset=cfg.x264_preset,
                 crf=cfg.x264_crf,
             )
-            job.future = self._pool.submit(render_clip, render)
-            job.future.add_done_callback(self._rendered_callback(job))
+        if self.persist is not None:
+            # On disk before it exists anywhere else: if this write fails, no job was created.
+            try:
+                self.persist.accepted(
+                    request_id=job.request_id, submission=sub, latency_s=latency,
+                    outcome=outcome, cost_ticks=job.cost_ticks, frames=frames, seed_key=key,
+                    extra=job.extra, ledger=entry, render=render,
+                )  # fmt: skip
+            except OSError:
+                with self._lock:
+                    self._occurrences[key] -= 1
+                raise
+        with self._lock:
+            self.jobs[job.request_id] = job
+        self.ledger.accepted(entry)
+        if render is not None:
+            self._start_render(job, render)
         return job
+
+    def _start_render(self, job: Job, render: RenderJob) -> None:
+        job.future = self._pool.submit(render_clip, render)
+        job.future.add_done_callback(self._rendered_callback(job))
+
+    def _restore(self, saved: list[Saved]) -> None:
+        """Bring back the jobs of an earlier run of this simulator (see ``persist``)."""
+        now, wall = self.clock.now(), time.time()
+        for s in saved:
+            created = now - max(0.0, wall - s.created_wall)
+            job = Job(
+                request_id=s.request_id, submission=s.submission, created_at=created,
+                latency_s=s.latency_s, outcome=s.outcome,  # type: ignore[arg-type]
+                cost_ticks=s.cost_ticks, frames=s.frames, extra=s.extra, render=s.render,
+            )  # fmt: skip
+            self._occurrences[s.seed_key] += 1
+            self.jobs[job.request_id] = job
+            self.ledger.restore(job.request_id, s.ledger)
+            if s.finished is None:
+                continue  # still pending: it finishes (and renders) when it is due
+            fields = dict(s.finished.get("ledger") or {})
+            job.finished_at = created + float(s.finished.get("after_s") or 0.0)
+            job.error = fields.get("error")
+            token = s.finished.get("token")
+            if token and job.outcome == "done" and not job.error:
+                job.clip = Clip(token, job.request_id, None, None,
+                                expires_at=job.finished_at + self.config.url_ttl_s)  # fmt: skip
+                self.clips[token] = job.clip
+            self.ledger.restore(job.request_id, fields)
+
+    def materialize(self, clip: Clip) -> Clip:
+        """``clip`` with its bytes, rendering a restored clip again when first needed (blocking:
+        call it off the event loop)."""
+        with self._render_lock:
+            if clip.data is None:
+                job = self.jobs[clip.request_id]
+                assert job.render is not None  # a restored clip keeps what it renders from
+                rendered = render_clip(job.render)
+                clip.data, clip.sidecar = rendered.data, rendered.sidecar
+                job.render = None
+                with self._lock:
+                    self._stored_bytes += len(rendered.data)
+        return clip
 
     def _rendered_callback(self, job: Job) -> Callable[[Future[RenderedClip]], None]:
         def done(_: Future[RenderedClip]) -> None:
@@ -237,6 +307,11 @@ class JobStore:
             self._advance(job)
         return job
 
+    def by_user(self, user: str) -> list[str]:
+        """Request ids of the jobs whose submit carried ``user``, oldest first."""
+        with self._lock:
+            return [j.request_id for j in self.jobs.values() if j.submission.user == user]
+
     def refresh(self) -> None:
         """Bring every job up to date with the clock (finishing those that are due)."""
         with self._lock:
@@ -246,7 +321,7 @@ class JobStore:
         now = self.clock.now()
         with self._lock:
             for token in [t for t, c in self.clips.items() if c.expires_at <= now]:
-                self._stored_bytes -= len(self.clips.pop(token).data)
+                self._stored_bytes -= len(self.clips.pop(token).data or b"")
 
     def progress(self, job: Job) -> int:
         """0–99 while pending: the share of the expected latency that has passed."""
@@ -293,6 +368,11 @@ class JobStore:
         if job.outcome == "moderated":
             self._finish(job, due, status="moderated")
             return
+        if job.future is None:
+            # Restored while pending: render it now that it is due (nothing was kept on disk).
+            assert job.render is not None
+            render, job.render = job.render, None
+            self._start_render(job, render)
         assert job.future is not None
         if not job.future.done():
             return
@@ -319,7 +399,7 @@ class JobStore:
             # as an expired URL would).
             while self._stored_bytes > self.config.max_stored_bytes and len(self.clips) > 1:
                 oldest = next(iter(self.clips))
-                self._stored_bytes -= len(self.clips.pop(oldest).data)
+                self._stored_bytes -= len(self.clips.pop(oldest).data or b"")
         self._finish(
             job,
             finished,
@@ -338,3 +418,9 @@ class JobStore:
         self.ledger.finished(
             job.request_id, status=status, cost_ticks=charged, error=job.error, **fields
         )
+        if self.persist is not None:
+            token = job.clip.token if job.clip is not None else None
+            self.persist.finished(
+                job.request_id, after_s=at - job.created_at, token=token, status=status,
+                cost_ticks=charged, error=job.error, **fields,
+            )  # fmt: skip

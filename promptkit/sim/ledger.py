@@ -71,6 +71,12 @@ class Ledger:
             self._entries.setdefault(request_id, {"request_id": request_id}).update(fields)
             self._write({"event": "finished", "request_id": request_id, **fields})
 
+    def restore(self, request_id: str, fields: dict[str, Any]) -> None:
+        """Bring back what an earlier run of the simulator recorded for a job (not written to
+        the file again: it is there already, or the simulator had no file)."""
+        with self._lock:
+            self._entries.setdefault(request_id, {"request_id": request_id}).update(fields)
+
     def entries(self) -> list[dict[str, Any]]:
         """One dict per accepted job, oldest first, with its latest known status."""
         with self._lock:

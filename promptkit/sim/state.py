@@ -15,6 +15,7 @@ from promptkit.sim.config import SimConfig
 from promptkit.sim.faults import Faults, RateLimiter
 from promptkit.sim.jobs import Clock, JobStore, MonotonicClock
 from promptkit.sim.ledger import Ledger, Stats
+from promptkit.sim.persist import JobFile
 
 
 class SimState:
@@ -26,7 +27,8 @@ class SimState:
         self.limiter = RateLimiter()
         self.ledger = Ledger(config.ledger_path)
         self.counters = Stats()
-        self.store = JobStore(config, self.clock, self.ledger)
+        persist = JobFile(config.state_dir) if config.state_dir is not None else None
+        self.store = JobStore(config, self.clock, self.ledger, persist)
         self.team_id = str(uuid.UUID(int=config.seed % (1 << 128), version=4))
         self._config = config
         self._moderation: re.Pattern[str] | None = None
@@ -55,6 +57,17 @@ class SimState:
 
     def is_moderated(self, prompt: str) -> bool:
         return bool(self._moderation and self._moderation.search(prompt))
+
+    def account(self, key: str) -> str:
+        """The account a key belongs to, which is what rate limits count against (as on the
+        real API, where limits are per team): every key this simulator accepts is its team's,
+        so rotating keys or tokens buys no extra requests."""
+        return self.team_id
+
+    def jobs_of(self, user: str) -> list[str]:
+        """Request ids of the jobs submitted with ``user`` (oldest first): lets the owner of an
+        in-process simulator settle a submit whose answer it never saw."""
+        return self.store.by_user(user)
 
     def stats(self) -> dict[str, Any]:
         """Counts by endpoint and status, 429s, injected 5xx, drops, and total cost ticks."""

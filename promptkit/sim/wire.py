@@ -94,15 +94,40 @@ class Submission:
         return frame_size(self.resolution, self.aspect_ratio)
 
 
+MAX_JSON_DEPTH = 128
+"""Deepest nesting of a request body (serde_json's recursion limit, which the real API uses)."""
+
+
 def parse_body(raw: bytes) -> dict[str, Any]:
-    """The JSON object of a request body, or 422."""
+    """The JSON object of a request body, or 422; nested deeper than :data:`MAX_JSON_DEPTH`,
+    400 (never a 500 from a parser that ran out of stack)."""
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise undeserializable(f"{exc}") from None
     if not isinstance(data, dict):
         raise undeserializable(f"invalid type: {_json_type(data)}, expected a JSON object")
+    _check_depth(data)
     return data
+
+
+def _too_deep() -> WireError:
+    return invalid(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse nesting past the limit, walking iteratively (no recursion to run out of)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep()
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def parse_submission(endpoint: Endpoint, data: dict[str, Any]) -> Submission:

@@ -1,7 +1,8 @@
 """The one Jinja environment promptkit renders with, and the mapping of Jinja's errors to ours.
 
-Templates come from users and shared folders, so they run in a ``SandboxedEnvironment`` with
-``StrictUndefined`` (a misspelt variable is an error, never an empty string). This is the only
+Templates come from users and shared folders, so they run in a sandbox with ``StrictUndefined``
+(a misspelt variable is an error, never an empty string) that also bounds time, memory, loops
+and recursion per render (:mod:`promptkit.templates.limits`). This is the only
 module that constructs a Jinja environment or catches a Jinja exception: everything else gets
 :class:`~promptkit.errors.TemplateError` subclasses whose one-line messages start with
 ``path:line:``.
@@ -26,6 +27,7 @@ from promptkit.errors import (
     TemplateSyntaxError,
     TemplateVariableError,
 )
+from promptkit.templates.limits import Budget, GuardedSandbox, RenderLimit, rendering
 
 TEMPLATE_SUFFIX = ".j2"
 
@@ -36,7 +38,7 @@ def make_environment(search_path: Sequence[Path]) -> SandboxedEnvironment:
     ``{% import "partials/camera.j2" as cam %}`` resolves against the same folders, so a user
     folder placed first can override a built-in partial.
     """
-    return SandboxedEnvironment(
+    return GuardedSandbox(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # prompts are plain text, never HTML
@@ -73,6 +75,10 @@ def compile_template(env: SandboxedEnvironment, source: str, path: Path) -> jinj
         code = local.compile(source, path.name, str(path))
     except CAUGHT as exc:
         raise map_error(exc, path) from None
+    except RecursionError:
+        raise TemplateSyntaxError(
+            f"{display_path(path)}: the template is nested too deeply"
+        ) from None
     return local.template_class.from_code(local, code, local.make_globals(None), None)
 
 
@@ -82,14 +88,35 @@ def parse(env: SandboxedEnvironment, source: str, path: Path) -> nodes.Template:
         return env.parse(source, path.name, str(path))
     except CAUGHT as exc:
         raise map_error(exc, path) from None
+    except RecursionError:
+        raise TemplateSyntaxError(
+            f"{display_path(path)}: the template is nested too deeply"
+        ) from None
 
 
-def render(template: jinja2.Template, path: Path, variables: Mapping[str, Any]) -> str:
-    """Render with Jinja's errors mapped to ours (sandbox, undefined, syntax in a partial)."""
+def render(
+    template: jinja2.Template,
+    path: Path,
+    variables: Mapping[str, Any],
+    budget: Budget | None = None,
+) -> str:
+    """Render within a fresh :class:`Budget` (or ``budget``), with Jinja's errors mapped to ours
+    (sandbox, undefined, syntax in a partial, a render limit)."""
+    out: list[str] = []
     try:
-        return template.render(**variables)
+        with rendering(budget) as spent:
+            for chunk in template.generate(**variables):
+                spent.emit(len(chunk))
+                out.append(chunk)
     except CAUGHT as exc:
         raise map_error(exc, path) from None
+    except RecursionError:
+        raise TemplateError(
+            f"{display_path(path)}: recursion too deep (a macro or include that calls itself?)"
+        ) from None
+    except MemoryError:
+        raise TemplateError(f"{display_path(path)}: rendering ran out of memory") from None
+    return "".join(out)
 
 
 def used_variables(env: SandboxedEnvironment, ast: nodes.Template) -> dict[str, int]:
@@ -129,7 +156,9 @@ def _where(exc: BaseException, path: Path) -> str:
 
 # Python errors raised by expressions inside a template (``{{ 1 / 0 }}``, ``{{ x[9] }}``) are
 # the template's fault too, so they are reported like Jinja's own.
-CAUGHT = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
+CAUGHT = (
+    jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RenderLimit,
+)  # fmt: skip
 
 
 def map_error(exc: BaseException, path: Path) -> TemplateError:
@@ -144,6 +173,6 @@ def map_error(exc: BaseException, path: Path) -> TemplateError:
         return TemplateVariableError(f"{where}: {detail} (declare it in the front matter)")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateNotFound(f"{where}: cannot import {exc.name!r}: not on the template path")
-    if isinstance(exc, jinja2.TemplateError):
+    if isinstance(exc, jinja2.TemplateError | RenderLimit):
         return TemplateError(f"{where}: {detail}")
     return TemplateError(f"{where}: {type(exc).__name__}: {detail}")

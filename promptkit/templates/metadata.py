@@ -27,9 +27,11 @@ from typing import Any, NoReturn
 
 import yaml
 
+from promptkit import safeyaml
 from promptkit.errors import InvalidParamsError, TemplateError, TemplateNotFound
 from promptkit.models import GenerationParams, Prompt
 from promptkit.templates import environment
+from promptkit.templates.limits import MAX_TEMPLATE_BYTES
 
 FRONT_MATTER = re.compile(
     r"\A(?P<lead>\s*)\{#-?-{3}[ \t]*\r?\n(?P<body>.*?)^[ \t]*-{3}[ \t]*-?#\}", re.S | re.M
@@ -123,6 +125,12 @@ def _parser() -> Any:
 def read_template(path: Path, name: str | None = None) -> TemplateInfo:
     """Read ``path`` and parse its front matter into a :class:`TemplateInfo`."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(
+                f"{environment.display_path(path)}: {size} bytes is over the "
+                f"{MAX_TEMPLATE_BYTES // 1024} KiB limit of a template file"
+            )
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TemplateNotFound(f"{environment.display_path(path)}: no such template file") from None
@@ -159,13 +167,12 @@ def parse_template(source: str, path: Path, name: str | None = None) -> Template
 
 
 def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """The YAML node tree (for key lines) and the data built from it, parsing ``text`` once."""
-    loader = yaml.SafeLoader(text)  # a non-printable character fails here already
-    try:
-        node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
+    """The YAML node tree (for key lines) and the data built from it, parsing ``text`` once.
+
+    The limits of :mod:`promptkit.safeyaml` (size, aliases, nesting) apply.
+    """
+    data, node = safeyaml.load_with_node(text)  # a non-printable character fails here already
+    return node, data
 
 
 class _FrontMatter:
@@ -186,6 +193,11 @@ class _FrontMatter:
         text = match.group("body")
         try:
             node, data = _load_yaml(text)
+        except safeyaml.YamlLimitError as exc:
+            mark = exc.problem_mark
+            self._raise(
+                self.first_line + (mark.line if mark else 0), f"front matter: {exc.problem}"
+            )
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = self.first_line + (mark.line if mark else 0)

@@ -16,6 +16,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -42,6 +43,10 @@ class Case:
     """Where the answer goes (``score`` reports unreadable clips on stdout)."""
     env: tuple[tuple[str, str], ...] = ()
     """Environment variables for this case (the caller's PROMPTKIT_*/XAI_* are removed)."""
+    mask: tuple[tuple[str, str], ...] = ()
+    """(pattern, replacement) pairs applied to the answer: a pid or a time changes every run."""
+    hold_lock: str = ""
+    """A run folder whose lock is held (by this process) while the case runs."""
 
 
 @dataclass(frozen=True)
@@ -60,13 +65,33 @@ class Outcome:
         return [line for line in self.stderr.splitlines() if line.startswith(prefix)]
 
     def answer(self, case: Case) -> str:
-        return " / ".join(self.answers(case)) or "(no answer)"
+        text = " / ".join(self.answers(case)) or "(no answer)"
+        for pattern, replacement in case.mask:
+            text = re.sub(pattern, replacement, text)
+        return text
 
 
 SPEC_OK = "version: 1\nname: ok\ntemplates: [cinematic]\nparams: {duration: 1}\nlint: 'off'\n"
 
 
 FRONT = "{#---\ndescription: x\nvariables:\n  subject: {description: who, default: a fox}\n---#}\n"
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """The classic "billion laughs": each level lists the previous one ``width`` times."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+MANY_JOBS = (
+    "version: 1\nname: big\ntemplates: [cinematic]\nreplicates: 1000\nvariables:\n"
+    + "".join(
+        f"  {v}: [a, b, c, d, e, f, g, h, i, j]\n"
+        for v in ("subject", "action", "scene", "lighting", "style")
+    )
+)
 FILES: dict[str, str | bytes] = {
     "tpl/broken.j2": FRONT + "{{ subject }\n",
     "tpl/escape.j2": FRONT + "{{ subject.__class__.__mro__ }}\n",
@@ -98,6 +123,46 @@ FILES: dict[str, str | bytes] = {
     "reports/future/results.json": json.dumps({"schema_version": 99, "clips": []}),
     "reports/garbled/results.json": "{not json",
     "reports/empty/.keep": "",
+    "reports/mine/notes.txt": "my own notes\n",
+    "reports/damaged/spec.yaml": SPEC_OK,
+    "reports/damaged/journal.sqlite": b"\x00\xffnot a database\n" * 64,
+    "reports/busy/spec.yaml": SPEC_OK,
+    "reports/busy/journal.sqlite": b"",
+    "reports/lots/results.json": json.dumps(
+        {
+            "schema_version": 1,
+            "run_id": "lots",
+            "created_at": "",
+            "spec_path": "x.yaml",
+            "provider": "sim",
+            "model": "grok-imagine-video",
+            "summary": {"cost_ticks": 0, "cost_usd": "lots"},
+            "clips": [],
+        }
+    ),  # fmt: skip
+    "specs/alias_bomb.yaml": SPEC_OK + alias_bomb(),
+    "specs/many_aliases.yaml": SPEC_OK + "a: &a x\nb: [" + ", ".join(["*a"] * 101) + "]\n",
+    "specs/deep.yaml": SPEC_OK + "x: " + "[" * 5000 + "]" * 5000 + "\n",
+    "specs/huge.yaml": SPEC_OK + "description: '" + "x" * (1024 * 1024) + "'\n",
+    "specs/many_jobs.yaml": MANY_JOBS,
+    "specs/huge_budget.yaml": SPEC_OK + "budget_usd: 1e999999\n",
+    "specs/replicates.yaml": SPEC_OK + "replicates: 5000\n",
+    "specs/concurrency.yaml": SPEC_OK + "concurrency: 1000\n",
+    "specs/slow_polling.yaml": SPEC_OK + "polling: {interval: 1e308}\n",
+    "specs/long_timeout.yaml": SPEC_OK + "polling: {timeout: 1e9}\n",
+    "tpl/recursion.j2": FRONT + "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}\n",
+    "tpl/loops.j2": FRONT + "{% for i in range(100000) %}{% for j in range(100000) %}"
+    "{% endfor %}{% endfor %}{{ subject }}\n",
+    "tpl/multiply.j2": FRONT + "{{ subject * 10**10 }}\n",
+    "tpl/builds.j2": FRONT + "{% for i in range(30) %}{% set x = subject * 19000 %}{% endfor %}"
+    "{{ subject }}\n",
+    "tpl/output.j2": FRONT + "{% for i in range(2000) %}{{ subject * 20 }}{% endfor %}\n",
+    "tpl/width.j2": FRONT + "{{ '{:>1000000000}'.format(subject) }}\n",
+    "tpl/power.j2": FRONT + "{{ 10 ** 100000000 }}\n",
+    "tpl/alias.j2": "{#---\ndescription: x\nbomb:\n"
+    + "".join(f"  {line}\n" for line in alias_bomb().splitlines())
+    + "---#}\nA fox runs.\n",
+    "tpl/huge.j2": FRONT + "A fox runs. " + "x" * (1024 * 1024) + "\n",
 }
 
 
@@ -130,6 +195,15 @@ CASES: tuple[Case, ...] = (
     Case("render", "duration out of range", ("render", "cinematic", "--duration", "40"), 2),
     Case("render", "unknown resolution", ("render", "cinematic", "--resolution", "1080p"), 2),
     Case("render", "unknown --param", ("render", "cinematic", "--param", "fps=30"), 2),
+    Case("render", "macro that calls itself", ("render", "tpl/recursion.j2"), 2),
+    Case("render", "nested loops of 100,000", ("render", "tpl/loops.j2"), 2),
+    Case("render", "string multiplied 10^10 times", ("render", "tpl/multiply.j2"), 2),
+    Case("render", "values built past 2,000,000 characters", ("render", "tpl/builds.j2"), 2),
+    Case("render", "output past 100,000 characters", ("render", "tpl/output.j2"), 2),
+    Case("render", "format width of 10^9", ("render", "tpl/width.j2"), 2),
+    Case("render", "integer of 10^8 digits", ("render", "tpl/power.j2"), 2),
+    Case("render", "YAML alias bomb in the front matter", ("render", "tpl/alias.j2"), 2),
+    Case("render", "template file over 1 MiB", ("render", "tpl/huge.j2"), 2),
     # lint
     Case("lint", "nothing to lint", ("lint",), 2),
     Case("lint", "file that does not exist", ("lint", "nope.txt"), 2),
@@ -139,6 +213,9 @@ CASES: tuple[Case, ...] = (
         "lint", "duration out of range", ("lint", "--duration", "40", "prompt.txt"), 2, usage=True
     ),  # fmt: skip
     Case("lint", "unknown rule for `rule`", ("rule", "PK999"), 2),
+    Case("lint", "spec of 10^8 jobs", ("lint", "specs/many_jobs.yaml"), 2),
+    Case("lint", "YAML alias bomb", ("lint", "specs/alias_bomb.yaml"), 2),
+    Case("lint", "template with nested loops of 100,000", ("lint", "tpl/loops.j2"), 2),
     # generate and the job commands
     Case("generate", "duration out of range", ("generate", "a fox runs", "--duration", "40"), 2),
     Case(
@@ -192,6 +269,16 @@ CASES: tuple[Case, ...] = (
     Case("eval", "arms on an unknown variable", ("eval", "specs/bad_arms.yaml", "--dry-run"), 2),
     Case("eval", "unknown provider", ("eval", "specs/bad_provider.yaml", "--dry-run"), 2),
     Case("eval", "bad simulator setting", ("eval", "specs/bad_sim.yaml", "--out", "out"), 2),
+    Case("eval", "YAML alias bomb", ("eval", "specs/alias_bomb.yaml", "--dry-run"), 2),
+    Case("eval", "more than 100 aliases", ("eval", "specs/many_aliases.yaml", "--dry-run"), 2),
+    Case("eval", "YAML nested 5,000 deep", ("eval", "specs/deep.yaml", "--dry-run"), 2),
+    Case("eval", "spec file over 1 MiB", ("eval", "specs/huge.yaml", "--dry-run"), 2),
+    Case("eval", "spec of 10^8 jobs", ("eval", "specs/many_jobs.yaml", "--dry-run"), 2),
+    Case("eval", "budget_usd of 1e999999", ("eval", "specs/huge_budget.yaml", "--dry-run"), 2),
+    Case("eval", "replicates of 5,000", ("eval", "specs/replicates.yaml", "--dry-run"), 2),
+    Case("eval", "concurrency of 1,000", ("eval", "specs/concurrency.yaml", "--dry-run"), 2),
+    Case("eval", "polling interval of 1e308", ("eval", "specs/slow_polling.yaml", "--dry-run"), 2),
+    Case("eval", "polling timeout of 10^9 s", ("eval", "specs/long_timeout.yaml", "--dry-run"), 2),
     Case("eval", "plan over the budget", ("eval", "specs/over_budget.yaml", "--dry-run"), 3),
     Case(
         "eval",
@@ -211,13 +298,36 @@ CASES: tuple[Case, ...] = (
         ("eval", "specs/ok.yaml", "--dry-run", "--fail-on", "blur-rate>0.1"),
         2,
     ),  # fmt: skip
+    Case(
+        "eval",
+        "--max-cost of 1e999999",
+        ("eval", "specs/ok.yaml", "--dry-run", "--max-cost", "1e999999"),
+        2,
+    ),  # fmt: skip
+    Case("eval", "--run-id that is a path", ("eval", "specs/ok.yaml", "--run-id", "../x"), 2),
+    Case(
+        "eval",
+        "--run-id of a folder that is not a run",
+        ("eval", "specs/ok.yaml", "--run-id", "mine"),
+        2,
+    ),  # fmt: skip
     Case("eval", "--resume of a run that does not exist", ("eval", "--resume", "nope"), 2),
+    Case("eval", "--resume of a damaged journal", ("eval", "--resume", "reports/damaged"), 2),
+    Case(
+        "eval",
+        "a second eval on a run in use",
+        ("eval", "--resume", "reports/busy"),
+        2,
+        mask=((r"pid \d+, since [0-9T:+-]+", "pid 12345, since 2024-01-01T00:00:00+00:00"),),
+        hold_lock="reports/busy",
+    ),  # fmt: skip
     Case("eval", "real provider without --yes", ("eval", "specs/ok.yaml", "--provider", "xai"), 3),
     # reports
     Case("report", "run that does not exist", ("report", "nope"), 2),
     Case("report", "results.json of a future schema", ("report", "reports/future"), 2),
     Case("report", "results.json that is not JSON", ("report", "reports/garbled"), 2),
     Case("report", "run folder without results.json", ("report", "reports/empty"), 2),
+    Case("report", "results.json with a cost that is not a number", ("report", "reports/lots"), 2),
     Case("report", "compare with a missing run", ("compare", "reports/future", "nope"), 2),
     Case("report", "rescore of a missing run", ("rescore", "nope"), 2),
     # simulator flags
@@ -262,10 +372,13 @@ def _clean_env(root: Path, env: tuple[tuple[str, str], ...]) -> Iterator[None]:
 def run_case(case: Case, root: Path) -> Outcome:
     """Run ``case`` through ``promptkit.cli.main`` in the workspace ``root``."""
     from promptkit.cli import main
+    from promptkit.runner.lock import RunLock
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
+    held = RunLock(root / case.hold_lock) if case.hold_lock else contextlib.nullcontext()
     with (
+        held,
         _clean_env(root, case.env),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
@@ -315,6 +428,10 @@ def render(rows: list[tuple[Case, Outcome]]) -> str:
         line = outcome.answer(case).replace("error: ", "", 1)
         out.append(f"| {_cell(case.what)} | {_cell(_code('promptkit ' + _argv(case.argv)))} | "
                    f"{outcome.code} | {_cell(line)} |")  # fmt: skip
+    from tests.badinputs.limits import render_limits
+
+    answers = {(c.area, c.what): o.answer(c).replace("error: ", "", 1) for c, o in rows}
+    out += render_limits(answers)
     return "\n".join(out) + "\n"
 
 

@@ -148,7 +148,8 @@ def test_credits_exhausted_stops_submits_and_ends_cleanly(
 ) -> None:  # fmt: skip
     sim.configure(credits_exhausted=True)
     out = tmp_path / "r"
-    assert run_eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 0
+    # Nothing lost, but nothing done either: the run is incomplete, and says how to go on.
+    assert run_eval([str(write_spec()), "--out", str(out), "--sim-url", sim.base_url]) == 4
     err = capsys.readouterr().err
     assert "no new submits: credits exhausted" in err
     assert "run incomplete: continue with `promptkit eval --resume" in err
@@ -164,14 +165,15 @@ def test_uncertain_submits_are_only_resent_when_asked(
     sim.configure(drop_rate=1.0, drop_mode="after")
     out = tmp_path / "r"
     spec = write_spec(replicates=1, templates=["vague_baseline"])
-    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "u"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "u"]) == 4
     run = out / "u"
     assert {c.status for c in load_results(run).clips} == {"uncertain"}
+    assert load_runs_status(out, "u") == "incomplete"
     accepted = len(sim.ledger_entries())
     assert accepted == 2  # the simulator accepted (and will bill) both
 
     sim.configure(drop_rate=0.0)
-    assert run_eval(["--resume", str(run), "--sim-url", sim.base_url]) == 0
+    assert run_eval(["--resume", str(run), "--sim-url", sim.base_url]) == 4
     assert len(sim.ledger_entries()) == accepted
     assert {c.status for c in load_results(run).clips} == {"uncertain"}
 
@@ -180,6 +182,36 @@ def test_uncertain_submits_are_only_resent_when_asked(
     assert {c.status for c in results.clips} == {"scored"}
     assert all(len(e) == 2 for e in ledger_by_user(sim).values())
     assert results.summary.resumes == 2
+
+
+def test_uncertain_submits_make_the_run_incomplete_until_skipped(
+    write_spec: Callable[..., Path], tmp_path: Path, sim: SimServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    sim.configure(drop_rate=1.0, drop_mode="after")
+    out = tmp_path / "r"
+    spec = write_spec(replicates=1, templates=["vague_baseline"])
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "s"]) == 4
+    err = capsys.readouterr().err
+    assert "run incomplete: 2 submits are uncertain" in err
+    assert "--resubmit-uncertain" in err and "--skip-uncertain" in err
+    assert "'s/<job_id>'" in err
+
+    sim.configure(drop_rate=0.0)
+    assert (
+        run_eval(["--resume", str(out / "s"), "--sim-url", sim.base_url, "--skip-uncertain"]) == 0
+    )
+    results = load_results(out / "s")
+    assert {c.status for c in results.clips} == {"skipped"}
+    assert all("--skip-uncertain" in str(c.error) for c in results.clips)
+    assert len(sim.ledger_entries()) == 2  # given up, never sent again
+    assert load_runs_status(out, "s") == "complete"
+
+
+def load_runs_status(out: Path, run_id: str) -> str:
+    from promptkit.runner.layout import list_runs
+
+    return next(r.status for r in list_runs(out) if r.run_id == run_id)
 
 
 def test_resume_fetches_missing_and_corrupt_clips_without_resubmitting(
@@ -257,7 +289,7 @@ def test_resume_continues_the_journal_plan_even_if_templates_are_gone(
     spec = write_spec(templates=[str(template)], replicates=1, arms=None)
     out = tmp_path / "r"
     sim.configure(credits_exhausted=True)
-    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "g"]) == 0
+    assert run_eval([str(spec), "--out", str(out), "--sim-url", sim.base_url, "--run-id", "g"]) == 4
     assert {c.status for c in load_results(out / "g").clips} == {"planned"}
 
     template.unlink()

@@ -68,7 +68,9 @@ def test_kill_9_mid_run_then_resume_loses_and_double_pays_nothing(
 
         resumed = _eval(["--resume", str(run), "--sim-url", sim.base_url], repo_root)
         _, err = resumed.communicate(timeout=120)
-        assert resumed.returncode == 0, err.decode()[-2000:]
+        uncertain = load_results(run).summary.uncertain
+        # Complete (0), or incomplete (4) only while a submit cut off by the kill is unsettled.
+        assert resumed.returncode == (4 if uncertain else 0), err.decode()[-2000:]
         ledger = ledger_by_user(sim)
         entries = sim.ledger_entries()
 

@@ -40,13 +40,20 @@ async def test_rpm_limit_retry_after_counts_the_minute_window(make_sim) -> None:
     assert "per minute" in limited.json()["error"]
 
 
-async def test_limits_are_per_key(make_sim) -> None:
+async def test_limits_are_per_account_so_rotating_keys_buys_nothing(make_sim) -> None:
     sim = await make_sim(api_key=None, rps=1.0, rpm=None)
-    for key in ("a", "b"):
+    codes = []
+    for key in ("a", "b", "c"):
         r = await sim.client.post(
             "/v1/videos/generations", json=BODY, headers={"Authorization": f"Bearer {key}"}
         )
-        assert r.status_code == 200
+        codes.append(r.status_code)
+    assert codes == [200, 429, 429]
+    assert "your team is limited to 1 requests per second" in r.json()["error"]
+    sim.clock.advance(1.0)
+    r = await sim.client.post("/v1/videos/generations", json=BODY,
+                              headers={"Authorization": "Bearer d"})  # fmt: skip
+    assert r.status_code == 200
 
 
 async def test_random_429_without_retry_after_when_configured(make_sim) -> None:
