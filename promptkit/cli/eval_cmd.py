@@ -55,6 +55,7 @@ def _usd(value: str | None) -> Decimal | None:
 )
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
+@click.option("--example", metavar="NAME", help="Run a shipped example spec (e.g. quickstart).")
 def command(
     spec: Path | None,
     dry_run: bool,
@@ -68,6 +69,7 @@ def command(
     fail_on: tuple[str, ...],
     sim_url: str | None,
     quiet: bool,
+    example: str | None,
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
@@ -78,6 +80,12 @@ def command(
     from promptkit.runner.progress import make_progress
     from promptkit.runner.results import format_usd
 
+    if example is not None:
+        from promptkit.scaffold import example_spec
+
+        if spec is not None:
+            raise UsageError("give a SPEC or --example NAME, not both")
+        spec = example_spec(example)
     conditions = [parse_fail_on(c) for c in fail_on]
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     options = EvalOptions(
