@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from promptkit.client.transport import HttpSession, _short
 from promptkit.errors import ApiError, DownloadError, Expired
+from promptkit.files import temp_beside
 
 CHUNK = 256 * 1024
 
@@ -58,7 +58,7 @@ async def fetch_once(
     """One download attempt; raises DownloadError (``retryable`` when worth another go)."""
     where = _short(url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = temp_beside(path, prefix=f".{path.name}.", suffix=".part")
     tmp = Path(tmp_name)
     ok = False
     try:
