@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+import promptkit
 
 
 def shipped_dir(checkout_name: str, wheel_name: str) -> Path:
     """The checkout's ``checkout_name`` folder, else the installed package's ``wheel_name``."""
-    checkout = PACKAGE.parent
+    package = Path(promptkit.__file__).resolve().parent
+    checkout = package.parent
     # Only trust a top-level folder beside a pyproject.toml: in site-packages a stray folder of
     # that name may belong to another distribution.
     if (checkout / "pyproject.toml").is_file() and (checkout / checkout_name).is_dir():
         return checkout / checkout_name
-    return PACKAGE / wheel_name
+    return package / wheel_name
