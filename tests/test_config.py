@@ -1,4 +1,4 @@
-"""Settings load order: defaults < [tool.promptkit] in the nearest pyproject.toml < PROMPTKIT_*."""
+"""Settings load order: defaults < the closest config file < PROMPTKIT_*; how that file is found."""
 
 from __future__ import annotations
 

@@ -131,7 +131,13 @@ CASES: tuple[Case, ...] = (
     Case("render", "unknown resolution", ("render", "cinematic", "--resolution", "1080p"), 2),
     Case("render", "unknown --param", ("render", "cinematic", "--param", "fps=30"), 2),
     # lint
-    Case("lint", "nothing to lint", ("lint",), 2),
+    Case("lint", "config file that does not exist", ("lint", "--config", "nope.toml"), 2),
+    Case(
+        "lint",
+        "--statistics in a format that has none",
+        ("lint", "--statistics", "--format", "sarif", "prompt.txt"),
+        2,
+    ),  # fmt: skip
     Case("lint", "file that does not exist", ("lint", "nope.txt"), 2),
     Case("lint", "bytes that are not UTF-8", ("lint", "binary.txt"), 2),
     Case("lint", "unknown rule selector", ("lint", "--select", "PK999", "prompt.txt"), 2),
@@ -181,6 +187,7 @@ CASES: tuple[Case, ...] = (
     # eval specs
     Case("eval", "no spec given", ("eval",), 2),
     Case("eval", "spec file that does not exist", ("eval", "specs/nope.yaml"), 2),
+    Case("eval", "unknown shipped example", ("eval", "--example", "nope"), 2),
     Case("eval", "invalid YAML", ("eval", "specs/bad_yaml.yaml", "--dry-run"), 2),
     Case("eval", "empty spec", ("eval", "specs/empty.yaml", "--dry-run"), 2),
     Case("eval", "spec that is a list", ("eval", "specs/list.yaml", "--dry-run"), 2),
