@@ -173,6 +173,15 @@ def read_runner(out: str) -> list[Row]:
     return rows
 
 
+def read_pytest_plugin(out: str) -> list[Row]:
+    off = _find(rf"plugin disabled .*?median\s+{NUM} ms", out)
+    on = _find(rf"plugin enabled, no fixture used\s+median\s+{NUM} ms \(x{NUM}", out)
+    if not (off and on):
+        return []
+    return [Row("pytest_plugin", "pytest start-up, promptkit_sim plugin on, no fixture used",
+                f"{on[1]} ms", f"plugin off {off[1]} ms", f"{on[2]}x")]  # fmt: skip
+
+
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "lint": read_lint,
     "templates": read_templates,
@@ -181,6 +190,7 @@ READERS: dict[str, Callable[[str], list[Row]]] = {
     "sim": read_sim,
     "sim_grpc": read_sim_grpc,
     "runner": read_runner,
+    "pytest_plugin": read_pytest_plugin,
 }
 
 

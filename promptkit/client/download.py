@@ -14,13 +14,13 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from promptkit.client.transport import HttpSession, _short
 from promptkit.errors import ApiError, DownloadError, Expired, StorageError
+from promptkit.files import temp_beside
 
 CHUNK = 256 * 1024
 
@@ -97,7 +97,7 @@ async def _fetch(
 ) -> Download:
     where = _short(url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = temp_beside(path, prefix=f".{path.name}.", suffix=".part")
     tmp = Path(tmp_name)
     ok = False
     try:

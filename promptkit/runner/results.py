@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from promptkit.errors import InputError
+from promptkit.files import temp_beside
 from promptkit.runner.layout import RunLayout
 
 SCHEMA_VERSION = 2
@@ -304,7 +304,7 @@ def results_from_data(path: Path, data: Any) -> RunResults:
 def write_text_atomic(path: Path, text: str, *, fsync: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename, so a
     reader sees the old file or the new one, never half of one (``fsync``: also on disk)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
