@@ -1,0 +1,160 @@
+"""Judge scores against the truth of the development set (and of the shared corpus clips).
+
+``python -m tests.metrics.accuracy [--clips DIR] [--corpus DIR]`` renders the development set
+(``tests/metrics/devset.py``) into ``--clips`` (reusing clips already there), scores every clip,
+and prints the per-case Markdown tables and totals that ``docs/metrics.md`` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from promptkit.metrics import ClipScore, ScoreJob, score_many
+
+from . import devset
+
+FREEZE_TOLERANCE_S = 0.3
+FROZEN = {"frozen", "partial-freeze"}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One case's score against its truth."""
+
+    case: devset.Case
+    score: ClipScore
+    verdict_ok: bool
+    label_ok: bool | None  # None: the path names no single move
+    true_freezes: int  # reported freezes that match a true one
+    false_freezes: int  # reported freezes that match none
+    missed_freezes: int
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict_ok and self.label_ok is not False
+
+
+def _matches(found: tuple[float, float], truth: tuple[float, float]) -> bool:
+    return (
+        abs(found[0] - truth[0]) <= FREEZE_TOLERANCE_S
+        and abs(found[1] - truth[1]) <= FREEZE_TOLERANCE_S
+    )
+
+
+def judge(case: devset.Case, score: ClipScore) -> Judged:
+    """Compare ``score`` with what is true of ``case`` (see ``devset.Case.kind``)."""
+    truth = case.freeze_truth()
+    found = [(f.start_s, f.end_s) for f in score.freezes]
+    hits = sum(1 for f in found if any(_matches(f, t) for t in truth))
+    missed = sum(1 for t in truth if not any(_matches(f, t) for f in found))
+    if case.kind == "frozen":
+        verdict_ok = score.verdict == "frozen"
+    elif case.kind == "partial":
+        verdict_ok = score.verdict == "partial-freeze" and missed == 0 and hits == len(found)
+    else:
+        verdict_ok = score.verdict not in FROZEN and score.verdict != "unreadable"
+    label_ok = None if case.label is None else score.camera.motion == case.label
+    if case.kind == "frozen":
+        hits, missed = (1, 0) if score.verdict == "frozen" else (0, 1)
+        false = 0
+    else:
+        false = len(found) - hits
+    return Judged(case, score, verdict_ok, label_ok, hits, false, missed)
+
+
+def score_cases(clips: dict[str, Path], jobs: int = 2) -> list[Judged]:
+    """Score every rendered case (in ``devset.cases()`` order) and judge it."""
+    chosen = [c for c in devset.cases() if c.name in clips]
+    scores = score_many([ScoreJob(path=clips[c.name]) for c in chosen], jobs=jobs)
+    return [judge(c, s) for c, s in zip(chosen, scores, strict=True)]
+
+
+def _format(case: devset.Case) -> str:
+    parts = [case.size, "VP9" if case.codec == "vp9" else "H.264"]
+    if case.ten_bit:
+        parts.append("10-bit")
+    if case.vfr:
+        parts.append("VFR")
+    if case.low_bitrate:
+        parts.append("low bitrate, GOP 12")
+    if case.grain:
+        parts.append(f"grain σ{case.grain:g}")
+    if case.flicker:
+        parts.append(f"flicker ±{100 * case.flicker:g} %")
+    if case.holds > 1:
+        parts.append(f"frames held ×{case.holds}")
+    return ", ".join(parts)
+
+
+def _spans(spans: Iterable[tuple[float, float]]) -> str:
+    return ", ".join(f"{a:.2f}–{b:.2f}" for a, b in spans) or "–"
+
+
+def table(judged: list[Judged]) -> str:
+    """The per-case Markdown table."""
+    lines = [
+        "| case | source | format | camera path | truth | verdict | freezes found (s) "
+        "| camera (confidence) | |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for j in judged:
+        c, s = j.case, j.score
+        truth = {"frozen": "frozen", "partial": f"freezes {_spans(c.freeze_truth())}",
+                 "moving": "moving"}[c.kind]  # fmt: skip
+        label = f"{s.camera.motion} ({s.camera.confidence:.2f})"
+        if c.label is not None and not j.label_ok:
+            label += f", want {c.label}"
+        source = "footage" if c.source == devset.FOOTAGE else c.source
+        lines.append(
+            f"| `{c.name}` | {source} | {_format(c)} | {c.rate()} | {truth} | {s.verdict} "
+            f"| {_spans((f.start_s, f.end_s) for f in s.freezes)} | {label} "
+            f"| {'✓' if j.ok else '✗'} |"
+        )
+    return "\n".join(lines)
+
+
+def totals(judged: list[Judged]) -> dict[str, tuple[int, int]]:
+    """(right, out of) for each criterion of the Done-when list."""
+    moving = [j for j in judged if j.case.kind == "moving"]
+    stills = [j for j in judged if j.case.kind == "frozen"]
+    partial = [j for j in judged if j.case.kind == "partial"]
+    labelled = [j for j in judged if j.label_ok is not None]
+    reported = sum(j.true_freezes + j.false_freezes for j in judged if j.case.kind != "frozen")
+    real = sum(j.true_freezes for j in judged if j.case.kind != "frozen")
+    return {
+        "moving clips never frozen or partial-freeze": (
+            sum(j.verdict_ok for j in moving), len(moving)),
+        "stills (noise, grain, flicker, pumping) frozen": (
+            sum(j.verdict_ok for j in stills), len(stills)),
+        "partial freezes found within ±0.3 s": (sum(j.verdict_ok for j in partial), len(partial)),
+        "reported freezes that are real": (real, reported),
+        "camera labels right": (sum(bool(j.label_ok) for j in labelled), len(labelled)),
+        "cases right overall": (sum(j.ok for j in judged), len(judged)),
+    }  # fmt: skip
+
+
+def summary(judged: list[Judged]) -> str:
+    rows = ["| criterion | right | share |", "|---|---|---|"]
+    for name, (right, total) in totals(judged).items():
+        share = f"{100 * right / total:.0f} %" if total else "–"
+        rows.append(f"| {name} | {right} / {total} | {share} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=Path, default=Path("devset-clips"))
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args(argv)
+    clips = devset.render_all(args.clips, args.only)
+    judged = score_cases(clips)
+    print(table(judged))
+    print()
+    print(summary(judged))
+
+
+if __name__ == "__main__":
+    main()
