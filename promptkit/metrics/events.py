@@ -19,19 +19,21 @@ clip's own noise floor. Pairs of frames are compared at five spans (adjacent, �
   ``noise_multiplier`` × the floor and by ``uniform_change`` of the contrast (a cut, a new
   picture; a keyframe's requantisation is about 10 %);
 - or the picture as a whole is displaced: the global motion between the two frames (translation,
-  zoom or roll at the frame's edge) exceeds ``still_shift``. This is what sees a slow pan or
-  zoom: 0.25 px a frame at 720p is invisible from one frame to the next but is 0.2 analysis px
-  after 1/4 s and 0.75 px after a second, while the estimate on a still, with grain, flicker or
-  keyframe pumping, stays under 0.07 px at every span;
+  zoom or roll at the frame's edge) exceeds ``still_shift`` and explains a tenth of the pair's
+  difference. This is what sees a slow pan or zoom: 0.25 px a frame at 720p is invisible from
+  one frame to the next but is 0.2 analysis px after 1/4 s and 0.75 px after a second, and
+  explains 35–70 % of the difference, while on a still with grain, flicker or keyframe pumping
+  the estimate stays under 0.07 px and explains under 1 %;
 - or the smoothed brightness ramps faster than ``fade_rate`` (a fade is a change even though
   brightness-compensated differences hide it).
 
-Each moving pair is blamed on the frames between its two ends, unless a shorter moving pair
-inside it already explains it: a fast pan that stops is blamed on the frames before the stop (so
-the freeze starts where the picture stopped), a slow one on the whole span that showed it. Frames
-blamed for nothing are still; a single moving frame between two still runs whose pictures match
-at a longer span (a flash, a glitch) joins the runs; still runs of at least ``freeze_min_s``
-(container time) are freezes.
+Each moving pair is blamed on the frames between its two ends by halving: if one half of it (a
+pair of half the span) moves, the change happened there, and so on down to adjacent frames; if
+neither half moves, the change only adds up over the whole span and all of it is blamed. A fast
+pan that stops is blamed on the frames before the stop (so the freeze starts where the picture
+stopped), a slow one on the shortest span that shows it. Frames blamed for nothing are still;
+a single moving frame between two still runs whose pictures match at a longer span (a flash, a
+glitch) joins the runs; still runs of at least ``freeze_min_s`` (container time) are freezes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from promptkit.metrics.detectors import SPAN_KEYS, BrightnessDetector, ClipClock, DiffDetector
+from promptkit.metrics.detectors import (
+    SPAN_KEYS,
+    SPANS,
+    BrightnessDetector,
+    ClipClock,
+    DiffDetector,
+)
 from promptkit.metrics.thresholds import Thresholds
 
 TRIM_FLOOR = 0.25  # grey levels: settling frames busier than this (and 3× the run's median) go
@@ -142,6 +150,21 @@ def _moving(
     return local | whole  # type: ignore[no-any-return]
 
 
+def _span_moves(
+    series: dict[str, np.ndarray], th: Thresholds, floor: NoiseFloor, shift_px: float
+) -> dict[int, dict[int, bool]]:
+    """For each span (in ≈1/8 s steps): {later frame of a pair: whether the pair moves}."""
+    contrast = series[DiffDetector.CONTRAST]
+    out: dict[int, dict[int, bool]] = {}
+    for steps, key in zip(SPANS, SPAN_KEYS, strict=True):
+        top = series[f"block{key}"]
+        moving = _moving(top, series[f"med{key}"], contrast, floor.floors[key],
+                         floor.thresholds[key], th)  # fmt: skip
+        moving |= np.nan_to_num(series[f"shift{key}"], nan=0.0) > shift_px
+        out[steps] = {int(q): bool(moving[q]) for q in np.flatnonzero(np.isfinite(top))}
+    return out
+
+
 def moving_frames(
     series: dict[str, np.ndarray], clock: ClipClock, th: Thresholds, short_side: float
 ) -> np.ndarray:
@@ -151,49 +174,58 @@ def moving_frames(
     blamed = np.zeros(n, dtype=bool)
     if n == 0:
         return blamed
-    contrast = series[DiffDetector.CONTRAST]
-    blamed[1:] = _moving(
-        series[DiffDetector.BLOCK1][1:], series[DiffDetector.NOISE1][1:], contrast[1:],
-        floor.adjacent, floor.thresholds["1"], th,
+    adjacent = np.zeros(n, dtype=bool)
+    adjacent[1:] = _moving(
+        series[DiffDetector.BLOCK1][1:], series[DiffDetector.NOISE1][1:],
+        series[DiffDetector.CONTRAST][1:], floor.adjacent, floor.thresholds["1"], th,
     )  # fmt: skip
+    blamed |= adjacent
     blamed |= brightness_slope(series[BrightnessDetector.BRIGHTNESS], clock) > th.fade_rate
     shift_px = th.still_shift * short_side
-    for key, lag in zip(SPAN_KEYS, clock.spans, strict=True):
-        moving = _moving(series[f"block{key}"], series[f"med{key}"], contrast,
-                         floor.floors[key], floor.thresholds[key], th)  # fmt: skip
-        moving |= np.nan_to_num(series[f"shift{key}"], nan=0.0) > shift_px
-        for q in np.flatnonzero(moving):
-            p = q - lag
-            # Blame the frames between the ends, unless a shorter span already explains it.
-            if p >= 0 and not blamed[p + 1 : q + 1].any():
-                blamed[p + 1 : q + 1] = True
-    return _join_across_spikes(blamed, series, clock, floor, th, shift_px)
+    spans = _span_moves(series, th, floor, shift_px)
+    step = clock.lag_short
+
+    def blame(steps: int, q: int) -> None:
+        # The change a pair shows happened in whichever half of it shows change; when neither
+        # half does (slow motion that only adds up over the whole span), over the whole span.
+        p = q - steps * step
+        if steps == 1:
+            inside = adjacent[p + 1 : q + 1]
+            if inside.any():
+                return  # the adjacent pairs that moved are blamed already
+        else:
+            half = steps // 2
+            first, second = spans[half].get(q - half * step), spans[half].get(q)
+            if first is not None and second is not None and (first or second):
+                if first:
+                    blame(half, q - half * step)
+                if second:
+                    blame(half, q)
+                return
+        blamed[p + 1 : q + 1] = True
+
+    for steps in SPANS:
+        for q, moves in spans[steps].items():
+            if moves:
+                blame(steps, q)
+    return _join_across_spikes(blamed, spans, clock)
 
 
 def _join_across_spikes(
-    blamed: np.ndarray,
-    series: dict[str, np.ndarray],
-    clock: ClipClock,
-    floor: NoiseFloor,
-    th: Thresholds,
-    shift_px: float,
+    blamed: np.ndarray, spans: dict[int, dict[int, bool]], clock: ClipClock
 ) -> np.ndarray:
     """Clear single moving frames whose neighbours match across a longer span (a transient)."""
     n = blamed.size
     out = blamed.copy()
+    step = clock.lag_short
     for j in (int(i) + 1 for i in np.flatnonzero(blamed[1:-1])):
         if blamed[j - 1] or blamed[j + 1]:
             continue
-        for key, lag in zip(SPAN_KEYS, clock.spans, strict=True):
-            # A sampled pair (q - lag, q) with both ends still, around frame j.
-            q = next((q for q in range(j + 1, min(n, j + lag)) if q % clock.lag_short == 0), None)
-            if q is None or q - lag < 0 or q - lag >= j or blamed[q - lag] or blamed[q]:
-                continue
-            top = series[f"block{key}"][q : q + 1]
-            med = series[f"med{key}"][q : q + 1]
-            con = series[DiffDetector.CONTRAST][q : q + 1]
-            moves = _moving(top, med, con, floor.floors[key], floor.thresholds[key], th)[0]
-            if not moves and float(np.nan_to_num(series[f"shift{key}"][q])) <= shift_px:
+        for steps in SPANS:
+            # A still pair of this span with both ends still, around frame j.
+            lag = steps * step
+            around = (q for q, moves in spans[steps].items() if not moves and q - lag < j < q)
+            if any(q < n and not blamed[q - lag] and not blamed[q] for q in around):
                 out[j] = False
                 break
     return out

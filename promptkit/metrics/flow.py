@@ -35,7 +35,7 @@ from promptkit.metrics.opencv import cv2
 GRID_STEP = 8  # px between the model's sample points (the flow field is smooth at ~16 px)
 BORDER = 0.08  # fraction of each side ignored by the model fit (flow is unreliable at the edges)
 CAMERA_STEPS = 4  # camera pairs span this many ≈1/8 s steps (≈1/2 s)
-REWEIGHTS = 3  # IRLS passes of the model fit
+REWEIGHTS = 2  # IRLS passes of the model fit
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,12 @@ class FlowPair:
 
 
 class _SimilarityFit:
-    """Robust similarity fit of a flow field on a sparse interior grid (see the module doc)."""
+    """Robust similarity fit of a flow field on a sparse interior grid (see the module doc).
+
+    The weighted normal equations of the similarity model have a closed form in a handful of
+    weighted sums (Σw, Σwx, Σwy, Σw(x²+y²) and four of the flow), so each reweighting is a few
+    dot products and one 4×4 solve.
+    """
 
     def __init__(self, analysis_size: tuple[int, int]) -> None:
         aw, ah = analysis_size
@@ -65,43 +70,42 @@ class _SimilarityFit:
         self.window = (slice(by, ah - by, GRID_STEP), slice(bx, aw - bx, GRID_STEP))
         ys, xs = np.mgrid[self.window]
         # Coordinates in short sides, centred: parameters do not depend on resolution.
-        x = ((xs.ravel() - (aw - 1) / 2) / self.short).astype(np.float64)
-        y = ((ys.ravel() - (ah - 1) / 2) / self.short).astype(np.float64)
-        n = self.n = x.size
-        design = np.zeros((2 * n, 4))
-        design[:n, 0] = 1
-        design[:n, 2] = x
-        design[:n, 3] = -y
-        design[n:, 1] = 1
-        design[n:, 2] = y
-        design[n:, 3] = x
-        self.design = design
+        self.x = ((xs.ravel() - (aw - 1) / 2) / self.short).astype(np.float64)
+        self.y = ((ys.ravel() - (ah - 1) / 2) / self.short).astype(np.float64)
+        self.r2 = self.x**2 + self.y**2
+        self.n = self.x.size
 
     def __call__(self, flow: np.ndarray) -> tuple[float, float, float, float, float]:
         """(tx, ty in analysis px; zoom; roll in rad; mean unexplained flow in analysis px)."""
         n = self.n
         if n < 8:
             return 0.0, 0.0, 0.0, 0.0, 0.0
-        # obs = [u of every point, then v of every point], in short sides.
-        obs = flow[self.window].reshape(-1, 2).T.ravel() / self.short
-        design = self.design
-        params = np.zeros(4)
-        resid = obs
+        field = flow[self.window].reshape(-1, 2).astype(np.float64) / self.short
+        u, v = field[:, 0], field[:, 1]
+        x, y, r2 = self.x, self.y, self.r2
+        radial, tangential = u * x + v * y, v * x - u * y
+        ru, rv = u, v  # residuals of "nothing moves"
+        tx = ty = zoom = roll = 0.0
         # The reweighting starts from "nothing moves", not from a plain least-squares fit: the
         # majority of the picture decides, so a large subject walking across a still background
         # does not drag the camera along, while under a real camera move every point is far from
         # "nothing moves" alike and keeps its weight.
         for _ in range(REWEIGHTS):
-            per_point = np.hypot(resid[:n], resid[n:])
+            per_point = np.hypot(ru, rv)
+            middle = np.partition(per_point, n // 2)[n // 2]  # the median (upper, for even n)
             # Cauchy weights at twice the robust spread: a point far from the model (a subject
             # moving on its own) pulls less and less; the noise of the field keeps its weight.
-            scale = 2.0 * 1.4826 * float(np.median(per_point)) + 1e-5
+            scale = 2.0 * 1.4826 * float(middle) + 1e-5
             w = 1.0 / (1.0 + (per_point / scale) ** 2)
-            weighted = design.T * np.concatenate([w, w])
-            params = np.linalg.solve(weighted @ design, weighted @ obs)
-            resid = obs - design @ params
-        res_mag = float(np.hypot(resid[:n], resid[n:]).mean()) * self.short
-        tx, ty, zoom, roll = (float(p) for p in params)
+            s0, sx, sy, sr = w.sum(), w @ x, w @ y, w @ r2
+            normal = np.array(
+                [[s0, 0.0, sx, -sy], [0.0, s0, sy, sx], [sx, sy, sr, 0.0], [-sy, sx, 0.0, sr]]
+            )
+            rhs = np.array([w @ u, w @ v, w @ radial, w @ tangential])
+            tx, ty, zoom, roll = (float(p) for p in np.linalg.solve(normal, rhs))
+            ru = u - tx - zoom * x + roll * y
+            rv = v - ty - roll * x - zoom * y
+        res_mag = float(np.hypot(ru, rv).mean()) * self.short
         return tx * self.short, ty * self.short, zoom, roll, res_mag
 
 

@@ -171,6 +171,7 @@ class FrameSource:
         stream = self._stream = videos[0]
         ctx = stream.codec_context
         ctx.thread_count = 1
+        ctx.options = {"skip_loop_filter": "all"}
         width, height = int(ctx.width or 0), int(ctx.height or 0)
         if width <= 0 or height <= 0:
             raise self._fail("the video stream declares no frame size")
@@ -254,15 +255,17 @@ class FrameSource:
         last_t = -math.inf
         last_dt = nominal
         turns = self._turns
+        tb = self._stream.time_base
+        unit = float(tb) if tb else 0.0
         index = 0
         for index, frame in enumerate(itertools.chain([self._first], self._decoder)):  # noqa: B007
             plane, shift, limited = self._plane(frame)
-            t = frame.time
-            if t is None:
+            pts = frame.pts
+            if pts is None or not unit:
                 t_s = last_t + nominal if index else 0.0
             else:
-                first = float(t) if first is None else first
-                t_s = float(t) - first
+                first = pts * unit if first is None else first
+                t_s = pts * unit - first
             if t_s <= last_t:  # missing or repeated timestamps: keep the clock moving
                 t_s = last_t + last_dt
             if index:
@@ -297,15 +300,18 @@ class FrameSource:
         stream = self._stream
         container = self._container
         count = 0
+        frame = None
         try:
             for frame in container.decode(stream):
                 count += 1
-                if frame.duration and frame.time_base is not None:
-                    self._last_duration = float(frame.duration * frame.time_base)
                 yield frame
         except (av.error.FFmpegError, OSError, ValueError) as exc:
             if count == 0:
                 raise self._fail("the decoder failed on the first frame") from exc
+        finally:
+            # How long the last frame is shown: the clip ends then, not at its start.
+            if frame is not None and frame.duration and frame.time_base is not None:
+                self._last_duration = float(frame.duration * frame.time_base)
 
     def close(self) -> None:
         container, self._container = self._container, None
