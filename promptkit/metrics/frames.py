@@ -215,11 +215,15 @@ class FrameSource:
         sizes = [(full_w >> i, full_h >> i) for i in range(1, halvings + 1)]
         final = (aw, ah)
         exact = sizes[-1] == final
+        # At exactly 2× a bilinear resize samples between each pair of pixels: the same 2×2 box
+        # average as area interpolation (bit for bit), and OpenCV's faster path for 16-bit
+        # samples (0.11 against 0.19 ms for a 720p frame); for 8 bits area is the faster one.
+        halve = area if self.info.bit_depth == 8 else linear
 
         def downscale(plane: np.ndarray) -> np.ndarray:
             img = plane[:full_h, :full_w]
             for size in sizes:
-                img = resize(img, size, interpolation=area)
+                img = resize(img, size, interpolation=halve)
             return img if exact else resize(img, final, interpolation=linear)
 
         return downscale

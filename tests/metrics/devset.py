@@ -9,8 +9,8 @@ text-to-video API delivers clips (H.264 or VP9; 480p, 720p or vertical; 8- or 10
 variable frame rate, through container timestamps; low bitrate with short keyframe intervals).
 The truth of every case comes from the path: which frames repeat, where the camera goes.
 
-``python -m tests.metrics.devset [--out DIR] [--table]`` renders the set and, with ``--table``,
-scores it and prints the per-case accuracy table that ``docs/metrics.md`` shows.
+``python -m tests.metrics.devset [--out DIR]`` renders the set; ``python -m
+tests.metrics.accuracy`` also scores it and prints the per-case tables of ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -409,30 +409,34 @@ def encode(case: Case, path: Path) -> Path:
     return out
 
 
-def render_all(folder: Path, names: list[str] | None = None) -> dict[str, Path]:
-    """Every case encoded into ``folder`` (clips already there are reused)."""
+def render_all(folder: Path, names: list[str] | None = None, jobs: int = 2) -> dict[str, Path]:
+    """Every case (or those ``names``) encoded into ``folder``; clips already there are reused.
+
+    ``jobs`` cases render at a time (the warps and the encoder release the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     folder.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for case in cases():
-        if names is not None and case.name not in names:
-            continue
+    chosen = [c for c in cases() if names is None or c.name in names]
+
+    def one(case: Case) -> Path:
         path = folder / f"{case.name}{case.suffix}"
-        out[case.name] = path if path.is_file() else encode(case, folder / case.name)
-    return out
+        return path if path.is_file() else encode(case, folder / case.name)
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        paths = list(pool.map(one, chosen))
+    return {c.name: p for c, p in zip(chosen, paths, strict=True)}
 
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
-    from concurrent.futures import ThreadPoolExecutor
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("devset-clips"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    names = [c.name for c in cases()]
-    with ThreadPoolExecutor(args.jobs) as pool:
-        for done in pool.map(lambda n: render_all(args.out, [n]), names):
-            print(*done.values(), flush=True)
+    for name, path in render_all(args.out, jobs=args.jobs).items():
+        print(f"{name}: {path}")
 
 
 if __name__ == "__main__":
