@@ -82,7 +82,11 @@ class Detector:
 
 @dataclass
 class _Prepared:
-    centred: np.ndarray  # float32, frame minus its mean
+    # The analysis frame as decoded (uint8) and its statistics: a ring of a second of these is
+    # a quarter of the size of float copies, which matters because the decoder has just swept
+    # the caches (the detectors ran 2.3x slower between decodes than on their own).
+    small: np.ndarray
+    mean: float
     std: float
 
 
@@ -150,6 +154,13 @@ class _GlobalMotion:
         return max(float(np.hypot(tx, ty)), abs(zoom), abs(roll))
 
 
+def _cell(side: int) -> int:
+    """The block size, near ``BLOCK_PX``, that leaves the smallest remainder of ``side``."""
+    if side <= BLOCK_PX:
+        return max(1, side)
+    return min(range(BLOCK_PX - 2, BLOCK_PX + 3), key=lambda c: (side % c, abs(c - BLOCK_PX)))
+
+
 class DiffDetector(Detector):
     """Brightness-compensated block differences at lag 1 and four spans, plus exact duplicates.
 
@@ -179,17 +190,13 @@ class DiffDetector(Detector):
     def __init__(self, clock: ClipClock, analysis_size: tuple[int, int]) -> None:
         self.clock = clock
         aw, ah = analysis_size
-        self._grid = (max(1, aw // BLOCK_PX), max(1, ah // BLOCK_PX))
-        # Block means are an INTER_AREA resize to the grid; at a non-integer factor OpenCV takes
-        # a slow generic path (17 µs per call on 160×90), so the same area weights are applied
-        # as two small matrix products instead (left @ diff @ right; equal to 1e-6).
-        gw, gh = self._grid
-        self._right = cv2.resize(
-            np.eye(aw, dtype=np.float32), (gw, aw), interpolation=cv2.INTER_AREA
-        )
-        self._left = cv2.resize(
-            np.eye(ah, dtype=np.float32), (ah, gh), interpolation=cv2.INTER_AREA
-        )
+        # Block means are an area resize to the grid. Blocks of a whole number of pixels (the
+        # cell size nearest BLOCK_PX that tiles each side, the remainder of at most a few
+        # pixels left out) take OpenCV's integer-factor path: 5 µs on 160×90, where a
+        # fractional factor costs 17 µs and two matrix products 10 µs and a BLAS thread pool.
+        cw, ch = _cell(aw), _cell(ah)
+        self._grid = (max(1, aw // cw), max(1, ah // ch))
+        self._tiled = (slice(0, self._grid[1] * ch), slice(0, self._grid[0] * cw))
         self._signed = np.empty((ah, aw), np.float32)
         self._diff = np.empty((ah, aw), np.float32)
         self._zeros = np.zeros((ah, aw), np.float32)
@@ -209,16 +216,18 @@ class DiffDetector(Detector):
         self.last: _Prepared | None = None
 
     def _compensated(self, a: _Prepared, b: _Prepared) -> np.ndarray:
-        """``b − a`` with ``b`` (the older frame) at ``a``'s gain, in a reused buffer."""
+        """``b − a``, both mean-subtracted and ``b`` (the older frame) at ``a``'s gain, in a
+        reused float buffer: one pass over the two uint8 frames."""
         gain = 1.0
         if a.std > 2.0 and b.std > 2.0:
             gain = min(2.0, max(0.5, a.std / b.std))
-        return cv2.addWeighted(b.centred, gain, a.centred, -1.0, 0.0, self._signed)
+        offset = a.mean - gain * b.mean
+        return cv2.addWeighted(b.small, gain, a.small, -1.0, offset, self._signed, dtype=cv2.CV_32F)
 
     def _blocks(self, signed: np.ndarray) -> np.ndarray:
         """Per-block mean of |signed|."""
         magnitude = cv2.absdiff(signed, self._zeros, self._diff)
-        return self._left @ magnitude @ self._right
+        return cv2.resize(magnitude[self._tiled], self._grid, interpolation=cv2.INTER_AREA)
 
     @staticmethod
     def _stats(blocks: np.ndarray) -> tuple[float, float, float]:
@@ -234,9 +243,7 @@ class DiffDetector(Detector):
         small = frame.small
         mean, std = cv2.meanStdDev(small)
         self.mean = mean0 = float(mean[0, 0])
-        centred = small.astype(np.float32)
-        centred -= mean0
-        cur = _Prepared(centred, float(std[0, 0]))
+        cur = _Prepared(small, mean0, float(std[0, 0]))
         rows = self._rows
         rows[self.CONTRAST].append(cur.std)
         ring = self._ring
@@ -255,7 +262,7 @@ class DiffDetector(Detector):
         index = frame.index
         self._count = index + 1
         if index % self.clock.lag_short == 0 and len(ring) >= self.clock.lag_short:
-            self._motion.prepare(centred)
+            self._motion.prepare(small)
             for lag, every, taken in self._spans:
                 if index % every == 0 and len(ring) >= lag:
                     signed = self._compensated(cur, ring[-lag])

@@ -139,6 +139,11 @@ class FlowDetector(Detector):
         self._dis = _dis(analysis_size, finest=2)
         self._fine = _dis(analysis_size, finest=1)
         self._fit = _SimilarityFit(analysis_size)
+        # Output fields reused from pair to pair (DIS only writes them; it reads no initial
+        # flow from them: the result is the same as with a fresh field).
+        aw, ah = analysis_size
+        self._flow = np.zeros((ah, aw, 2), np.float32)
+        self._fine_flow = np.zeros((ah, aw, 2), np.float32)
         self.short = self._fit.short
         self.camera_lag = CAMERA_STEPS * clock.lag_short
         # (index, time, analysis frame): never the Frame, whose full-size plane is the decoder's.
@@ -155,7 +160,7 @@ class FlowDetector(Detector):
             return
         ring = self._ring
         prev, cur = ring[-1 - lag], ring[-1]
-        flow = self._dis.calc(prev[2], cur[2], None)
+        flow = self._dis.calc(prev[2], cur[2], self._flow)
         # ULTRAFAST solves patches at a quarter of the frame's size and spreads them over 16 px:
         # every second vector carries the same distribution at a quarter of the cost.
         sub = flow[::2, ::2]
@@ -168,7 +173,7 @@ class FlowDetector(Detector):
         cam = self.camera_lag
         if (self._count - 1) % cam == 0 and len(ring) > cam:
             start = ring[0]
-            fine = self._fine.calc(start[2], cur[2], None)
+            fine = self._fine.calc(start[2], cur[2], self._fine_flow)
             self.camera_pairs.append(self._pair(start, cur, fine, 0.0, 0.0))
 
     def _pair(

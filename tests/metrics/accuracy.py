@@ -161,7 +161,8 @@ CORPUS: dict[str, tuple[str, list[tuple[float, float]], str | None]] = {
     "generated/fetv163_clouds_timelapse_videofusion.gif": ("moving", [], None),
     "generated/fetv163_clouds_timelapse_zeroscope.gif": ("moving", [], None),
     "generated/vbench2_example_people_are_walking.mp4": ("moving", [], "static"),
-    "mmaction2_demo.mp4": ("moving", [], None),  # a ~1 s exact hold at an unstated time
+    # "one 27-frame exact hold (~1 s)" at 28 fps, time not stated: a freeze of 27/28 s
+    "mmaction2_demo.mp4": ("hold", [(0.0, 27 / 28)], None),
     "mmaction2_demo_skeleton.mp4": ("moving", [], "static"),
     "moviepy_bbb_tilt_example2.mp4": ("moving", [], "tilt_down"),
     "moviepy_chaplin.mp4": ("moving", [], "static"),
@@ -193,12 +194,20 @@ def corpus_table(root: Path) -> str:
             ok = s.verdict == "partial-freeze" and all(
                 any(_matches(f, t) for f in found) for t in freezes
             )
+        elif kind == "hold":
+            lengths = [b - a for a, b in found]
+            ok = s.verdict == "partial-freeze" and len(found) == 1
+            ok = ok and abs(lengths[0] - freezes[0][1]) <= FREEZE_TOLERANCE_S
         elif kind == "moving":
             ok = s.verdict not in FROZEN
         else:
             ok = True  # a slideshow: frozen or partial-freeze are both right
         ok = ok and (label is None or s.camera.motion == label)
-        says = kind if kind != "partial" else f"freeze {_spans(freezes)}"
+        says = kind
+        if kind == "partial":
+            says = f"freeze {_spans(freezes)}"
+        elif kind == "hold":
+            says = f"a {freezes[0][1]:.2f} s hold, time not stated"
         says += f", camera {label}" if label else ""
         lines.append(
             f"| `{name}` | {says} | {s.verdict} | {_spans(found)} "
