@@ -18,9 +18,9 @@ largest names the move when it is at least ``camera_static`` and steady (its mea
 its pair-to-pair spread), and direction follows the content: content moving right means the
 camera pans left, content moving down means it tilts up, content expanding means a zoom in. A
 global shift that jitters (large spread from pair to pair) without going anywhere steadily is
-``shake``. Confidence is how clearly the winning component beats the runner-up (a near-tie
-between pan and tilt on oriented texture, the aperture problem, is reported as such), times the
-share of pairs that agree with it.
+``shake``. Confidence is how clearly the winning component beats the runner-up, 1 − (runner-up
+/ winner)² (a near-tie between pan and tilt on oriented texture, the aperture problem, is near
+0), times the share of pairs that agree with the winner's direction.
 """
 
 from __future__ import annotations
@@ -196,7 +196,8 @@ def summarise(
             "zoom": "zoom_in" if value > 0 else "zoom_out",
             "roll": "roll",
         }[name]
-        margin = 1.0 - runner / magnitude
+        # 0 for a tie (the aperture problem), 0.75 when the winner is twice the runner-up.
+        margin = 1.0 - (runner / magnitude) ** 2
         agree = float(comps.weights[np.sign(per_pair) == np.sign(value)].sum())
         confidence = margin * agree / float(comps.weights.sum())
     return MotionSummary(
