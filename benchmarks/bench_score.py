@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_score.py [--clips DIR]`` (five to ten minutes on 2 cores, most of
 it making the clips the first time; ``--clips`` keeps them for the next run). On the same clips,
-in the same run, interleaved, median of 3:
+in the same run, interleaved, the fastest of 3 (the run least disturbed on a shared machine):
 
 - **whole set, whole processes**: one ``promptkit score --jobs 1`` process over every clip
   (interpreter start, imports and the CLI included) against one Python process that opens each
@@ -29,7 +29,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,8 +146,9 @@ def whole_set(name: str, clips: list[Path], say: Callable[[str], None]) -> dict[
     for _ in range(REPEATS):
         for key, cmds in commands.items():
             runs[key].append(timed(cmds))
-    t = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
-    cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
+    # The fastest of the repeats: on a shared machine it is the run least disturbed by others.
+    t = {k: min(w for w, _ in v) for k, v in runs.items()}
+    cpu = {k: min(c for _, c in v) for k, v in runs.items()}
     say(
         f"{name} ({len(clips)} clips), whole processes: score {t['score']:.2f}s, decode "
         f"{t['decode']:.2f}s, ffmpeg {t['ffmpeg']:.2f}s -> score/decode "
