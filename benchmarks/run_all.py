@@ -101,24 +101,24 @@ def read_client(out: str) -> list[Row]:
 
 def read_score(out: str) -> list[Row]:
     rows = []
-    # Each set's table: its name, a header line starting with "clip", clip rows, then "all".
-    for m in re.finditer(r"^(\S[^\n]*)\nclip [^\n]*\n(?:[^\n]+\n)*?(all [^\n]*)$", out,
-                         re.MULTILINE):  # fmt: skip
-        name, total = m[1].strip(), m[2].split()
-        decode, _grab, _read, score, ffmpeg = (f"{t.removesuffix('s')} s" for t in total[1:6])
-        ratio_decode, _ratio_grab, _ratio_read, ratio_ffmpeg = total[6:10]
-        rows.append(Row("score", f"score vs bare decode, {name}", score,
-                        f"decode {decode}", ratio_decode))  # fmt: skip
-        rows.append(Row("score", f"score CPU time (both threads) vs bare decode, {name}", "-",
-                        "-", total[10]))  # fmt: skip
-        rows.append(Row("score", f"score vs FFmpeg freezedetect, {name}", score,
-                        f"ffmpeg {ffmpeg}", ratio_ffmpeg))  # fmt: skip
-    pool = _find(rf"a pool of (\d+) processes .*?decode {NUM}s, score {NUM}s \({NUM}x\) decoding "
-                 "inline", out)  # fmt: skip
-    if pool:
-        measure = f"batch: {pool[1]} processes, synthetic + simulator clips"
-        rows.append(Row("score", measure, f"{pool[3]} s", f"decode {pool[2]} s, same pool",
-                        f"{pool[4]}x"))  # fmt: skip
+    for m in re.finditer(
+        rf"^(\S[^\n]*?) \((\d+) clips\), whole processes: score {NUM}s, decode {NUM}s, ffmpeg "
+        rf"{NUM}s -> score/decode {NUM}x, score/ffmpeg {NUM}x; CPU time score/decode {NUM}x, "
+        rf"score/ffmpeg {NUM}x",
+        out,
+        re.MULTILINE,
+    ):
+        name = f"{m[1]}, {m[2]} clips"
+        rows.append(Row("score", f"`score --jobs 1` vs bare decode, {name}", f"{m[3]} s",
+                        f"decode {m[4]} s", f"{m[6]}x"))  # fmt: skip
+        rows.append(Row("score", f"`score --jobs 1` vs FFmpeg freezedetect, {name}", f"{m[3]} s",
+                        f"ffmpeg {m[5]} s", f"{m[7]}x"))  # fmt: skip
+        rows.append(Row("score", f"CPU time vs bare decode / vs FFmpeg, {name}", "-", "-",
+                        f"{m[8]}x / {m[9]}x"))  # fmt: skip
+    for m in re.finditer(rf"^(\S[^\n]*?): worst clips (\S+) {NUM}x.*?clips above 2x: (\d+) of "
+                         r"(\d+)", out, re.MULTILINE):  # fmt: skip
+        rows.append(Row("score", f"worst clip, warm ({m[1]}): {m[2]}", "-", "bare decode",
+                        f"{m[3]}x ({m[4]} of {m[5]} above 2x)"))  # fmt: skip
     rss = _find(rf"60 s / 6 s peak RSS ratio: {NUM}x", out)
     if rss:
         rows.append(Row("score", "peak RSS, 60 s clip vs 6 s clip", "-", "-", f"{rss[1]}x"))
@@ -282,9 +282,10 @@ Latest run: {when}, on
 Wall time per benchmark: {timings}.
 
 How to read it: lint's cold start is the whole `promptkit lint` process against an empty
-`python -c pass`; scoring is compared with bare OpenCV decoding of the same clips (one decoder
-thread, every frame read, nothing else done), by wall time and by its own CPU time (its
-decoding thread included), and with FFmpeg's `freezedetect` on them; the simulator's render
+`python -c pass`; a whole `promptkit score --jobs 1` process over a set of clips is compared
+with one process decoding the same clips with OpenCV (one decoder thread, `grab()` to the end)
+and with FFmpeg's `freezedetect` on each, by wall and by CPU time, and each clip warm against
+its own decode; the simulator's render
 rate is compared with encoding static frames; the runner's throughput is compared with the
 ceiling the rate limit allows (three limited requests per clip).
 """
