@@ -1,0 +1,411 @@
+"""What a prompt says, read from its :class:`~promptkit.lint.analysis.Analysis`.
+
+Each decision states its linguistic reason (``why``), so ``promptkit explain`` can show why a
+rule fired:
+
+* an action is a verb whose WordNet class is dynamic (motion, contact, change, body,
+  weather, competition, consumption); a verb of communication, creation or social life is
+  an action only with an animate subject ("a man sings", not "a sign reads"); states,
+  postures and light emission are not actions;
+* the verb's form matters: a past participle describes a resulting state ("a van parked",
+  "a cave filled with crystals") unless it is a progressive passive or has a path ("is
+  thrown across"); a participle before a noun is a modifier ("a smiling skull") and only
+  counts for motion and weather verbs ("a spinning top");
+* a noun moves when WordNet files it as natural motion (rain, wind, fire, waves, traffic)
+  or as an act or event derived from a motion verb ("a race", "a stroll", "large motion"),
+  unless it modifies another noun ("a race car") or is negated;
+* camera moves, time cues and motion phrases come from the curated closed-class lists;
+* a negation is an instruction to leave something out only when it governs a thing ("no
+  people", "without text") or opens an imperative ("do not show"); "are not alone" is
+  description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
+
+from promptkit.lint.analysis import (
+    ADJ_TAGS,
+    NOUN_TAGS,
+    VERB_TAGS,
+    Analysis,
+    Match,
+)
+from promptkit.lint.lexicon import DIRECTIONS
+
+DYNAMIC = frozenset(
+    {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
+)
+AGENTIVE = frozenset({"communication", "creation", "social"})
+# Activity classes a path phrase turns into motion (not states of light or posture).
+COERCIBLE = frozenset({"state", "social", "communication", "creation", "possession"})
+MODIFIER_MOTION = frozenset({"motion", "weather"})
+AUXILIARIES = frozenset({"be", "have", "do"})
+PARTICLES = frozenset("up down out off in on away back over around along about through".split())
+PERSONS = frozenset(
+    "i you he she we they someone somebody everyone everybody people who".split()
+)
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
+# After a past participle these make it an event with a path ("thrown across the room").
+PATHS = frozenset(
+    "across into onto through toward towards away off up down along past upward upwards "
+    "downward downwards out over around from".split()
+)
+# Tags before a participle that make it a noun's modifier ("with striking eyes").
+PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "CC", "POS"})
+FRAME_NOUNS = frozenset(
+    "shot view close-up closeup image picture photo photograph footage video clip scene "
+    "painting drawing illustration portrait render rendering sketch".split()
+)
+SHOT_WORDS = frozenset({"shot", "move", "movement", "motion"})
+TAG_CATEGORIES = frozenset({"camera_term", "camera_move", "style", "lighting", "filler"})
+MOTION_CATEGORIES = frozenset({"modifier", "time", "motion_verb", "env", "event"})
+INSTRUCTION_HEADS = frozenset({"no", "without", "free", "devoid"})
+IMPERATIVES = frozenset({"don't", "never", "avoid", "dont"})
+
+
+@dataclass
+class Cue:
+    """One candidate motion cue: counted or not, and why."""
+
+    start: int
+    end: int
+    kind: str  # verb, noun, camera, time, phrase
+    lemma: str
+    klass: str | None
+    counted: bool
+    why: str
+
+    @property
+    def match(self) -> Match:
+        return Match(self.kind, self.start, self.end, self.klass)
+
+
+@dataclass
+class Negation:
+    start: int
+    end: int
+    instruction: bool
+    why: str
+
+
+class Reading:
+    """The subject, details, actions, camera, light, style and negations of one prompt."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.a = analysis
+        self.tagged = self._tag_spans()
+
+    def _tag_spans(self) -> frozenset[int]:
+        """Tokens of camera, style, lighting and quality tags, with the names a style takes:
+        "Hokusai style", "in the style of Van Gogh", "a Chris Ofili painting"."""
+        a = self.a
+        out = {k for m in a.matches if m.category in TAG_CATEGORIES for k in range(m.start, m.end)}
+        n = len(a.words)
+        for i, word in enumerate(a.words):
+            if word == "style" or (a.classes[i] == "style" and a.tags[i] in NOUN_TAGS):
+                k = i - 1
+                while k >= 0 and not a.boundary[k + 1] and a.roles[k] is None:
+                    if word != "style" and not a.tags[k].startswith("NNP"):
+                        break
+                    out.add(k)
+                    k -= 1
+                if word == "style" and i + 1 < n and a.words[i + 1] == "of":
+                    k = i + 2
+                    while k < n and not a.boundary[k]:
+                        out.add(k)
+                        k += 1
+        return frozenset(out)
+
+    # -- subjects and animacy ---------------------------------------------------------------
+    def _subject_of(self, i: int) -> int | None:
+        """The nearest noun or pronoun before token ``i`` in its sentence."""
+        a = self.a
+        k = i - 1
+        while k >= 0:
+            if a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS:
+                return k
+            if a.sentence_start[k]:
+                return None
+            k -= 1
+        return None
+
+    def animate(self, k: int | None) -> bool:
+        if k is None:
+            return False
+        a = self.a
+        return a.words[k] in PERSONS or a.classes[k] == "animate" or a.tags[k].startswith("NNP")
+
+    # -- motion -----------------------------------------------------------------------------
+    @cached_property
+    def cues(self) -> list[Cue]:
+        """Every candidate motion cue in prompt order (counted or not)."""
+        a = self.a
+        out: list[Cue] = []
+        for i, tag in enumerate(a.tags):
+            if i in a.quoted or i in self.tagged:
+                continue
+            if tag in VERB_TAGS:
+                cue = self._verb(i)
+            elif tag in NOUN_TAGS and a.classes[i] in ("flow", "event"):
+                cue = self._noun(i)
+            else:
+                continue
+            if cue is not None:
+                out.append(cue)
+        for m in a.matches:
+            if m.start in a.quoted:
+                continue
+            if m.category == "camera_move":
+                family = cast(tuple[str, "str | None", bool], m.payload)[0]
+                if self._camera_move_counts(m):
+                    counted = family != "static"
+                    why = "a camera move" if counted else "a fixed camera: framing, not motion"
+                    out.append(Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why))
+            elif m.category in MOTION_CATEGORIES:
+                why = "a change over time" if m.category == "time" else "a motion phrase"
+                out.append(Cue(m.start, m.end, "phrase", a.phrase(m), m.category, True, why))
+        out.sort(key=lambda c: c.start)
+        return out
+
+    @cached_property
+    def motion(self) -> list[Cue]:
+        return [c for c in self.cues if c.counted]
+
+    def _negated(self, i: int) -> bool:
+        a = self.a
+        for k in (i - 1, i - 2):
+            if k >= 0 and not a.boundary[k + 1] and a.words[k] in NEGATORS | {"don't", "doesn't"}:
+                return True
+        return False
+
+    def _verb(self, i: int) -> Cue | None:
+        a = self.a
+        lemma, klass, tag = a.lemmas[i], a.classes[i], a.tags[i]
+        if lemma in AUXILIARIES or i in a.compound_tokens:
+            return None
+        end = i + 1
+        nxt = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
+        if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] == "RP":
+            phrasal = a.vocab.classes.verb(f"{lemma} {a.words[nxt]}", inflected=False)
+            if phrasal is not None:
+                klass, end = phrasal[1], nxt + 1
+        if klass is None:
+            klass = "unknown"
+        word = a.span_text(i, end)
+        if self._negated(i):
+            return Cue(i, end, "verb", lemma, klass, False, "negated")
+        if klass in COERCIBLE and self._path_follows(i):
+            # A path phrase makes any activity a movement: "leading her ducklings across".
+            return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
+        if klass not in DYNAMIC and klass not in AGENTIVE:
+            return Cue(i, end, "verb", lemma, klass, False, f"'{word}' is a {klass}, not an action")
+        if klass in AGENTIVE and not self.animate(self._subject_of(i)):
+            why = f"'{word}' ({klass}) needs a person or animal doing it"
+            return Cue(i, end, "verb", lemma, klass, False, why)
+        prev = i - 1 if i > 0 and not a.boundary[i] else None
+        before_noun = nxt is not None and a.tags[nxt] in NOUN_TAGS | ADJ_TAGS
+        if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
+            before = a.words[prev] if prev is not None else ""
+            path = nxt is not None and a.words[nxt] in PATHS
+            if before not in PROGRESSIVE_PASSIVE and not path:
+                why = f"'{word}' is a past participle: a resulting state"
+                return Cue(i, end, "verb", lemma, klass, False, why)
+        if tag == "VBG" and before_noun and (prev is None or a.tags[prev] in PRENOMINAL):
+            if klass not in MODIFIER_MOTION:
+                why = f"'{word}' modifies a noun and is not a motion verb"
+                return Cue(i, end, "verb", lemma, klass, False, why)
+        return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
+
+    def _path_follows(self, i: int) -> bool:
+        """A directional preposition within the next three words of the same clause."""
+        a = self.a
+        for k in range(i + 1, min(i + 4, len(a.words))):
+            if a.boundary[k]:
+                return False
+            if a.words[k] in PATHS and a.tags[k] in ("IN", "RP", "RB"):
+                return True
+        return False
+
+    def _participle(self, i: int, prev: int | None, before_noun: bool) -> bool:
+        """Whether a past form that may also be a participle reads as one: before a noun
+        ("grilled zucchini") or right after one ("a car parked on the street"). Prompts
+        describe what is shown, so "a car parked" is the parked car, not a past event."""
+        a = self.a
+        if "VBN" not in a.vocab.classes.tags(a.words[i]):
+            return False
+        return before_noun or (prev is not None and a.tags[prev] in NOUN_TAGS)
+
+    def _noun(self, i: int) -> Cue | None:
+        a = self.a
+        klass = a.classes[i]
+        word = a.raw[i]
+        if i in a.compound_tokens:
+            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "part of a compound noun")
+        nxt = i + 1
+        if nxt < len(a.words) and not a.boundary[nxt] and a.tags[nxt] in NOUN_TAGS:
+            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, f"'{word}' modifies a noun")
+        if i > 0 and not a.boundary[i] and a.words[i - 1] in ("no", "without"):
+            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "negated")
+        why = "natural motion" if klass == "flow" else "an act or event"
+        return Cue(i, i + 1, "noun", a.lemmas[i], klass, True, f"'{word}': {why}")
+
+    def _camera_move_counts(self, m: Match) -> bool:
+        payload = cast(tuple[str, "str | None", bool], m.payload)
+        if not payload[2]:
+            return True
+        a = self.a
+        i = m.start
+        if i in a.compound_tokens:
+            return False
+        nxt = i + 1
+        if nxt < len(a.words) and not a.boundary[nxt]:
+            if a.words[nxt] in DIRECTIONS or a.words[nxt] in SHOT_WORDS:
+                return True
+        if i > 0 and not a.boundary[i] and a.words[i - 1] == "camera":
+            return True
+        return a.tags[i] in VERB_TAGS and a.tags[i] != "VBN"
+
+    @cached_property
+    def camera_moves(self) -> list[Match]:
+        """Camera moves actually requested (static shots included), in prompt order."""
+        return [
+            m
+            for m in self.a.matches
+            if m.category == "camera_move" and self._camera_move_counts(m)
+        ]
+
+    @cached_property
+    def stillness(self) -> Match | None:
+        """The phrase asking for a frozen picture, if the prompt asks for one."""
+        weak = None
+        for m in self.a.matches:
+            if m.start in self.a.quoted:
+                continue
+            if m.category == "still_strong":
+                return m
+            if weak is None and m.category == "still_weak":
+                weak = m
+        if weak is None:
+            weak = next(
+                (m for m in self.camera_moves if cast(tuple[str], m.payload)[0] == "static"), None
+            )
+        # A picture-like scene or a fixed camera only freezes the clip when nothing moves.
+        if weak is not None and not self.motion:
+            return weak
+        return None
+
+    # -- negation ---------------------------------------------------------------------------
+    @cached_property
+    def negations(self) -> list[Negation]:
+        a = self.a
+        still = self.stillness
+        out: list[Negation] = []
+        for m in a.spans("negation"):
+            i = m.start
+            if i in a.quoted or (still is not None and still.start <= i < still.end):
+                continue
+            head = a.words[i]
+            nxt = m.end if m.end < len(a.words) and not a.boundary[m.end] else None
+            opens = i == 0 or a.boundary[i]
+            if head in INSTRUCTION_HEADS and nxt is not None and (
+                a.tags[nxt] in NOUN_TAGS | ADJ_TAGS or a.tags[nxt] == "CD"
+            ):
+                thing = a.raw[nxt]
+                out.append(Negation(i, m.end, True, f"asks to leave out '{thing}'"))
+            elif head in IMPERATIVES and opens:
+                out.append(Negation(i, m.end, True, "an imperative to leave something out"))
+            elif head == "not" and i > 0 and a.words[i - 1] in ("do", "does") and (
+                a.boundary[i - 1] or i - 1 == 0
+            ):
+                out.append(Negation(i - 1, m.end, True, "an imperative to leave something out"))
+            else:
+                out.append(Negation(i, m.end, False, "describes the scene, asks nothing away"))
+        return out
+
+    # -- subject and details ----------------------------------------------------------------
+    @cached_property
+    def subject(self) -> int | None:
+        """The head noun of the first noun phrase, looking through "a close-up of X"."""
+        a = self.a
+        n = len(a.words)
+        i = 0
+        while i < n:
+            if a.tags[i] in NOUN_TAGS and i not in a.quoted:
+                j = i
+                while j + 1 < n and not a.boundary[j + 1] and a.tags[j + 1] in NOUN_TAGS:
+                    j += 1
+                framed = a.words[j] in FRAME_NOUNS or j in self.tagged
+                if framed and j + 1 < n and a.words[j + 1] == "of":
+                    i = j + 2
+                    continue
+                if not framed:
+                    return j
+                i = j + 1
+                continue
+            i += 1
+        return None
+
+    @cached_property
+    def details(self) -> list[tuple[int, int, str]]:
+        """Distinguishing details: (start, end, why) for descriptive words and attributes."""
+        a = self.a
+        n = len(a.words)
+        out: list[tuple[int, int, str]] = []
+        seen: set[int] = set()
+        for i in range(n):
+            if i in seen or i in self.tagged or i in a.quoted or a.roles[i] is not None:
+                continue
+            tag, word = a.tags[i], a.raw[i]
+            nxt_noun = i + 1 < n and not a.boundary[i + 1] and a.tags[i + 1] in NOUN_TAGS
+            if tag in ADJ_TAGS and a.classes[i] != "evaluative" and word.isalpha():
+                out.append((i, i + 1, "a descriptive adjective"))
+            elif tag == "VBN" and nxt_noun:
+                out.append((i, i + 1, "a participle describing a noun"))
+            elif "-" in word and tag not in VERB_TAGS:
+                out.append((i, i + 1, "a compound modifier"))
+            elif tag in ("NNP", "NNPS") and not a.sentence_start[i]:
+                j = i
+                while j + 1 < n and a.tags[j + 1] in ("NNP", "NNPS") and not a.boundary[j + 1]:
+                    j += 1
+                seen.update(range(i, j + 1))
+                out.append((i, j + 1, "a proper name"))
+            elif tag in NOUN_TAGS and i > 0 and a.words[i - 1] == "with" and not a.boundary[i]:
+                out.append((i, i + 1, "an attribute ('with ...')"))
+        for m in a.spans("descriptor"):  # a user's extra-vocab descriptors
+            if not any(s <= m.start < e for s, e, _ in out):
+                out.append((m.start, m.end, "a configured descriptor"))
+        return sorted(out)
+
+    @cached_property
+    def filler(self) -> list[tuple[int, int]]:
+        """Quality tags (curated) and evaluative adjectives (WordNet), in prompt order."""
+        a = self.a
+        spans = [(m.start, m.end) for m in a.spans("filler") if m.start not in a.quoted]
+        for i, tag in enumerate(a.tags):
+            if tag in ADJ_TAGS and a.classes[i] == "evaluative" and i not in a.quoted:
+                spans.append((i, i + 1))
+        return sorted(spans)
+
+    # -- light and style --------------------------------------------------------------------
+    def _classed(self, category: str, klass: str) -> list[tuple[int, int]]:
+        a = self.a
+        spans = [(m.start, m.end) for m in a.spans(category) if m.start not in a.quoted]
+        for i, tag in enumerate(a.tags):
+            if tag in NOUN_TAGS and a.classes[i] == klass and i not in a.quoted:
+                if not any(s <= i < e for s, e in spans):
+                    spans.append((i, i + 1))
+        return sorted(spans)
+
+    @cached_property
+    def lighting(self) -> list[tuple[int, int]]:
+        """Light sources, light, times of day (WordNet) and lighting terms (curated)."""
+        return self._classed("lighting", "light")
+
+    @cached_property
+    def style(self) -> list[tuple[int, int]]:
+        """Art movements, graphic arts, photography, film (WordNet) and style anchors."""
+        return self._classed("style", "style")
