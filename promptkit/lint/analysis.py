@@ -28,6 +28,7 @@ QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
 
 
 class Match:
@@ -73,6 +74,8 @@ class Analysis:
         self.words = [w.lower().replace("’", "'") for w in raw]
         self.roles = [vocab.roles.get(w) for w in self.words]
         self.tags = self._tag()
+        self.compound_class: dict[int, str | None] = {}
+        self._progressive()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -91,6 +94,21 @@ class Analysis:
                 start = i
         return tags
 
+    def _progressive(self) -> None:
+        """A form of "be", then noun or adjective modifiers, then an -ing word the lexicon
+        knows as a verb form is a progressive verb ("is rock climbing", "are roller
+        skating"), whatever the tagger made of the -ing word alone."""
+        tags = self.tags
+        classes = self.vocab.classes
+        for i, tag in enumerate(tags):
+            if tag not in ("NN", "JJ") or "VBG" not in classes.tags(self.words[i]):
+                continue
+            k = i - 1
+            while k >= 0 and not self.boundary[k + 1] and tags[k] in ("NN", "JJ", "RB"):
+                k -= 1
+            if k >= 0 and k < i - 1 and not self.boundary[k + 1] and self.words[k] in BE:
+                tags[i] = "VBG"
+
     def _compounds(self) -> frozenset[int]:
         """Tokens inside a WordNet compound noun ("swimming pool", "fire hydrant"); they are
         tagged as nouns whatever the tagger guessed for each word alone."""
@@ -102,21 +120,28 @@ class Analysis:
                 continue
             last = words[i + 1]
             singular = last[:-1] if last.endswith("s") and self.tags[i + 1] == "NNS" else last
-            if classes.compound(f"{words[i]} {last}") or classes.compound(
-                f"{words[i]} {singular}"
-            ):
-                out.update((i, i + 1))
-                self.tags[i] = "NN"
-                if self.tags[i + 1] not in NOUN_TAGS:
-                    self.tags[i + 1] = "NN"
+            for phrase in (f"{words[i]} {last}", f"{words[i]} {singular}"):
+                if classes.compound(phrase):
+                    out.update((i, i + 1))
+                    self.tags[i] = "NN"
+                    if self.tags[i + 1] not in NOUN_TAGS:
+                        self.tags[i + 1] = "NN"
+                    noun = classes.noun(phrase)
+                    self.compound_class[i + 1] = noun[1] if noun else None
+                    break
         return frozenset(out)
 
     def _lemmas(self) -> tuple[list[str], list[str | None]]:
         classes = self.vocab.classes
         lemmas: list[str] = []
         kinds: list[str | None] = []
-        for word, tag in zip(self.words, self.tags, strict=True):
+        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
             found: tuple[str, str] | None = None
+            if i in self.compound_class:  # the last word of a compound carries its class
+                klass = self.compound_class[i]
+                lemmas.append(word)
+                kinds.append(klass)
+                continue
             if tag in VERB_TAGS:
                 found = classes.verb(word, inflected=tag != "VB" and tag != "VBP")
             elif tag in NOUN_TAGS:

@@ -4,9 +4,12 @@ Each decision states its linguistic reason (``why``), so ``promptkit explain`` c
 rule fired:
 
 * an action is a verb whose WordNet class is dynamic (motion, contact, change, body,
-  weather, competition, consumption); a verb of communication, creation or social life is
-  an action only with an animate subject ("a man sings", not "a sign reads"); states,
-  postures and light emission are not actions;
+  weather, competition, consumption); a verb of communication, creation, social life or
+  sound, or one with a physical reading besides its main one ("juggle"), is an action only
+  with a person or animal as subject ("a man sings", not "a sign reads"); states, postures
+  and light emission are not actions, unless a path follows ("leads them across");
+* a motion verb whose subject is a place (a way, land form or structure) describes its
+  shape, not motion: "a winding road", "the path runs along the river" (fictive motion);
 * the verb's form matters: a past participle describes a resulting state ("a van parked",
   "a cave filled with crystals") unless it is a progressive passive or has a path ("is
   thrown across"); a participle before a noun is a modifier ("a smiling skull") and only
@@ -38,10 +41,10 @@ from promptkit.lint.lexicon import DIRECTIONS
 DYNAMIC = frozenset(
     {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
 )
-AGENTIVE = frozenset({"communication", "creation", "social"})
+AGENTIVE = frozenset({"communication", "creation", "social", "sound"})
 # Activity classes a path phrase turns into motion (not states of light or posture).
 COERCIBLE = frozenset({"state", "social", "communication", "creation", "possession"})
-MODIFIER_MOTION = frozenset({"motion", "weather"})
+MODIFIER_MOTION = frozenset({"motion"})
 AUXILIARIES = frozenset({"be", "have", "do"})
 PARTICLES = frozenset("up down out off in on away back over around along about through".split())
 PERSONS = frozenset(
@@ -52,7 +55,7 @@ PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
 # After a past participle these make it an event with a path ("thrown across the room").
 PATHS = frozenset(
     "across into onto through toward towards away off up down along past upward upwards "
-    "downward downwards out over around from".split()
+    "downward downwards out over around from back".split()
 )
 # Tags before a participle that make it a noun's modifier ("with striking eyes").
 PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "CC", "POS"})
@@ -185,27 +188,37 @@ class Reading:
     def _verb(self, i: int) -> Cue | None:
         a = self.a
         lemma, klass, tag = a.lemmas[i], a.classes[i], a.tags[i]
-        if lemma in AUXILIARIES or i in a.compound_tokens:
-            return None
+        if lemma in AUXILIARIES or i in a.compound_tokens or "'" in a.words[i]:
+            return None  # auxiliaries, compound nouns, contractions ("it's")
+        nxt0 = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
+        if tag == "VBG" and nxt0 is not None and a.words[nxt0] == "of":
+            return None  # a nominal takes "of" ("a painting of"), a verb's object never does
+        if klass is None and tag not in ("VBG", "VBZ"):
+            return None  # a word WordNet does not know as a verb, in a form that is not typical of one
         end = i + 1
         nxt = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
-        if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] == "RP":
+        if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] in ("RP", "RB"):
             phrasal = a.vocab.classes.verb(f"{lemma} {a.words[nxt]}", inflected=False)
             if phrasal is not None:
                 klass, end = phrasal[1], nxt + 1
         if klass is None:
-            klass = "unknown"
+            klass = "unknown"  # a verb WordNet lacks ("moonwalks"): taken as an action
         word = a.span_text(i, end)
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
-        if klass in COERCIBLE and self._path_follows(i):
-            # A path phrase makes any activity a movement: "leading her ducklings across".
-            return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
-        if klass not in DYNAMIC and klass not in AGENTIVE:
-            return Cue(i, end, "verb", lemma, klass, False, f"'{word}' is a {klass}, not an action")
-        if klass in AGENTIVE and not self.animate(self._subject_of(i)):
-            why = f"'{word}' ({klass}) needs a person or animal doing it"
-            return Cue(i, end, "verb", lemma, klass, False, why)
+        dominant, _, physical = klass.partition("/")
+        if dominant not in DYNAMIC:
+            if (dominant in AGENTIVE or physical) and self.animate(self._subject_of(i)):
+                klass = physical or dominant  # a person or animal does it: the physical sense
+            elif dominant in COERCIBLE and self._path_follows(i):
+                # A path phrase makes an activity a movement: "leading her ducklings across".
+                return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
+            elif dominant in AGENTIVE or physical:
+                why = f"'{word}' ({dominant}) needs a person or animal doing it"
+                return Cue(i, end, "verb", lemma, dominant, False, why)
+            else:
+                why = f"'{word}' is a {dominant}, not an action"
+                return Cue(i, end, "verb", lemma, dominant, False, why)
         prev = i - 1 if i > 0 and not a.boundary[i] else None
         before_noun = nxt is not None and a.tags[nxt] in NOUN_TAGS | ADJ_TAGS
         if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
@@ -218,7 +231,18 @@ class Reading:
             if klass not in MODIFIER_MOTION:
                 why = f"'{word}' modifies a noun and is not a motion verb"
                 return Cue(i, end, "verb", lemma, klass, False, why)
+            if a.classes[nxt0 or i] == "place":
+                why = f"'{word}' describes the shape of a place, which cannot move"
+                return Cue(i, end, "verb", lemma, klass, False, why)
+        if klass == "motion" and self._place_subject(i):
+            why = f"'{word}' describes the shape of a place, which cannot move"
+            return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
+
+    def _place_subject(self, i: int) -> bool:
+        """The verb's subject is a way, land form or structure ("the road winds")."""
+        k = self._subject_of(i)
+        return k is not None and k == i - 1 and self.a.classes[k] == "place"
 
     def _path_follows(self, i: int) -> bool:
         """A directional preposition within the next three words of the same clause."""
@@ -243,7 +267,7 @@ class Reading:
         a = self.a
         klass = a.classes[i]
         word = a.raw[i]
-        if i in a.compound_tokens:
+        if i in a.compound_tokens and i not in a.compound_class:
             return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "part of a compound noun")
         nxt = i + 1
         if nxt < len(a.words) and not a.boundary[nxt] and a.tags[nxt] in NOUN_TAGS:

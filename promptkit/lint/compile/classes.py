@@ -6,16 +6,18 @@ Every class is a WordNet property, never a list of words:
   verb.weather, verb.competition, ...). Senses in verb.stative, verb.perception,
   verb.cognition, verb.emotion and verb.possession describe states. So do body and contact
   senses glossed as a state ("be seated", "be dressed in", "have in one's hands") and every
-  hyponym of one (perch, lounge), and every hyponym of "emit light" (shine, glow, twinkle) is
-  light, not motion. A lemma takes the class with the most weight over its senses, weighting
+  hyponym of one (perch, lounge), and every hyponym of "emit light", "reflect light" or
+  "radiate" (shine, glow, twinkle, sparkle) is light, not motion; hyponyms of "make a
+  sound" are sound. A lemma takes the class with the most weight over its senses, weighting
   each sense by its count in WordNet's tagged concordances (``cntlist.rev``) plus a small
   prior for sense order, so "sit" is a posture and "walk" is motion.
 * nouns: the first (most frequent) sense decides. Natural motion (precipitation, wind,
   storms, fire, flowing and surging water, crowds and traffic: the environmental motion of
   PROMPTING.md §2 S5 and of the labelling rules) is every hyponym of a few root synsets;
   an act or event noun derived from a motion-class verb ("a race", "a stroll", "a yawn") is
-  an event; light sources, light and times of day are lighting; art movements, graphic arts,
-  photography and film are style; a noun that can name a person or an animal is animate.
+  an event, and so is every sport, exercise and dance; light sources, light and times of day are lighting; art movements, graphic arts,
+  photography and film are style; a noun that can name a person or an animal is animate;
+  ways, land forms and structures are places (they cannot move).
 * adjectives: every WordNet adjective is descriptive, except the evaluative clusters (the
   satellites of beautiful, good, nice, pleasant, impressive, ...): PROMPTING.md §4 (S1's weak
   descriptors are judgements, not visible properties).
@@ -39,7 +41,22 @@ STATE_FILES = frozenset(
 STATE_GLOSS = re.compile(r"^(?:be|have)\b")
 STATE_GLOSS_FILES = frozenset({"verb.body", "verb.contact"})
 # Root synsets (WordNet 3.0 offsets, checked by lemma and gloss at build time).
-LIGHT_VERB = [("shine", "v", "emit light")]
+LIGHT_VERB = [
+    ("shine", "v", "emit light"),
+    ("reflect", "v", "be bright by reflecting or casting light"),
+    ("radiate", "v", "cause to be seen by emitting light"),
+]
+SOUND_VERB = [
+    ("sound", "v", "make a certain noise or sound"),
+    ("sound", "v", "give off a certain sound"),
+    ("make_noise", "v", "emit a noise"),
+]
+ANIMATE_NOUNS = [
+    ("person", "n", "a human being"),
+    ("animal", "n", "a living organism characterized by voluntary movement"),
+    ("social_group", "n", "people sharing some social relation"),
+    ("people", "n", "(plural) any group of human beings"),
+]
 MOTION_NOUNS = [
     ("precipitation", "n", "the falling to earth of any form of water"),
     ("wind", "n", "air moving"),
@@ -52,6 +69,22 @@ MOTION_NOUNS = [
     ("traffic", "n", "the aggregation of things"),
     ("crowd", "n", "a large number of things or people"),
     ("explosion", "n", "a violent release of energy"),
+]
+# Ways, land forms and structures cannot move: a motion verb whose subject is one describes
+# its shape ("a winding road", "the path runs along the river", "mountains rise above the
+# lake"): fictive motion (Talmy), not motion on screen.
+PLACE_NOUNS = [
+    ("way", "n", "any artifact consisting of a road or path"),
+    ("path", "n", "a line or route along which something travels"),
+    ("geological_formation", "n", "(geology) the geological features"),
+    ("structure", "n", "a thing constructed"),
+]
+# Acts of physical exertion are motion even without a verb ("a person doing archery").
+EXERTION_NOUNS = [
+    ("sport", "n", "an active diversion requiring physical exertion"),
+    ("exercise", "n", "the activity of exerting your muscles"),
+    ("martial_art", "n", "any of several Oriental arts of weaponless self-defense"),
+    ("dancing", "n", "taking a series of rhythmical steps"),
 ]
 LIGHT_NOUNS = [
     ("light", "n", "(physics) electromagnetic radiation"),
@@ -88,6 +121,7 @@ EVALUATIVE_HEADS = [
     ("superior", "a", "of high or superior quality"),
 ]
 DYNAMIC = ("motion", "contact", "change", "body", "weather", "competition", "consumption")
+ALTERNATIVE_SHARE = 0.3
 EVENT_FILES = frozenset({"noun.act", "noun.event"})
 # An act noun moves when its verb moves a body or a thing ("a race", "a kick", "a stroll");
 # acts of the body's state or of change ("a stare", "a sigh", "a melt") are left to verbs.
@@ -113,7 +147,11 @@ class Classifier:
     def __init__(self, wordnet: WordNet) -> None:
         self.wn = wordnet
         self.light_verb = roots(wordnet, LIGHT_VERB)
+        self.sound_verb = roots(wordnet, SOUND_VERB)
+        self.animate_nouns = roots(wordnet, ANIMATE_NOUNS)
         self.motion_nouns = roots(wordnet, MOTION_NOUNS)
+        self.exertion_nouns = roots(wordnet, EXERTION_NOUNS)
+        self.place_nouns = roots(wordnet, PLACE_NOUNS)
         self.light_nouns = roots(wordnet, LIGHT_NOUNS)
         self.time_roots = roots(wordnet, [s for s in LIGHT_NOUNS if s[0] in TIME_OF_DAY])
         self.style_nouns = roots(wordnet, STYLE_NOUNS)
@@ -129,6 +167,8 @@ class Classifier:
         closure = list(self.wn.closure(synset))
         if any(s.key in self.light_verb for s in closure):
             out = "light"
+        elif any(s.key in self.sound_verb for s in closure):
+            out = "sound"
         elif any(
             s.lexname in STATE_GLOSS_FILES and STATE_GLOSS.match(s.definition) for s in closure
         ):
@@ -141,14 +181,22 @@ class Classifier:
         return out
 
     def verb_class(self, lemma: str) -> str:
+        """The class with the most weight; when that is not a physical action but a
+        physical reading carries at least :data:`ALTERNATIVE_SHARE` of the weight, it
+        follows after a slash ("juggle": social/contact, "play": competition)."""
         weights: dict[str, float] = defaultdict(float)
         for n, synset in enumerate(self.wn.senses(lemma, "v")):
             weight = self.wn.count(lemma, synset) + 1 / (n + 1)
             weights[self.sense_class(synset)] += weight
-        dynamic = sum(w for c, w in weights.items() if c in DYNAMIC)
-        static = sum(w for c, w in weights.items() if c not in DYNAMIC)
-        pool = [c for c in weights if (c in DYNAMIC) == (dynamic > static)]
-        return max(pool, key=lambda c: (weights[c], c))
+        best = max(weights, key=lambda c: (weights[c], c))
+        if best in DYNAMIC:
+            return best
+        physical = [c for c in weights if c in DYNAMIC]
+        if physical:
+            alt = max(physical, key=lambda c: (weights[c], c))
+            if weights[alt] >= ALTERNATIVE_SHARE * sum(weights.values()):
+                return f"{best}/{alt}"
+        return best
 
     # -- nouns ----------------------------------------------------------------------------
     def noun_class(self, lemma: str) -> str | None:
@@ -160,10 +208,11 @@ class Classifier:
         if not weights:
             return None
         best = max(weights, key=lambda c: (weights[c], c))
-        if not best and any(
-            s.lexname in ("noun.person", "noun.animal") for s in self.wn.senses(lemma, "n")
-        ):
-            return "animate"  # can be a person or an animal ("emus"): enough to act
+        if not best:
+            # What a noun *can* name is enough here: "emus" can act, "a path" cannot move.
+            for kind in ("animate", "place"):
+                if kind in weights:
+                    return kind
         return best or None
 
     def noun_sense_class(self, lemma: str, first: Synset) -> str | None:
@@ -177,10 +226,14 @@ class Classifier:
             return "light"
         if keys & self.style_nouns:
             return "style"
-        if first.lexname in EVENT_FILES and self._from_motion_verb(first):
+        if first.lexname in EVENT_FILES and (
+            keys & self.exertion_nouns or self._from_motion_verb(first)
+        ):
             return "event"
-        if first.lexname in ("noun.person", "noun.animal"):
+        if keys & self.animate_nouns or first.lexname in ("noun.person", "noun.animal"):
             return "animate"
+        if keys & self.place_nouns:
+            return "place"
         return None
 
     def _from_motion_verb(self, synset: Synset) -> bool:
@@ -236,6 +289,8 @@ def inflections(lemma: str, upos: str) -> dict[str, set[str]]:
     table = lemminflect.getAllInflections(lemma, upos=upos) or lemminflect.getAllInflectionsOOV(
         lemma, upos=upos
     )
+    if upos == "VERB" and "VBN" not in table and "VBD" in table:
+        table = {**table, "VBN": table["VBD"]}  # lemminflect lists a VBN only when it differs
     out: dict[str, set[str]] = defaultdict(set)
     for tag, forms in table.items():
         for form in forms:
@@ -293,12 +348,15 @@ def build(wordnet: WordNet) -> str:
             items[lemma].append(f"J:{classify.adjective_class(lemma)}")
     for compound in compounds(wordnet, common):
         items[compound].append("C")
+        kind = classify.noun_class(compound.replace(" ", "_"))
+        if kind is not None:
+            items[compound].append(f"N:{kind}")
     header = [
         "promptkit word classes, compiled from WordNet 3.0 by `python -m promptkit.lint.compile",
         "wordnet` (promptkit/lint/compile/classes.py); do not edit.",
         "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
         "Licence: promptkit/lint/data/WORDNET-LICENSE.",
         "word<TAB>items: V:class verb | v:lemma:class:tags verb form | N:class noun |",
-        "n:lemma:class:tags noun form | J:class adjective | C compound noun",
+        "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class)",
     ]
     return write(header, {word: " ".join(values) for word, values in items.items()})

@@ -18,11 +18,11 @@ class VagueSubject(Rule):
     describing a noun ("embossed", "woven"), compound modifiers ("rain-streaked"), proper
     names and "with" attributes ("with a beard"). Actions, numbers, camera, lighting and style
     tags are not details: "a pineapple, hand-held camera" or "a man eating an apple" are
-    still generic. Flags a prompt of at most `vague-max-content-words` (7) content words
-    (camera, style and lighting tags left out) with at most one detail, or with two details
-    in at most `vague-max-words` (4) content words ("a red vintage car"). Seven content
-    words hold a subject, a simple action with its object and a place ("a man on a boat
-    fighting a large fish"); a prompt longer than that describes a scene.
+    still generic. Flags a prompt with no detail in at most `vague-max-content-words` (7)
+    content words, or with one detail in at most `vague-max-words` (7) content words
+    (camera, style and lighting tags left out). Seven content words hold a subject, a simple
+    action with its object and a place ("a man on a boat fighting a large fish"); a prompt
+    longer than that describes a scene.
 
     ## Why is this bad?
     Generic subjects give generic, random-looking output: the model fills every unstated
@@ -54,7 +54,7 @@ class VagueSubject(Rule):
         if not content or len(content) > ctx.config.vague_max_content_words:
             return
         details = reading.details
-        if len(details) > 2 or (len(details) == 2 and len(content) > ctx.config.vague_max_words):
+        if len(details) >= 2 or (details and len(content) > ctx.config.vague_max_words):
             return
         subject = reading.subject
         head = analysis.raw[subject] if subject is not None else analysis.raw[content[0]]
