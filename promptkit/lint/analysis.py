@@ -28,6 +28,12 @@ QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
+NUMBERS = frozenset("two three four five six seven eight nine ten dozen dozens hundreds".split())
+FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
+# What may follow a verb in a clause: a preposition, article, adverb, particle, possessive,
+# "to", or nothing. Not "and": "car mirrors and sunsets" are two nouns.
+VERB_FOLLOWERS = frozenset({"IN", "DT", "RB", "RP", "PRP$", "TO", "PRP", "VBG", "END"})
+PATH_WORDS = frozenset("away back up down out off around forward left right".split())
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
 
 
@@ -75,7 +81,9 @@ class Analysis:
         self.roles = [vocab.roles.get(w) for w in self.words]
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
+        self.shape_verbs: set[int] = set()
         self._progressive()
+        self._predicates()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -108,6 +116,68 @@ class Analysis:
                 k -= 1
             if k >= 0 and k < i - 1 and not self.boundary[k + 1] and self.words[k] in BE:
                 tags[i] = "VBG"
+
+    def _predicates(self) -> None:
+        """Give a clause the verb the tagger took for a noun, when English grammar leaves no
+        other reading:
+
+        * a clause with a subject and no verb at all: the word after the subject's noun that
+          the lexicon knows as a verb form agreeing with it is the verb ("a young couple
+          dances under the moon", "sand dunes shift in the wind");
+        * an -ing form right after a noun and before a preposition or article is a participle
+          ("a boat sailing on the water"), not a noun compound ("a forest clearing" has no
+          preposition after it... unless it has: the lexicon's compounds are checked first).
+
+        The word must be followed by what follows a verb (a preposition, article, adverb,
+        particle, possessive or the clause end), never by "and" ("car mirrors and sunsets").
+        """
+        tags = self.tags
+        words = self.words
+        classes = self.vocab.classes
+        n = len(words)
+        start = 0
+        while start < n:
+            end = start + 1
+            while end < n and not self.boundary[end]:
+                end += 1
+            has_verb = any(tags[k] in FINITE for k in range(start, end))
+            of_seen = False
+            for i in range(start + 1, end):
+                prev = tags[i - 1]
+                of_seen = of_seen or words[i - 1] == "of"
+                if tags[i] not in ("NN", "NNS") or prev not in NOUN_TAGS:
+                    continue
+                after = tags[i + 1] if i + 1 < end else "END"
+                follows = after in VERB_FOLLOWERS or (i + 1 < end and words[i + 1] in PATH_WORDS)
+                licensed = classes.tags(words[i])
+                if classes.compound(f"{words[i - 1]} {words[i]}"):
+                    continue
+                if "VBG" in licensed and words[i].endswith("ing") and follows and after != "END":
+                    tags[i] = "VBG"
+                elif not has_verb:
+                    plural = self._plural_subject(start, i - 1)
+                    # "a couple dances": "a" makes the noun phrase singular, so an -s word
+                    # after its noun can only be the verb ("cherry blossoms" have no "a").
+                    article = words[start] in ("a", "an") and not of_seen
+                    if "VBZ" in licensed and not plural and (article or (follows and self.roles[start] == "determiner")):
+                        tags[i] = "VBZ"
+                    elif "VBP" in licensed and plural and follows:
+                        tags[i] = "VBP"
+                    else:
+                        continue
+                    has_verb = True
+            start = end
+
+    def _plural_subject(self, start: int, head: int) -> bool:
+        """Whether the noun phrase ending at ``head`` is plural ("dunes", "nine sheep",
+        "a mother and her child")."""
+        if self.tags[head] in ("NNS", "NNPS") or "NNS" in self.vocab.classes.tags(self.words[head]):
+            return True
+        for k in range(start, head):
+            word = self.words[k]
+            if word == "and" or (self.tags[k] == "CD" or word in NUMBERS) and word not in ("one", "1"):
+                return True
+        return False
 
     def _compounds(self) -> frozenset[int]:
         """Tokens inside a WordNet compound noun ("swimming pool", "fire hydrant"); they are
@@ -150,7 +220,9 @@ class Analysis:
                 adj = classes.adjective(word)
                 found = (word, adj) if adj else None
             lemmas.append(found[0] if found else word)
-            kinds.append(found[1] if found else None)
+            kinds.append(found[1].rstrip("*") if found else None)
+            if found and found[1].endswith("*"):
+                self.shape_verbs.add(i)
         return lemmas, kinds
 
     def _match(self) -> list[Match]:

@@ -41,12 +41,15 @@ from promptkit.lint.lexicon import DIRECTIONS
 DYNAMIC = frozenset(
     {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
 )
-AGENTIVE = frozenset({"communication", "creation", "social", "sound"})
+AGENTIVE = frozenset({"communication", "creation", "social", "sound", "possession"})
 # Activity classes a path phrase turns into motion (not states of light or posture).
-COERCIBLE = frozenset({"state", "social", "communication", "creation", "possession"})
+COERCIBLE = frozenset(
+    {"state", "social", "communication", "creation", "possession", "perception", "cognition"}
+)
 MODIFIER_MOTION = frozenset({"motion"})
 AUXILIARIES = frozenset({"be", "have", "do"})
 PARTICLES = frozenset("up down out off in on away back over around along about through".split())
+BE_AUX = frozenset("is are was were be been being am".split())
 PERSONS = frozenset(
     "i you he she we they someone somebody everyone everybody people who".split()
 )
@@ -58,6 +61,7 @@ PATHS = frozenset(
     "downward downwards out over around from back".split()
 )
 # Tags before a participle that make it a noun's modifier ("with striking eyes").
+DEFINITE = frozenset("the this that these those my his her its our their your".split())
 PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "CC", "POS"})
 FRAME_NOUNS = frozenset(
     "shot view close-up closeup image picture photo photograph footage video clip scene "
@@ -125,16 +129,22 @@ class Reading:
 
     # -- subjects and animacy ---------------------------------------------------------------
     def _subject_of(self, i: int) -> int | None:
-        """The nearest noun or pronoun before token ``i`` in its sentence."""
+        """The nearest noun or pronoun before token ``i`` in its sentence, looking past an
+        auxiliary's complement ("a person is finger snapping": the person)."""
         a = self.a
         k = i - 1
+        found = None
         while k >= 0:
-            if a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS:
-                return k
+            if a.words[k] in BE_AUX:
+                found = None  # what came between the auxiliary and the verb is not its subject
+            elif found is None and (a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS):
+                found = k
+                if not any(a.words[j] in BE_AUX for j in range(a.clause_start(k), k)):
+                    return found
             if a.sentence_start[k]:
-                return None
+                return found
             k -= 1
-        return None
+        return found
 
     def animate(self, k: int | None) -> bool:
         if k is None:
@@ -200,13 +210,17 @@ class Reading:
         if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] in ("RP", "RB"):
             phrasal = a.vocab.classes.verb(f"{lemma} {a.words[nxt]}", inflected=False)
             if phrasal is not None:
-                klass, end = phrasal[1], nxt + 1
+                klass, end = phrasal[1].rstrip("*"), nxt + 1
         if klass is None:
             klass = "unknown"  # a verb WordNet lacks ("moonwalks"): taken as an action
         word = a.span_text(i, end)
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
         dominant, _, physical = klass.partition("/")
+        if tag == "VBG" and dominant not in DYNAMIC:
+            noun = a.vocab.classes.noun(a.words[i])
+            if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
+                return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
         if dominant not in DYNAMIC:
             if (dominant in AGENTIVE or physical) and self.animate(self._subject_of(i)):
                 klass = physical or dominant  # a person or animal does it: the physical sense
@@ -231,10 +245,10 @@ class Reading:
             if klass not in MODIFIER_MOTION:
                 why = f"'{word}' modifies a noun and is not a motion verb"
                 return Cue(i, end, "verb", lemma, klass, False, why)
-            if a.classes[nxt0 or i] == "place":
+            if i in a.shape_verbs and a.classes[nxt0 or i] == "place":
                 why = f"'{word}' describes the shape of a place, which cannot move"
                 return Cue(i, end, "verb", lemma, klass, False, why)
-        if klass == "motion" and self._place_subject(i):
+        if i in a.shape_verbs and self._place_subject(i):
             why = f"'{word}' describes the shape of a place, which cannot move"
             return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
@@ -256,12 +270,28 @@ class Reading:
 
     def _participle(self, i: int, prev: int | None, before_noun: bool) -> bool:
         """Whether a past form that may also be a participle reads as one: before a noun
-        ("grilled zucchini") or right after one ("a car parked on the street"). Prompts
-        describe what is shown, so "a car parked" is the parked car, not a past event."""
+        after an article or adjective ("grilled zucchini"), or right after an indefinite
+        noun phrase ("a car parked on the street"). Captions describe what is shown, so "a
+        car parked" is the parked car; a definite subject narrates ("the person's chin
+        quivered", "her lips trembled")."""
         a = self.a
         if "VBN" not in a.vocab.classes.tags(a.words[i]):
             return False
-        return before_noun or (prev is not None and a.tags[prev] in NOUN_TAGS)
+        if before_noun and (prev is None or a.tags[prev] in PRENOMINAL):
+            return True
+        return prev is not None and a.tags[prev] in NOUN_TAGS and not self._definite(prev)
+
+    def _definite(self, head: int) -> bool:
+        """Whether the noun phrase ending at ``head`` is definite: "the", a demonstrative, a
+        possessive ("her lips", "the person's chin", "a woman's face")."""
+        a = self.a
+        k = head
+        while k > 0 and not a.boundary[k] and a.roles[k - 1] != "preposition":
+            k -= 1
+        for j in range(k, head + 1):
+            if a.words[j] in DEFINITE or a.words[j].endswith(("'s", "s'")):
+                return True
+        return False
 
     def _noun(self, i: int) -> Cue | None:
         a = self.a
@@ -385,7 +415,7 @@ class Reading:
                 continue
             tag, word = a.tags[i], a.raw[i]
             nxt_noun = i + 1 < n and not a.boundary[i + 1] and a.tags[i + 1] in NOUN_TAGS
-            if tag in ADJ_TAGS and a.classes[i] != "evaluative" and word.isalpha():
+            if tag in ADJ_TAGS and a.classes[i] not in ("evaluative", "light") and word.isalpha():
                 out.append((i, i + 1, "a descriptive adjective"))
             elif tag == "VBN" and nxt_noun:
                 out.append((i, i + 1, "a participle describing a noun"))
@@ -416,12 +446,17 @@ class Reading:
 
     # -- light and style --------------------------------------------------------------------
     def _classed(self, category: str, klass: str) -> list[tuple[int, int]]:
+        """Curated phrases of ``category`` plus nouns and adjectives of WordNet ``klass``."""
         a = self.a
+        classes = a.vocab.classes
         spans = [(m.start, m.end) for m in a.spans(category) if m.start not in a.quoted]
         for i, tag in enumerate(a.tags):
-            if tag in NOUN_TAGS and a.classes[i] == klass and i not in a.quoted:
-                if not any(s <= i < e for s, e in spans):
-                    spans.append((i, i + 1))
+            if tag in VERB_TAGS or i in a.quoted or any(s <= i < e for s, e in spans):
+                continue
+            word = a.words[i]
+            noun = classes.noun(word, plural=tag == "NNS")
+            if (noun is not None and noun[1] == klass) or classes.adjective(word) == klass:
+                spans.append((i, i + 1))
         return sorted(spans)
 
     @cached_property

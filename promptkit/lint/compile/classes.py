@@ -3,10 +3,9 @@
 Every class is a WordNet property, never a list of words:
 
 * verbs: each sense's lexicographer file (verb.motion, verb.contact, verb.change, verb.body,
-  verb.weather, verb.competition, ...). Senses in verb.stative, verb.perception,
-  verb.cognition, verb.emotion and verb.possession describe states. So do body and contact
-  senses glossed as a state ("be seated", "be dressed in", "have in one's hands") and every
-  hyponym of one (perch, lounge), and every hyponym of "emit light", "reflect light" or
+  verb.weather, verb.competition, verb.perception, verb.stative, ...). Body and contact senses
+  glossed as a state ("be seated", "be dressed in", "have in one's hands") and their direct
+  hyponyms (perch, lounge) are postures, and every hyponym of "emit light", "reflect light" or
   "radiate" (shine, glow, twinkle, sparkle) is light, not motion; hyponyms of "make a
   sound" are sound. A lemma takes the class with the most weight over its senses, weighting
   each sense by its count in WordNet's tagged concordances (``cntlist.rev``) plus a small
@@ -19,8 +18,9 @@ Every class is a WordNet property, never a list of words:
   photography and film are style; a noun that can name a person or an animal is animate;
   ways, land forms and structures are places (they cannot move).
 * adjectives: every WordNet adjective is descriptive, except the evaluative clusters (the
-  satellites of beautiful, good, nice, pleasant, impressive, ...): PROMPTING.md §4 (S1's weak
-  descriptors are judgements, not visible properties).
+  satellites of beautiful, good, nice, pleasant, impressive, ...: PROMPTING.md §4, S1's weak
+  descriptors are judgements, not visible properties) and the adjectives whose attribute is
+  light (bright, dark, dim, sunlit), which describe lighting.
 * compounds: WordNet's two- and three-word nouns ("swimming pool", "fire hydrant").
 * forms: every inflection of every verb and of every classed noun, from lemminflect (and
   WordNet's own exception lists), so the runtime never strips suffixes.
@@ -35,9 +35,6 @@ from collections.abc import Iterable
 from promptkit.lint.compile.wordnet import Synset, WordNet
 from promptkit.lint.table import write
 
-STATE_FILES = frozenset(
-    {"verb.stative", "verb.perception", "verb.cognition", "verb.emotion", "verb.possession"}
-)
 STATE_GLOSS = re.compile(r"^(?:be|have)\b")
 STATE_GLOSS_FILES = frozenset({"verb.body", "verb.contact"})
 # Root synsets (WordNet 3.0 offsets, checked by lemma and gloss at build time).
@@ -108,6 +105,11 @@ STYLE_NOUNS = [
     ("genre", "n", "a kind of literary or artistic work"),
     ("style", "n", "a particular kind (as to appearance)"),
 ]
+# Adjectives whose attribute is light itself: bright, dark, dim, sunlit, luminous.
+LIGHT_ATTRIBUTES = [
+    ("luminosity", "n", "the quality of being luminous"),
+    ("light", "n", "the visual effect of illumination"),
+]
 EVALUATIVE_HEADS = [
     ("beautiful", "a", "delighting the senses"),
     ("good", "a", "having desirable or positive qualities"),
@@ -156,6 +158,7 @@ class Classifier:
         self.time_roots = roots(wordnet, [s for s in LIGHT_NOUNS if s[0] in TIME_OF_DAY])
         self.style_nouns = roots(wordnet, STYLE_NOUNS)
         self.evaluative = roots(wordnet, EVALUATIVE_HEADS)
+        self.light_attributes = roots(wordnet, LIGHT_ATTRIBUTES)
         self._sense: dict[tuple[str, int], str] = {}
 
     # -- verbs ----------------------------------------------------------------------------
@@ -165,15 +168,14 @@ class Classifier:
         if cached is not None:
             return cached
         closure = list(self.wn.closure(synset))
+        near = [synset, *synset.hypernyms]
         if any(s.key in self.light_verb for s in closure):
             out = "light"
         elif any(s.key in self.sound_verb for s in closure):
             out = "sound"
-        elif any(
-            s.lexname in STATE_GLOSS_FILES and STATE_GLOSS.match(s.definition) for s in closure
-        ):
+        elif any(s.lexname in STATE_GLOSS_FILES and STATE_GLOSS.match(s.definition) for s in near):
             out = "posture"
-        elif synset.lexname in STATE_FILES:
+        elif synset.lexname == "verb.stative":
             out = "state"
         else:
             out = synset.lexname.split(".")[1]
@@ -189,8 +191,11 @@ class Classifier:
             weight = self.wn.count(lemma, synset) + 1 / (n + 1)
             weights[self.sense_class(synset)] += weight
         best = max(weights, key=lambda c: (weights[c], c))
+        # A motion verb with a stative sense can describe a shape ("the road winds": WordNet's
+        # "extend in curves"): marked with "*" so a place as subject reads it that way.
+        shape = "*" if best == "motion" and "state" in weights else ""
         if best in DYNAMIC:
-            return best
+            return best + shape
         physical = [c for c in weights if c in DYNAMIC]
         if physical:
             alt = max(physical, key=lambda c: (weights[c], c))
@@ -208,11 +213,8 @@ class Classifier:
         if not weights:
             return None
         best = max(weights, key=lambda c: (weights[c], c))
-        if not best:
-            # What a noun *can* name is enough here: "emus" can act, "a path" cannot move.
-            for kind in ("animate", "place"):
-                if kind in weights:
-                    return kind
+        if not best and "animate" in weights:
+            return "animate"  # what a noun *can* name is enough to act: "emus"
         return best or None
 
     def noun_sense_class(self, lemma: str, first: Synset) -> str | None:
@@ -251,7 +253,13 @@ class Classifier:
         for symbol, offset, _ in first.pointers:
             if symbol == "&":
                 heads.add(("a", offset))
-        return "evaluative" if heads & self.evaluative else "descriptive"
+        if heads & self.evaluative:
+            return "evaluative"
+        for head in heads:
+            for symbol, offset, _ in self.wn.synsets[head].pointers:
+                if symbol == "=" and ("n", offset) in self.light_attributes:
+                    return "light"
+        return "descriptive"
 
 
 def single(lemma: str) -> bool:

@@ -58,7 +58,7 @@ class MissingMotion(Rule):
         who = f"'{analysis.raw[subject]}'" if subject is not None else "the subject"
         yield Finding(
             0,
-            "nothing in the prompt moves: no action, event, natural motion, camera move or "
+            "nothing in the prompt moves: no action, event, environmental motion, camera move or "
             f"change over time{because}",
             f"give {who} a visible action with a motion verb, or add motion around it, e.g. "
             "'steam curls upward', 'the camera slowly dollies in'",
