@@ -141,12 +141,15 @@ class Analysis:
             while end < n and not self.boundary[end]:
                 end += 1
             has_verb = any(tags[k] in FINITE for k in range(start, end))
-            of_seen = False
+            in_phrase = False  # inside a prepositional phrase other than "with ..."
             for i in range(start + 1, end):
                 prev = tags[i - 1]
-                of_seen = of_seen or words[i - 1] == "of"
+                if self.roles[i - 1] == "preposition" and words[i - 1] != "with":
+                    in_phrase = True
                 if tags[i] not in ("NN", "NNS") or prev not in NOUN_TAGS:
                     continue
+                if words[i - 1].endswith(("'s", "s'")):
+                    continue  # a possessive always precedes its noun: "a butterfly's wings"
                 after = tags[i + 1] if i + 1 < end else "END"
                 follows = after in VERB_FOLLOWERS or (i + 1 < end and words[i + 1] in PATH_WORDS)
                 licensed = classes.tags(words[i])
@@ -158,8 +161,9 @@ class Analysis:
                     plural = self._plural_subject(start, i - 1)
                     # "a couple dances": "a" makes the noun phrase singular, so an -s word
                     # after its noun can only be the verb ("cherry blossoms" have no "a").
-                    article = words[start] in ("a", "an") and not of_seen
-                    if "VBZ" in licensed and not plural and (article or (follows and self.roles[start] == "determiner")):
+                    article = words[start] in ("a", "an") and not in_phrase
+                    determined = follows and self.roles[start] == "determiner" and not in_phrase
+                    if "VBZ" in licensed and not plural and (article or determined):
                         tags[i] = "VBZ"
                     elif "VBP" in licensed and plural and follows:
                         tags[i] = "VBP"
@@ -233,10 +237,17 @@ class Analysis:
         boundary = self.boundary
         n = len(words)
         found: list[Match] = []
+        verb = self.vocab.classes.verb
         for i in range(n):
             entries = index.get(words[i])
             if entries is None and words[i] != lemmas[i]:
                 entries = index.get(lemmas[i])
+            if entries is None:
+                # Camera moves and stillness phrases are verbs whatever the tagger said
+                # ("camera pans left"): try the word's verb lemma too.
+                as_verb = verb(words[i])
+                if as_verb is not None and as_verb[0] != words[i]:
+                    entries = index.get(as_verb[0])
             if not entries:
                 continue
             for phrase, category, payload in entries:

@@ -8,6 +8,8 @@ rule fired:
   sound, or one with a physical reading besides its main one ("juggle"), is an action only
   with a person or animal as subject ("a man sings", not "a sign reads"); states, postures
   and light emission are not actions, unless a path follows ("leads them across");
+* a motion verb whose subject is light ("sunlight streaming through the window") is
+  illumination; an infinitive after an adjective or noun ("easy to carry") is a purpose;
 * a motion verb whose subject is a place (a way, land form or structure) describes its
   shape, not motion: "a winding road", "the path runs along the river" (fictive motion);
 * the verb's form matters: a past participle describes a resulting state ("a van parked",
@@ -62,7 +64,7 @@ PATHS = frozenset(
 )
 # Tags before a participle that make it a noun's modifier ("with striking eyes").
 DEFINITE = frozenset("the this that these those my his her its our their your".split())
-PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "CC", "POS"})
+PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "POS"})
 FRAME_NOUNS = frozenset(
     "shot view close-up closeup image picture photo photograph footage video clip scene "
     "painting drawing illustration portrait render rendering sketch".split()
@@ -72,6 +74,11 @@ TAG_CATEGORIES = frozenset({"camera_term", "camera_move", "style", "lighting", "
 MOTION_CATEGORIES = frozenset({"modifier", "time", "motion_verb", "env", "event"})
 INSTRUCTION_HEADS = frozenset({"no", "without", "free", "devoid"})
 IMPERATIVES = frozenset({"don't", "never", "avoid", "dont"})
+
+
+def prev_word(a: Analysis, i: int) -> str:
+    """The word before ``i`` in the same clause ("" at a clause start)."""
+    return a.words[i - 1] if i > 0 and not a.boundary[i] else ""
 
 
 @dataclass
@@ -133,18 +140,20 @@ class Reading:
         auxiliary's complement ("a person is finger snapping": the person)."""
         a = self.a
         k = i - 1
-        found = None
-        while k >= 0:
-            if a.words[k] in BE_AUX:
-                found = None  # what came between the auxiliary and the verb is not its subject
-            elif found is None and (a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS):
-                found = k
-                if not any(a.words[j] in BE_AUX for j in range(a.clause_start(k), k)):
-                    return found
+        while k >= 0 and not (a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS):
             if a.sentence_start[k]:
-                return found
+                return None
             k -= 1
-        return found
+        if k < 0:
+            return None
+        # Nouns and adjectives right after an auxiliary modify the verb ("is finger
+        # snapping", "is rock climbing"): the subject stands before the auxiliary.
+        j = k
+        while j > 0 and a.tags[j] in NOUN_TAGS | ADJ_TAGS and not a.boundary[j]:
+            j -= 1
+        if a.words[j] in BE_AUX and j < k and not a.sentence_start[j]:
+            return self._subject_of(j)
+        return k
 
     def animate(self, k: int | None) -> bool:
         if k is None:
@@ -214,10 +223,14 @@ class Reading:
         if klass is None:
             klass = "unknown"  # a verb WordNet lacks ("moonwalks"): taken as an action
         word = a.span_text(i, end)
+        if tag == "VB" and prev_word(a, i) == "to" and i > 1 and a.tags[i - 2][:2] in ("JJ", "NN"):
+            why = f"'to {word}' after '{a.raw[i - 2]}' is a purpose or potential, not an action"
+            return Cue(i, end, "verb", lemma, klass, False, why)
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
         dominant, _, physical = klass.partition("/")
-        if tag == "VBG" and dominant not in DYNAMIC:
+        progressive = prev_word(a, i) in BE_AUX
+        if tag == "VBG" and dominant not in DYNAMIC and dominant != "light" and progressive:
             noun = a.vocab.classes.noun(a.words[i])
             if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
                 return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
@@ -248,10 +261,18 @@ class Reading:
             if i in a.shape_verbs and a.classes[nxt0 or i] == "place":
                 why = f"'{word}' describes the shape of a place, which cannot move"
                 return Cue(i, end, "verb", lemma, klass, False, why)
+        if klass in ("motion", "contact") and self._light_subject(i):
+            why = f"'{word}' with light as its subject is illumination, not movement"
+            return Cue(i, end, "verb", lemma, klass, False, why)
         if i in a.shape_verbs and self._place_subject(i):
             why = f"'{word}' describes the shape of a place, which cannot move"
             return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
+
+    def _light_subject(self, i: int) -> bool:
+        """The verb's subject is light ("sunlight streaming through", "rays breaking")."""
+        k = self._subject_of(i)
+        return k is not None and self.a.classes[k] == "light"
 
     def _place_subject(self, i: int) -> bool:
         """The verb's subject is a way, land form or structure ("the road winds")."""
@@ -277,7 +298,9 @@ class Reading:
         a = self.a
         if "VBN" not in a.vocab.classes.tags(a.words[i]):
             return False
-        if before_noun and (prev is None or a.tags[prev] in PRENOMINAL):
+        if before_noun and (
+            prev is None or a.tags[prev] in PRENOMINAL or a.words[prev].endswith(("'s", "s'"))
+        ):
             return True
         return prev is not None and a.tags[prev] in NOUN_TAGS and not self._definite(prev)
 
@@ -380,6 +403,32 @@ class Reading:
                 out.append(Negation(i, m.end, False, "describes the scene, asks nothing away"))
         return out
 
+    @cached_property
+    def sentences(self) -> int:
+        """Sentences holding at least one content word."""
+        a = self.a
+        starts = [i for i, s in enumerate(a.sentence_start) if s]
+        return sum(
+            1
+            for n, s in enumerate(starts)
+            if any(a.roles[k] is None for k in range(s, (starts + [len(a.words)])[n + 1]))
+        )
+
+    @cached_property
+    def verbs(self) -> int:
+        """Verbs read as actions or states (auxiliaries and modifiers left out); a finite
+        verb with a pronoun subject opens a clause of its own and counts twice ("two ships
+        battling as they sail")."""
+        a = self.a
+        count = 0
+        for c in self.cues:
+            if c.kind != "verb" or "modifies" in c.why:
+                continue
+            count += 1
+            if a.tags[c.start] in ("VBZ", "VBP", "VBD") and prev_word(a, c.start) in PERSONS:
+                count += 1
+        return count
+
     # -- subject and details ----------------------------------------------------------------
     @cached_property
     def subject(self) -> int | None:
@@ -421,7 +470,11 @@ class Reading:
                 out.append((i, i + 1, "a participle describing a noun"))
             elif "-" in word and tag not in VERB_TAGS:
                 out.append((i, i + 1, "a compound modifier"))
-            elif tag in ("NNP", "NNPS") and not a.sentence_start[i]:
+            elif tag in ("NNP", "NNPS") and (
+                not a.sentence_start[i] or not a.vocab.classes.items(a.words[i])
+            ):
+                # A name: mid-sentence capitals, or a sentence-initial capital WordNet does
+                # not know as a common word ("Borneo wildlife").
                 j = i
                 while j + 1 < n and a.tags[j + 1] in ("NNP", "NNPS") and not a.boundary[j + 1]:
                     j += 1

@@ -124,6 +124,7 @@ EVALUATIVE_HEADS = [
 ]
 DYNAMIC = ("motion", "contact", "change", "body", "weather", "competition", "consumption")
 ALTERNATIVE_SHARE = 0.3
+ANIMATE_SHARE = 0.3
 EVENT_FILES = frozenset({"noun.act", "noun.event"})
 # An act noun moves when its verb moves a body or a thing ("a race", "a kick", "a stroll");
 # acts of the body's state or of change ("a stare", "a sigh", "a melt") are left to verbs.
@@ -207,14 +208,23 @@ class Classifier:
     def noun_class(self, lemma: str) -> str | None:
         """The class with the most weight over the noun's senses ("other" included)."""
         weights: dict[str, float] = defaultdict(float)
-        for n, synset in enumerate(self.wn.senses(lemma, "n")):
+        senses = self.wn.senses(lemma, "n")
+        for n, synset in enumerate(senses):
             weight = self.wn.count(lemma, synset) + 1 / (n + 1)
             weights[self.noun_sense_class(lemma, synset) or ""] += weight
         if not weights:
             return None
         best = max(weights, key=lambda c: (weights[c], c))
-        if not best and "animate" in weights:
-            return "animate"  # what a noun *can* name is enough to act: "emus"
+        if not best and weights.get("animate", 0) >= ANIMATE_SHARE * sum(weights.values()):
+            return "animate"  # a noun that often names a person or animal can act: "emus"
+        if best == "event":
+            thing = sum(
+                self.wn.count(lemma, s) + 1 / (n + 1)
+                for n, s in enumerate(senses)
+                if s.lexname == "noun.artifact"
+            )
+            if thing >= ANIMATE_SHARE * sum(weights.values()):
+                return None  # "a basketball" is as often the ball: a thing, not an event
         return best or None
 
     def noun_sense_class(self, lemma: str, first: Synset) -> str | None:

@@ -22,7 +22,7 @@ class VagueSubject(Rule):
     content words, or with one detail in at most `vague-max-words` (7) content words
     (camera, style and lighting tags left out). Seven content words hold a subject, a simple
     action with its object and a place ("a man on a boat fighting a large fish"); a prompt
-    longer than that describes a scene.
+    longer than that, of several sentences, or with three or more actions describes a scene.
 
     ## Why is this bad?
     Generic subjects give generic, random-looking output: the model fills every unstated
@@ -56,6 +56,8 @@ class VagueSubject(Rule):
         details = reading.details
         if len(details) >= 2 or (details and len(content) > ctx.config.vague_max_words):
             return
+        if reading.sentences > 1 or reading.verbs >= 3:
+            return  # several sentences or a chain of actions describe a scene, not a bare subject
         subject = reading.subject
         head = analysis.raw[subject] if subject is not None else analysis.raw[content[0]]
         found = ", ".join(f"'{analysis.span_text(s, e)}'" for s, e, _ in details) or "none"
