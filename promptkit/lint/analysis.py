@@ -114,7 +114,7 @@ class Analysis:
             k = i - 1
             while k >= 0 and not self.boundary[k + 1] and tags[k] in ("NN", "JJ", "RB"):
                 k -= 1
-            if k >= 0 and k < i - 1 and not self.boundary[k + 1] and self.words[k] in BE:
+            if k >= 0 and not self.boundary[k + 1] and self.words[k] in BE:
                 tags[i] = "VBG"
 
     def _predicates(self) -> None:
@@ -143,9 +143,11 @@ class Analysis:
             has_verb = any(tags[k] in FINITE for k in range(start, end))
             in_phrase = False  # inside a prepositional phrase other than "with ..."
             for i in range(start + 1, end):
-                prev = tags[i - 1]
                 if self.roles[i - 1] == "preposition" and words[i - 1] != "with":
                     in_phrase = True
+                # An adverb may stand between subject and verb ("the planet slowly floats").
+                p = i - 2 if tags[i - 1] == "RB" and i - 2 >= start else i - 1
+                prev = tags[p]
                 if tags[i] not in ("NN", "NNS") or prev not in NOUN_TAGS:
                     continue
                 if words[i - 1].endswith(("'s", "s'")):
@@ -155,8 +157,10 @@ class Analysis:
                 licensed = classes.tags(words[i])
                 if classes.compound(f"{words[i - 1]} {words[i]}"):
                     continue
-                if "VBG" in licensed and words[i].endswith("ing") and follows and after != "END":
-                    tags[i] = "VBG"
+                if "VBG" in licensed and words[i].endswith("ing") and after != "END" and (
+                    follows or after in ("NN", "NNS") and p == i - 1
+                ):
+                    tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
                 elif not has_verb:
                     plural = self._plural_subject(start, i - 1)
                     # "a couple dances": "a" makes the noun phrase singular, so an -s word
@@ -258,12 +262,17 @@ class Analysis:
                 if i + size > n:
                     continue
                 if all(
-                    (lemmas[i + k] == phrase[k] or words[i + k] == phrase[k])
+                    (lemmas[i + k] == phrase[k] or words[i + k] == phrase[k]
+                     or self._verb_lemma(i + k) == phrase[k])
                     and not boundary[i + k]
                     for k in range(1, size)
                 ):
                     found.append(Match(category, i, i + size, payload))
         return found
+
+    def _verb_lemma(self, i: int) -> str | None:
+        found = self.vocab.classes.verb(self.words[i])
+        return found[0] if found else None
 
     # -- helpers the reading uses ---------------------------------------------------------
     @cached_property

@@ -146,6 +146,17 @@ class Reading:
             k -= 1
         if k < 0:
             return None
+        # A noun inside a prepositional phrase is not the subject ("someone in a blue suit
+        # is speaking"): look before the preposition.
+        start = k
+        while start > 0 and not a.boundary[start] and (
+            a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS or a.roles[start - 1] == "determiner"
+        ):
+            start -= 1
+        if start > 0 and not a.boundary[start] and a.roles[start - 1] == "preposition":
+            outer = self._subject_of(start - 1)
+            if outer is not None:
+                return outer
         # Nouns and adjectives right after an auxiliary modify the verb ("is finger
         # snapping", "is rock climbing"): the subject stands before the auxiliary.
         j = k
@@ -251,7 +262,10 @@ class Reading:
         if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
             before = a.words[prev] if prev is not None else ""
             path = nxt is not None and a.words[nxt] in PATHS
-            if before not in PROGRESSIVE_PASSIVE and not path:
+            # "is flown", "are poured": a passive of a motion verb is the movement itself;
+            # of other verbs it is the resulting state ("is parked", "is filled with").
+            moved = klass == "motion" and before in BE_AUX
+            if before not in PROGRESSIVE_PASSIVE and not path and not moved:
                 why = f"'{word}' is a past participle: a resulting state"
                 return Cue(i, end, "verb", lemma, klass, False, why)
         if tag == "VBG" and before_noun and (prev is None or a.tags[prev] in PRENOMINAL):

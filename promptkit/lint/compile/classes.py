@@ -47,6 +47,7 @@ SOUND_VERB = [
     ("sound", "v", "make a certain noise or sound"),
     ("sound", "v", "give off a certain sound"),
     ("make_noise", "v", "emit a noise"),
+    ("sound", "v", "cause to sound"),
 ]
 ANIMATE_NOUNS = [
     ("person", "n", "a human being"),
