@@ -29,6 +29,10 @@ VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
 NUMBERS = frozenset("two three four five six seven eight nine ten dozen dozens hundreds".split())
+def tags_verb(tag: str) -> bool:
+    return tag.startswith("VB")
+
+
 FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
 # What may follow a verb in a clause: a preposition, article, adverb, particle, possessive,
 # "to", or nothing. Not "and": "car mirrors and sunsets" are two nouns.
@@ -157,7 +161,9 @@ class Analysis:
                 licensed = classes.tags(words[i])
                 if classes.compound(f"{words[i - 1]} {words[i]}"):
                     continue
-                if "VBG" in licensed and words[i].endswith("ing") and after != "END" and (
+                if "VBN" in licensed and i + 1 < end and words[i + 1] == "by":
+                    tags[i] = "VBN"  # "a city overrun by nature": "by" names a passive's agent
+                elif "VBG" in licensed and words[i].endswith("ing") and after != "END" and (
                     follows or after in ("NN", "NNS") and p == i - 1
                 ):
                     tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
@@ -183,7 +189,7 @@ class Analysis:
             return True
         for k in range(start, head):
             word = self.words[k]
-            if word == "and" or (self.tags[k] == "CD" or word in NUMBERS) and word not in ("one", "1"):
+            if word == "and" or word in NUMBERS or (word.isdigit() and word != "1"):
                 return True
         return False
 
@@ -196,6 +202,8 @@ class Analysis:
         for i in range(len(words) - 1):
             if self.boundary[i + 1] or self.roles[i] is not None or self.roles[i + 1] is not None:
                 continue
+            if words[i + 1] in PATH_WORDS and tags_verb(self.tags[i]):
+                continue  # "are running away": a verb and its particle, not the noun
             last = words[i + 1]
             singular = last[:-1] if last.endswith("s") and self.tags[i + 1] == "NNS" else last
             for phrase in (f"{words[i]} {last}", f"{words[i]} {singular}"):

@@ -40,6 +40,10 @@ from promptkit.lint.analysis import (
 )
 from promptkit.lint.lexicon import DIRECTIONS
 
+# Verbs that take an act as their object without a meaning of their own ("is rock climbing",
+# "does a backflip", "has a fight", "goes for a swim").
+SUPPORT_VERBS = frozenset({"be", "do", "have", "go", "get"})
+STATIC = frozenset({"state", "posture", "light", "perception", "cognition", "emotion"})
 DYNAMIC = frozenset(
     {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
 )
@@ -153,7 +157,9 @@ class Reading:
             a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS or a.roles[start - 1] == "determiner"
         ):
             start -= 1
-        if start > 0 and not a.boundary[start] and a.roles[start - 1] == "preposition":
+        absolute = a.words[start - 1] == "with" and k == i - 1 and a.tags[i] == "VBG"
+        if start > 0 and not a.boundary[start] and a.roles[start - 1] == "preposition" and not absolute:
+            # ("with sunlight streaming": the noun after "with" is the participle's subject)
             outer = self._subject_of(start - 1)
             if outer is not None:
                 return outer
@@ -248,7 +254,9 @@ class Reading:
         if dominant not in DYNAMIC:
             if (dominant in AGENTIVE or physical) and self.animate(self._subject_of(i)):
                 klass = physical or dominant  # a person or animal does it: the physical sense
-            elif dominant in COERCIBLE and self._path_follows(i):
+            elif dominant in COERCIBLE and (
+                self._path_follows(end - 1, dominant) or (end > i + 1 and a.words[end - 1] in PATHS)
+            ):
                 # A path phrase makes an activity a movement: "leading her ducklings across".
                 return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
             elif dominant in AGENTIVE or physical:
@@ -259,9 +267,10 @@ class Reading:
                 return Cue(i, end, "verb", lemma, dominant, False, why)
         prev = i - 1 if i > 0 and not a.boundary[i] else None
         before_noun = nxt is not None and a.tags[nxt] in NOUN_TAGS | ADJ_TAGS
+        after = end if end < len(a.words) and not a.boundary[end] else None
         if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
             before = a.words[prev] if prev is not None else ""
-            path = nxt is not None and a.words[nxt] in PATHS
+            path = after is not None and a.words[after] in PATHS
             # "is flown", "are poured": a passive of a motion verb is the movement itself;
             # of other verbs it is the resulting state ("is parked", "is filled with").
             moved = klass == "motion" and before in BE_AUX
@@ -275,6 +284,10 @@ class Reading:
             if i in a.shape_verbs and a.classes[nxt0 or i] == "place":
                 why = f"'{word}' describes the shape of a place, which cannot move"
                 return Cue(i, end, "verb", lemma, klass, False, why)
+        if klass in ("motion", "contact") and self._place_subject(i) and i not in a.shape_verbs:
+            if klass == "contact":
+                why = f"'{word}' with a place as its subject describes where it touches"
+                return Cue(i, end, "verb", lemma, klass, False, why)
         if klass in ("motion", "contact") and self._light_subject(i):
             why = f"'{word}' with light as its subject is illumination, not movement"
             return Cue(i, end, "verb", lemma, klass, False, why)
@@ -284,22 +297,31 @@ class Reading:
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
 
     def _light_subject(self, i: int) -> bool:
-        """The verb's subject is light ("sunlight streaming through", "rays breaking")."""
+        """The verb's subject is light ("sunlight streaming through", "rays breaking", "a
+        beam of light filtering through")."""
+        a = self.a
         k = self._subject_of(i)
-        return k is not None and self.a.classes[k] == "light"
+        if k is None:
+            return False
+        if a.classes[k] == "light":
+            return True
+        return k + 2 < i and a.words[k + 1] == "of" and a.classes[k + 2] == "light"
 
     def _place_subject(self, i: int) -> bool:
         """The verb's subject is a way, land form or structure ("the road winds")."""
         k = self._subject_of(i)
         return k is not None and k == i - 1 and self.a.classes[k] == "place"
 
-    def _path_follows(self, i: int) -> bool:
-        """A directional preposition within the next three words of the same clause."""
+    def _path_follows(self, i: int, klass: str) -> bool:
+        """A directional preposition after token ``i`` in the same clause: right after it for
+        a verb of perception or thought ("gazing out of the window"), within three words
+        otherwise ("leading her ducklings across")."""
         a = self.a
-        for k in range(i + 1, min(i + 4, len(a.words))):
+        reach = 2 if klass in ("perception", "cognition") else 4
+        for k in range(i + 1, min(i + reach, len(a.words))):
             if a.boundary[k]:
                 return False
-            if a.words[k] in PATHS and a.tags[k] in ("IN", "RP", "RB"):
+            if a.words[k] in PATHS and a.words[k] != "from" and a.tags[k] in ("IN", "RP", "RB"):
                 return True
         return False
 
@@ -313,9 +335,12 @@ class Reading:
         if "VBN" not in a.vocab.classes.tags(a.words[i]):
             return False
         if before_noun and (
-            prev is None or a.tags[prev] in PRENOMINAL or a.words[prev].endswith(("'s", "s'"))
+            prev is None
+            or a.tags[prev] in PRENOMINAL
+            or a.words[prev].endswith(("'s", "s'"))
+            or (a.tags[prev] == "CC" and prev > 0 and a.tags[prev - 1][:2] in ("JJ", "NN"))
         ):
-            return True
+            return True  # "grilled zucchini", "a hardcover and embossed title"
         return prev is not None and a.tags[prev] in NOUN_TAGS and not self._definite(prev)
 
     def _definite(self, head: int) -> bool:
@@ -341,8 +366,36 @@ class Reading:
             return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, f"'{word}' modifies a noun")
         if i > 0 and not a.boundary[i] and a.words[i - 1] in ("no", "without"):
             return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "negated")
+        if klass == "event" and not self._event_counts(i):
+            why = f"'{word}' names an act but nothing in the prompt does it"
+            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, why)
         why = "natural motion" if klass == "flow" else "an act or event"
         return Cue(i, i + 1, "noun", a.lemmas[i], klass, True, f"'{word}': {why}")
+
+    def _event_counts(self, i: int) -> bool:
+        """An act noun moves when something does it: it is the object of an activity verb
+        ("doing a backflip", "taking a stroll", "comes to a stop", "lets out a yawn"), it
+        follows "in", "during" or "into", or it heads a clause with no verb ("a horse race",
+        "dynamic movement"). "A baseball ... lay on the grass" and "with red stitching"
+        name things."""
+        a = self.a
+        k = i - 1
+        while k >= 0 and not a.boundary[k + 1]:
+            tag = a.tags[k]
+            if tag in VERB_TAGS:
+                found = a.vocab.classes.verb(a.words[k])
+                klass = found[1].rstrip("*").partition("/")[0] if found else "unknown"
+                return klass not in STATIC or a.lemmas[k] in SUPPORT_VERBS
+            if a.words[k] in ("in", "during", "into"):
+                return True
+            if a.roles[k] == "preposition" and a.words[k] not in ("to", "of", "out"):
+                return False
+            k -= 1
+        start = a.clause_start(i)
+        end = i + 1
+        while end < len(a.words) and not a.boundary[end]:
+            end += 1
+        return not any(a.tags[j] in VERB_TAGS for j in range(start, end))
 
     def _camera_move_counts(self, m: Match) -> bool:
         payload = cast(tuple[str, "str | None", bool], m.payload)

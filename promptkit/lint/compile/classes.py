@@ -75,7 +75,10 @@ PLACE_NOUNS = [
     ("way", "n", "any artifact consisting of a road or path"),
     ("path", "n", "a line or route along which something travels"),
     ("geological_formation", "n", "(geology) the geological features"),
-    ("structure", "n", "a thing constructed"),
+    ("building", "n", "a structure that has a roof and walls"),
+    ("bridge", "n", "a structure that allows people or vehicles to cross"),
+    ("wall", "n", "an architectural partition"),
+    ("fence", "n", "a barrier that serves to enclose"),
 ]
 # Acts of physical exertion are motion even without a verb ("a person doing archery").
 EXERTION_NOUNS = [
