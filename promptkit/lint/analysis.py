@@ -175,18 +175,25 @@ class Analysis:
                     determined = follows and self.roles[start] == "determiner" and not in_phrase
                     if "VBZ" in licensed and not plural and (article or determined):
                         tags[i] = "VBZ"
-                    elif "VBP" in licensed and plural and follows:
+                    elif "VBP" in licensed and plural and (follows or self._coordinated(start, i)):
                         tags[i] = "VBP"
                     else:
                         continue
                     has_verb = True
             start = end
 
+    def _coordinated(self, start: int, i: int) -> bool:
+        """A subject made of two noun phrases ("a mother and her child feed the ducks")."""
+        return any(self.words[k] == "and" for k in range(start, i))
+
     def _plural_subject(self, start: int, head: int) -> bool:
         """Whether the noun phrase ending at ``head`` is plural ("dunes", "nine sheep",
         "a mother and her child")."""
-        if self.tags[head] in ("NNS", "NNPS") or "NNS" in self.vocab.classes.tags(self.words[head]):
+        word = self.words[head]
+        if self.tags[head] in ("NNS", "NNPS") or "NNS" in self.vocab.classes.tags(word):
             return True
+        if self.tags[head] == "NNP" and "NNS" in tagger().known_tags(word):
+            return True  # "Hailstones pelt": capitalised, but a plural noun all the same
         for k in range(start, head):
             word = self.words[k]
             if word == "and" or word in NUMBERS or (word.isdigit() and word != "1"):

@@ -268,6 +268,8 @@ class Reading:
         prev = i - 1 if i > 0 and not a.boundary[i] else None
         before_noun = nxt is not None and a.tags[nxt] in NOUN_TAGS | ADJ_TAGS
         after = end if end < len(a.words) and not a.boundary[end] else None
+        if tag == "VBN" and self._narrated(i, prev):
+            tag = "VBD"  # "the person's chin trembled": a definite subject's past verb
         if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
             before = a.words[prev] if prev is not None else ""
             path = after is not None and a.words[after] in PATHS
@@ -343,6 +345,17 @@ class Reading:
             return True  # "grilled zucchini", "a hardcover and embossed title"
         return prev is not None and a.tags[prev] in NOUN_TAGS and not self._definite(prev)
 
+    def _narrated(self, i: int, prev: int | None) -> bool:
+        """A past participle right after a definite subject, with no auxiliary in its clause,
+        is the clause's past verb ("her lips trembled", "the person's forehead creased")."""
+        a = self.a
+        if prev is None or a.tags[prev] not in NOUN_TAGS or not self._definite(prev):
+            return False
+        start = a.clause_start(i)
+        return not any(
+            a.words[k] in BE_AUX or a.lemmas[k] in ("have", "get") for k in range(start, i)
+        )
+
     def _definite(self, head: int) -> bool:
         """Whether the noun phrase ending at ``head`` is definite: "the", a demonstrative, a
         possessive ("her lips", "the person's chin", "a woman's face")."""
@@ -385,7 +398,9 @@ class Reading:
             if tag in VERB_TAGS:
                 found = a.vocab.classes.verb(a.words[k])
                 klass = found[1].rstrip("*").partition("/")[0] if found else "unknown"
-                return klass not in STATIC or a.lemmas[k] in SUPPORT_VERBS
+                # "doing a backflip", "showing the movement of a whirlpool": an activity or
+                # a depiction; "holding a basketball" holds a thing.
+                return klass not in STATIC or klass == "perception" or a.lemmas[k] in SUPPORT_VERBS
             if a.words[k] in ("in", "during", "into"):
                 return True
             if a.roles[k] == "preposition" and a.words[k] not in ("to", "of", "out"):

@@ -81,6 +81,14 @@ class Tagger:
             return None, sorted(extra | PROPER)
         return None, self.classes
 
+    def known_tags(self, word: str) -> frozenset[str]:
+        """The tags a word took in training (empty for an unseen word)."""
+        fixed = self.table.get("=" + word)
+        if fixed is not None:
+            return frozenset((fixed,))
+        known = self.table.get("~" + word.lower())
+        return frozenset(known.split(" ")) if known else frozenset()
+
     def tag(self, words: Sequence[str], lexical: Lexical | None = None) -> list[str]:
         """Penn tags of one sentence's words; ``lexical(word)`` adds tags a lexicon licenses."""
         context = [*START, *(normalize(w) for w in words), *END]

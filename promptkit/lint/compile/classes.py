@@ -64,6 +64,7 @@ MOTION_NOUNS = [
     ("wave", "n", "one of a series of ridges that moves"),
     ("waterfall", "n", "a steep descent of the water"),
     ("rapid", "n", "a part of a river where the current is very fast"),
+    ("current", "n", "a steady flow of a fluid"),
     ("traffic", "n", "the aggregation of things"),
     ("crowd", "n", "a large number of things or people"),
     ("explosion", "n", "a violent release of energy"),
