@@ -83,6 +83,12 @@ class Analysis:
         self.sentence_start = sentence_start
         self.words = [w.lower().replace("’", "'") for w in raw]
         self.roles = [vocab.roles.get(w) for w in self.words]
+        items = vocab.classes.items
+        # What the lexicon knows of each word (verb, noun, adjective readings), looked up once.
+        self.info = [items(w) for w in self.words]
+        self.verb_lemmas = [
+            (i.get("v") or i.get("V") or (None, None))[0] for i in self.info
+        ]
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
         self.shape_verbs: set[int] = set()
@@ -206,8 +212,9 @@ class Analysis:
         out: set[int] = set()
         words = self.words
         classes = self.vocab.classes
+        info = self.info
         for i in range(len(words) - 1):
-            if self.boundary[i + 1] or self.roles[i] is not None or self.roles[i + 1] is not None:
+            if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
                 continue
             if words[i + 1] in PATH_WORDS and tags_verb(self.tags[i]):
                 continue  # "are running away": a verb and its particle, not the noun
@@ -225,23 +232,31 @@ class Analysis:
         return frozenset(out)
 
     def _lemmas(self) -> tuple[list[str], list[str | None]]:
-        classes = self.vocab.classes
         lemmas: list[str] = []
         kinds: list[str | None] = []
-        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
+        compound_class = self.compound_class
+        for i, (word, tag, info) in enumerate(zip(self.words, self.tags, self.info, strict=True)):
             found: tuple[str, str] | None = None
-            if i in self.compound_class:  # the last word of a compound carries its class
-                klass = self.compound_class[i]
+            if i in compound_class:  # the last word of a compound carries its class
                 lemmas.append(word)
-                kinds.append(klass)
+                kinds.append(compound_class[i])
+                continue
+            if not info:
+                lemmas.append(word)
+                kinds.append(None)
                 continue
             if tag in VERB_TAGS:
-                found = classes.verb(word, inflected=tag != "VB" and tag != "VBP")
+                if tag == "VB" or tag == "VBP":
+                    found = info.get("V") or info.get("v")
+                else:
+                    found = info.get("v") or info.get("V")
             elif tag in NOUN_TAGS:
-                found = classes.noun(word, plural=tag.endswith("S"))
+                if tag.endswith("S"):
+                    found = info.get("n") or info.get("N")
+                else:
+                    found = info.get("N") or info.get("n")
             elif tag in ADJ_TAGS:
-                adj = classes.adjective(word)
-                found = (word, adj) if adj else None
+                found = info.get("J")
             lemmas.append(found[0] if found else word)
             kinds.append(found[1].rstrip("*") if found else None)
             if found and found[1].endswith("*"):
@@ -256,7 +271,7 @@ class Analysis:
         boundary = self.boundary
         n = len(words)
         found: list[Match] = []
-        verb = self.vocab.classes.verb
+        verbs = self.verb_lemmas
         for i in range(n):
             entries = index.get(words[i])
             if entries is None and words[i] != lemmas[i]:
@@ -264,9 +279,9 @@ class Analysis:
             if entries is None:
                 # Camera moves and stillness phrases are verbs whatever the tagger said
                 # ("camera pans left"): try the word's verb lemma too.
-                as_verb = verb(words[i])
-                if as_verb is not None and as_verb[0] != words[i]:
-                    entries = index.get(as_verb[0])
+                as_verb = verbs[i]
+                if as_verb is not None and as_verb != words[i]:
+                    entries = index.get(as_verb)
             if not entries:
                 continue
             for phrase, category, payload in entries:
@@ -278,16 +293,12 @@ class Analysis:
                     continue
                 if all(
                     (lemmas[i + k] == phrase[k] or words[i + k] == phrase[k]
-                     or self._verb_lemma(i + k) == phrase[k])
+                     or verbs[i + k] == phrase[k])
                     and not boundary[i + k]
                     for k in range(1, size)
                 ):
                     found.append(Match(category, i, i + size, payload))
         return found
-
-    def _verb_lemma(self, i: int) -> str | None:
-        found = self.vocab.classes.verb(self.words[i])
-        return found[0] if found else None
 
     # -- helpers the reading uses ---------------------------------------------------------
     @cached_property
@@ -337,7 +348,7 @@ class Analysis:
     # -- compatibility views the rules read -----------------------------------------------
     @property
     def has_motion(self) -> bool:
-        return bool(self.reading.motion)
+        return self.reading.has_motion
 
     @property
     def motion_cues(self) -> list[Match]:

@@ -129,7 +129,7 @@ class WordClasses:
         """{kind: (lemma, class)} for a lower-case word or compound.
 
         Kinds: V (a verb lemma), v (an inflected verb form), N, n (the same for nouns),
-        J (an adjective), C (a compound noun).
+        J (an adjective), C (a compound noun), c (the first word of one).
         """
         hit = self._cache.get(word)
         if hit is None:
@@ -141,7 +141,7 @@ class WordClasses:
                     lemma, klass, _ = rest.split(":")
                     hit.setdefault(kind, (lemma, klass))
                 else:
-                    hit[kind] = (word, rest)
+                    hit[kind] = (word, rest)  # V, N, J: (word, class); C, c: (word, "")
             self._cache[word] = hit
         return hit
 
@@ -155,7 +155,7 @@ class WordClasses:
                 kind, _, rest = item.partition(":")
                 if kind in ("v", "n"):
                     out.update(rest.split(":")[2].split(","))
-                else:
+                elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
             hit = self._tags[word] = frozenset(out)
         return hit

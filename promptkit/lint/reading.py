@@ -27,6 +27,7 @@ rule fired:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
@@ -182,19 +183,40 @@ class Reading:
     @cached_property
     def cues(self) -> list[Cue]:
         """Every candidate motion cue in prompt order (counted or not)."""
+        out = list(self._phrase_cues())
+        out.extend(self._word_cues())
+        out.sort(key=lambda c: c.start)
+        return out
+
+    @cached_property
+    def has_motion(self) -> bool:
+        """Whether anything moves; stops at the first cue that counts."""
+        if "cues" in self.__dict__:
+            return bool(self.motion)
+        return any(c.counted for c in self._phrase_cues()) or any(
+            c.counted for c in self._word_cues()
+        )
+
+    def _word_cues(self) -> Iterator[Cue]:
         a = self.a
-        out: list[Cue] = []
+        quoted = a.quoted
+        tagged = self.tagged
         for i, tag in enumerate(a.tags):
-            if i in a.quoted or i in self.tagged:
-                continue
             if tag in VERB_TAGS:
+                if i in quoted or i in tagged:
+                    continue
                 cue = self._verb(i)
             elif tag in NOUN_TAGS and a.classes[i] in ("flow", "event"):
+                if i in quoted or i in tagged:
+                    continue
                 cue = self._noun(i)
             else:
                 continue
             if cue is not None:
-                out.append(cue)
+                yield cue
+
+    def _phrase_cues(self) -> Iterator[Cue]:
+        a = self.a
         for m in a.matches:
             if m.start in a.quoted:
                 continue
@@ -203,12 +225,10 @@ class Reading:
                 if self._camera_move_counts(m):
                     counted = family != "static"
                     why = "a camera move" if counted else "a fixed camera: framing, not motion"
-                    out.append(Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why))
+                    yield Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why)
             elif m.category in MOTION_CATEGORIES:
                 why = "a change over time" if m.category == "time" else "a motion phrase"
-                out.append(Cue(m.start, m.end, "phrase", a.phrase(m), m.category, True, why))
-        out.sort(key=lambda c: c.start)
-        return out
+                yield Cue(m.start, m.end, "phrase", a.phrase(m), m.category, True, why)
 
     @cached_property
     def motion(self) -> list[Cue]:
@@ -453,7 +473,7 @@ class Reading:
                 (m for m in self.camera_moves if cast(tuple[str], m.payload)[0] == "static"), None
             )
         # A picture-like scene or a fixed camera only freezes the clip when nothing moves.
-        if weak is not None and not self.motion:
+        if weak is not None and not self.has_motion:
             return weak
         return None
 
@@ -583,16 +603,30 @@ class Reading:
     def _classed(self, category: str, klass: str) -> list[tuple[int, int]]:
         """Curated phrases of ``category`` plus nouns and adjectives of WordNet ``klass``."""
         a = self.a
-        classes = a.vocab.classes
         spans = [(m.start, m.end) for m in a.spans(category) if m.start not in a.quoted]
-        for i, tag in enumerate(a.tags):
-            if tag in VERB_TAGS or i in a.quoted or any(s <= i < e for s, e in spans):
+        covered = {k for s, e in spans for k in range(s, e)}
+        for i, info in enumerate(a.info):
+            if not info or i in covered or a.tags[i] in VERB_TAGS or i in a.quoted:
                 continue
-            word = a.words[i]
-            noun = classes.noun(word, plural=tag == "NNS")
-            if (noun is not None and noun[1] == klass) or classes.adjective(word) == klass:
+            noun = info.get("N") or info.get("n")
+            adj = info.get("J")
+            if (noun is not None and noun[1] == klass) or (adj is not None and adj[1] == klass):
                 spans.append((i, i + 1))
         return sorted(spans)
+
+    def has_class(self, category: str, klass: str) -> bool:
+        """Whether any curated phrase of ``category`` or word of WordNet ``klass`` occurs."""
+        a = self.a
+        if any(m.start not in a.quoted for m in a.spans(category)):
+            return True
+        for i, info in enumerate(a.info):
+            if not info or a.tags[i] in VERB_TAGS or i in a.quoted:
+                continue
+            noun = info.get("N") or info.get("n")
+            adj = info.get("J")
+            if (noun is not None and noun[1] == klass) or (adj is not None and adj[1] == klass):
+                return True
+        return False
 
     @cached_property
     def lighting(self) -> list[tuple[int, int]]:

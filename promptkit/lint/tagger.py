@@ -19,7 +19,10 @@ from promptkit.lint.table import Table
 MODEL = Path(__file__).parent / "data" / "tagger.tsv"
 START = ("-START-", "-START2-")
 PROPER = frozenset({"NNP"})
+VERB = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+OPEN_CLASS = ("CD", "FW", "JJ", "NN", "NNP", "NNPS", "NNS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 Lexical = Callable[[str], frozenset[str]]
+Entry = tuple["str | None", tuple[str, ...], list[float], str]
 END = ("-END-", "-END2-")
 
 
@@ -41,6 +44,10 @@ class Tagger:
         self.table = Table(path)
         self._weights: dict[str, dict[str, float]] = {}
         self._classes: tuple[str, ...] | None = None
+        # word -> (fixed tag, or None with its candidate tags and word-only scores; its
+        # normalised form)
+        self._words: dict[str, Entry] = {}
+        self._projections: dict[tuple[str, ...], dict[str, tuple[tuple[int, float], ...]]] = {}
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -73,13 +80,16 @@ class Tagger:
         known = self.table.get("~" + lower)
         extra = lexical(lower) if lexical is not None else frozenset()
         if known:
-            options = known.split(" ")
-            if extra:
-                options = sorted(set(options) | extra)
-            return None, options
+            seen = known.split(" ")
+            options = seen + sorted(extra - set(seen)) if extra else seen
+            if VERB.isdisjoint(options):
+                # Only verb-or-not decisions need the model: a word that cannot be a verb
+                # takes its most frequent tag ("white": JJ, "to": TO).
+                return options[0], ()
+            return None, sorted(options)
         if extra:
             return None, sorted(extra | PROPER)
-        return None, self.classes
+        return None, OPEN_CLASS  # closed-class words are all known from training
 
     def known_tags(self, word: str) -> frozenset[str]:
         """The tags a word took in training (empty for an unseen word)."""
@@ -91,32 +101,55 @@ class Tagger:
 
     def tag(self, words: Sequence[str], lexical: Lexical | None = None) -> list[str]:
         """Penn tags of one sentence's words; ``lexical(word)`` adds tags a lexicon licenses."""
-        context = [*START, *(normalize(w) for w in words), *END]
+        cache = self._words
+        entries = []
+        for word in words:
+            entry = cache.get(word)
+            if entry is None:
+                entry = cache[word] = self._word_entry(word, lexical)
+            entries.append(entry)
+        context = [*START, *(e[3] for e in entries), *END]
         prev, prev2 = START
         out: list[str] = []
-        for i, word in enumerate(words):
-            fixed, options = self.candidates(word, lexical)
+        for i, (fixed, options, base, _) in enumerate(entries):
             if fixed is None:
-                if len(options) == 1:
-                    fixed = options[0]
-                else:
-                    fixed = self._predict(i + 2, word, context, prev, prev2, options)
+                fixed = self._predict(i + 2, context, prev, prev2, options, base)
             out.append(fixed)
             prev2, prev = prev, fixed
         return out
 
+    def _word_entry(self, word: str, lexical: Lexical | None) -> Entry:
+        """A word's fixed tag, or its candidate tags and the part of their scores that
+        depends on the word alone (bias, suffix, first letter, the word itself); and its
+        normalised form for its neighbours' context features."""
+        norm = normalize(word)
+        fixed, options = self.candidates(word, lexical)
+        if fixed is not None or len(options) == 1:
+            return fixed or options[0], (), [], norm
+        tags = tuple(options)
+        base = [0.0] * len(tags)
+        for feature in ("bias", "i suffix " + word[-3:], "i pref1 " + word[0], "i word " + norm):
+            weights = self.weights(feature)
+            if weights:
+                for k, tag in enumerate(tags):
+                    base[k] += weights.get(tag, 0.0)
+        return None, tags, base, norm
+
     def _predict(
-        self, i: int, word: str, context: list[str], prev: str, prev2: str, options: Sequence[str]
+        self,
+        i: int,
+        context: list[str],
+        prev: str,
+        prev2: str,
+        options: tuple[str, ...],
+        base: list[float],
     ) -> str:
+        word = context[i]
         features = (
-            "bias",
-            "i suffix " + word[-3:],
-            "i pref1 " + word[0],
             "i-1 tag " + prev,
             "i-2 tag " + prev2,
             f"i tag+i-2 tag {prev} {prev2}",
-            "i word " + context[i],
-            f"i-1 tag+i word {prev} {context[i]}",
+            f"i-1 tag+i word {prev} {word}",
             "i-1 word " + context[i - 1],
             "i-1 suffix " + context[i - 1][-3:],
             "i-2 word " + context[i - 2],
@@ -124,13 +157,25 @@ class Tagger:
             "i+1 suffix " + context[i + 1][-3:],
             "i+2 word " + context[i + 2],
         )
-        scores = dict.fromkeys(options, 0.0)
-        weights = self.weights
+        scores = list(base)
+        # Each feature's weights projected onto this candidate set: (index, weight) pairs.
+        projections = self._projections.get(options)
+        if projections is None:
+            projections = self._projections[options] = {}
         for feature in features:
-            for label, weight in weights(feature).items():
-                if label in scores:
-                    scores[label] += weight
-        return max(options, key=lambda label: (scores[label], label))
+            pairs = projections.get(feature)
+            if pairs is None:
+                weights = self.weights(feature)
+                pairs = projections[feature] = tuple(
+                    (k, weights[tag]) for k, tag in enumerate(options) if tag in weights
+                )
+            for k, value in pairs:
+                scores[k] += value
+        best = 0
+        for k in range(1, len(options)):
+            if (scores[k], options[k]) > (scores[best], options[best]):
+                best = k
+        return options[best]
 
 
 @lru_cache(maxsize=1)

@@ -371,6 +371,9 @@ def build(wordnet: WordNet) -> str:
             items[lemma].append(f"J:{classify.adjective_class(lemma)}")
     for compound in compounds(wordnet, common):
         items[compound].append("C")
+        first = compound.split(" ")[0]
+        if "c" not in items[first]:
+            items[first].append("c")  # starts a compound: worth looking at the next word
         kind = classify.noun_class(compound.replace(" ", "_"))
         if kind is not None:
             items[compound].append(f"N:{kind}")
@@ -380,6 +383,7 @@ def build(wordnet: WordNet) -> str:
         "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
         "Licence: promptkit/lint/data/WORDNET-LICENSE.",
         "word<TAB>items: V:class verb | v:lemma:class:tags verb form | N:class noun |",
-        "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class)",
+        "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class) |",
+        "c first word of a compound",
     ]
     return write(header, {word: " ".join(values) for word, values in items.items()})
