@@ -179,7 +179,12 @@ class Analysis:
                     # after its noun can only be the verb ("cherry blossoms" have no "a").
                     article = words[start] in ("a", "an") and not in_phrase
                     determined = follows and self.roles[start] == "determiner" and not in_phrase
-                    if "VBZ" in licensed and not plural and (article or determined):
+                    # After "a ..." the subject is singular whatever noun ends a "with"
+                    # phrase before the verb ("a tram with no passengers climbs").
+                    singular = (article and not self._coordinated(start, i)) or (
+                        determined and not plural
+                    )
+                    if "VBZ" in licensed and singular:
                         tags[i] = "VBZ"
                     elif "VBP" in licensed and plural and (follows or self._coordinated(start, i)):
                         tags[i] = "VBP"

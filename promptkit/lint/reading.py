@@ -60,7 +60,8 @@ BE_AUX = frozenset("is are was were be been being am".split())
 PERSONS = frozenset(
     "i you he she we they someone somebody everyone everybody people who".split()
 )
-NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Words that negate a verb ("does not move"); "no" negates a noun ("no passengers").
+VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
 PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
 # After a past participle these make it an event with a path ("thrown across the room").
 PATHS = frozenset(
@@ -237,7 +238,7 @@ class Reading:
     def _negated(self, i: int) -> bool:
         a = self.a
         for k in (i - 1, i - 2):
-            if k >= 0 and not a.boundary[k + 1] and a.words[k] in NEGATORS | {"don't", "doesn't"}:
+            if k >= 0 and not a.boundary[k + 1] and a.words[k] in VERB_NEGATORS:
                 return True
         return False
 
@@ -496,11 +497,11 @@ class Reading:
                 thing = a.raw[nxt]
                 out.append(Negation(i, m.end, True, f"asks to leave out '{thing}'"))
             elif head in IMPERATIVES and opens:
-                out.append(Negation(i, m.end, True, "an imperative to leave something out"))
+                out.append(Negation(i, m.end, True, "asks to leave something out"))
             elif head == "not" and i > 0 and a.words[i - 1] in ("do", "does") and (
                 a.boundary[i - 1] or i - 1 == 0
             ):
-                out.append(Negation(i - 1, m.end, True, "an imperative to leave something out"))
+                out.append(Negation(i - 1, m.end, True, "asks to leave something out"))
             else:
                 out.append(Negation(i, m.end, False, "describes the scene, asks nothing away"))
         return out
@@ -566,14 +567,18 @@ class Reading:
                 continue
             tag, word = a.tags[i], a.raw[i]
             nxt_noun = i + 1 < n and not a.boundary[i + 1] and a.tags[i + 1] in NOUN_TAGS
-            if tag in ADJ_TAGS and a.classes[i] not in ("evaluative", "light") and word.isalpha():
+            adj = a.info[i].get("J")
+            attributive = (
+                tag == "NN" and nxt_noun and adj is not None and adj[1] == "descriptive"
+            )  # "a red fox": a WordNet adjective before its noun, whatever the tagger said
+            if (tag in ADJ_TAGS and a.classes[i] not in ("evaluative", "light") or attributive) and word.isalpha():
                 out.append((i, i + 1, "a descriptive adjective"))
-            elif tag == "VBN" and nxt_noun:
+            elif tag in ("VBN", "VBG") and nxt_noun and (i == 0 or a.tags[i - 1] in PRENOMINAL):
                 out.append((i, i + 1, "a participle describing a noun"))
             elif "-" in word and tag not in VERB_TAGS:
                 out.append((i, i + 1, "a compound modifier"))
-            elif tag in ("NNP", "NNPS") and (
-                not a.sentence_start[i] or not a.vocab.classes.items(a.words[i])
+            elif tag in ("NNP", "NNPS") and word[0].isupper() and (
+                not a.sentence_start[i] or not a.info[i]
             ):
                 # A name: mid-sentence capitals, or a sentence-initial capital WordNet does
                 # not know as a common word ("Borneo wildlife").
@@ -595,8 +600,10 @@ class Reading:
         a = self.a
         spans = [(m.start, m.end) for m in a.spans("filler") if m.start not in a.quoted]
         for i, tag in enumerate(a.tags):
-            if tag in ADJ_TAGS and a.classes[i] == "evaluative" and i not in a.quoted:
-                spans.append((i, i + 1))
+            adj = a.info[i].get("J")
+            if adj is not None and adj[1] == "evaluative" and tag not in NOUN_TAGS:
+                if i not in a.quoted:
+                    spans.append((i, i + 1))  # "stunning" is praise whatever its tag
         return sorted(spans)
 
     # -- light and style --------------------------------------------------------------------

@@ -10,7 +10,9 @@ Every class is a WordNet property, never a list of words:
   sound" are sound. A lemma takes the class with the most weight over its senses, weighting
   each sense by its count in WordNet's tagged concordances (``cntlist.rev``) plus a small
   prior for sense order, so "sit" is a posture and "walk" is motion.
-* nouns: the first (most frequent) sense decides. Natural motion (precipitation, wind,
+* nouns: the class with the most weight over the senses decides (tagged counts plus a prior
+  for sense order); natural motion needs two thirds of the weight ("rain" is mostly falling
+  rain, "snow" is as often the layer on the ground). Natural motion (precipitation, wind,
   storms, fire, flowing and surging water, crowds and traffic: the environmental motion of
   PROMPTING.md §2 S5 and of the labelling rules) is every hyponym of a few root synsets;
   an act or event noun derived from a motion-class verb ("a race", "a stroll", "a yawn") is
@@ -123,6 +125,7 @@ EVALUATIVE_HEADS = [
     ("pleasing", "a", "giving pleasure and satisfaction"),
     ("impressive", "a", "making a strong or vivid impression"),
     ("attractive", "a", "pleasing to the eye or mind"),
+    ("exciting", "a", "creating or arousing excitement"),
     ("lovable", "a", "having characteristics that attract love"),
     ("surprising", "a", "causing surprise"),
     ("superior", "a", "of high or superior quality"),
@@ -130,6 +133,7 @@ EVALUATIVE_HEADS = [
 DYNAMIC = ("motion", "contact", "change", "body", "weather", "competition", "consumption")
 ALTERNATIVE_SHARE = 0.3
 ANIMATE_SHARE = 0.3
+FLOW_SHARE = 2 / 3  # natural motion only for nouns mostly used for the moving phenomenon
 EVENT_FILES = frozenset({"noun.act", "noun.event"})
 # An act noun moves when its verb moves a body or a thing ("a race", "a kick", "a stroll");
 # acts of the body's state or of change ("a stare", "a sigh", "a melt") are left to verbs.
@@ -220,6 +224,8 @@ class Classifier:
         if not weights:
             return None
         best = max(weights, key=lambda c: (weights[c], c))
+        if best == "flow" and weights["flow"] < FLOW_SHARE * sum(weights.values()):
+            best = ""  # "snow" is as often the layer on the ground as the falling snow
         if not best and weights.get("animate", 0) >= ANIMATE_SHARE * sum(weights.values()):
             return "animate"  # a noun that often names a person or animal can act: "emus"
         if best == "event":
@@ -301,6 +307,13 @@ def compounds(wordnet: WordNet, common: set[str]) -> list[str]:
     return sorted(out)
 
 
+def camera_verbs() -> list[str]:
+    """First words of the curated camera moves (``data/camera_moves.txt``)."""
+    from promptkit.lint.lexicon import _camera_moves
+
+    return sorted({p.split()[0] for p, _ in _camera_moves() if single(p.split()[0])})
+
+
 PARTICLES = frozenset("up down out off in on away back over around along about through".split())
 
 
@@ -336,6 +349,11 @@ def build(wordnet: WordNet) -> str:
         parts = lemma.split("_")
         if single(lemma) or (len(parts) == 2 and single(parts[0]) and parts[1] in PARTICLES):
             verbs[lemma] = classify.verb_class(lemma)
+    # Camera moves are verbs of motion even where WordNet lacks the film sense ("the camera
+    # dollies in"): the first word of every curated camera move is one, with its inflections.
+    for word in camera_verbs():
+        if word not in verbs:
+            verbs[word] = "motion"
     verb_forms: dict[str, tuple[str, set[str]]] = {}
     for lemma in sorted(verbs):
         if single(lemma):

@@ -53,6 +53,11 @@ class MissingMotion(Rule):
             return
         reading = analysis.reading
         read = [c.why for c in reading.cues if c.why != "negated"][:3]
+        read += [
+            f"'{analysis.phrase(m)}' frames the shot but does not move the camera"
+            for m in analysis.spans("camera_term")
+            if m.end - m.start > 1 or "-" in analysis.raw[m.start]
+        ][:1]
         because = f" ({'; '.join(read)})" if read else ""
         subject = reading.subject
         who = f"'{analysis.raw[subject]}'" if subject is not None else "the subject"

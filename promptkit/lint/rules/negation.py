@@ -51,7 +51,7 @@ class Negation(Rule):
             shown = analysis.span_text(negation.start, end)
             yield Finding(
                 analysis.offset(negation.start),
-                f"negation '{shown}' {negation.why}: models often add what is negated",
+                f"'{shown}' {negation.why}: models often add what is negated",
                 f"describe what should be there instead of '{shown}' ('a clear sky', 'an empty "
                 "street'), or put it in the provider's negative-prompt field",
             )
