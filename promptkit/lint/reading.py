@@ -452,10 +452,16 @@ class Reading:
     @cached_property
     def camera_moves(self) -> list[Match]:
         """Camera moves actually requested (static shots included), in prompt order."""
+        moves = [m for m in self.a.matches if m.category == "camera_move"]
+        # "pan left" holds "pan": keep the longest phrase at each place.
         return [
             m
-            for m in self.a.matches
-            if m.category == "camera_move" and self._camera_move_counts(m)
+            for m in moves
+            if not any(
+                o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+                for o in moves
+            )
+            and self._camera_move_counts(m)
         ]
 
     @cached_property

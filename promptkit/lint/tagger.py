@@ -20,6 +20,7 @@ MODEL = Path(__file__).parent / "data" / "tagger.tsv"
 START = ("-START-", "-START2-")
 PROPER = frozenset({"NNP"})
 VERB = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
 OPEN_CLASS = ("CD", "FW", "JJ", "NN", "NNP", "NNPS", "NNS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 Lexical = Callable[[str], frozenset[str]]
 Entry = tuple["str | None", tuple[str, ...], list[float], str]
@@ -82,9 +83,9 @@ class Tagger:
         if known:
             seen = known.split(" ")
             options = seen + sorted(extra - set(seen)) if extra else seen
-            if VERB.isdisjoint(options):
-                # Only verb-or-not decisions need the model: a word that cannot be a verb
-                # takes its most frequent tag ("white": JJ, "to": TO).
+            if VERB.isdisjoint(options) and ("JJ" not in options or NOUN.isdisjoint(options)):
+                # The rules read verbs and adjectives: a word that can be neither a verb nor
+                # an adjective-or-noun takes its most frequent tag ("to": TO, "her": PRP$).
                 return options[0], ()
             return None, sorted(options)
         if extra:
