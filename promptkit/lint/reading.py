@@ -276,8 +276,9 @@ class Reading:
             if (dominant in AGENTIVE or physical) and self.animate(self._subject_of(i)):
                 klass = physical or dominant  # a person or animal does it: the physical sense
             elif dominant in COERCIBLE and (
-                self._path_follows(end - 1, dominant) or (end > i + 1 and a.words[end - 1] in PATHS)
-            ):
+                self._path_follows(end - 1, dominant)
+                or (dominant == "perception" and end > i + 1 and a.words[end - 1] in PATHS)
+            ):  # "looks back", "glances up": the gaze moves
                 # A path phrase makes an activity a movement: "leading her ducklings across".
                 return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
             elif dominant in AGENTIVE or physical:
@@ -372,7 +373,11 @@ class Reading:
         a = self.a
         if prev is None or a.tags[prev] not in NOUN_TAGS or not self._definite(prev):
             return False
+        if a.classes[i] not in ("motion", "body", "change", "contact"):
+            return False  # "the word 'START' written on": a participle, not narration
         start = a.clause_start(i)
+        if not a.sentence_start[start]:
+            return False  # ", his eyes filled with worry": an absolute phrase, not a clause
         return not any(
             a.words[k] in BE_AUX or a.lemmas[k] in ("have", "get") for k in range(start, i)
         )

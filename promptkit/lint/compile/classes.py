@@ -330,7 +330,8 @@ def inflections(lemma: str, upos: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for tag, forms in table.items():
         for form in forms:
-            if form != lemma and tag not in ("VB", "VBP", "NN"):
+            # "put", "overrun": a past form like the lemma is kept, with its tags
+            if tag not in ("VB", "VBP", "NN") and (form != lemma or tag in ("VBD", "VBN")):
                 out[form].add(tag)
     return out
 
