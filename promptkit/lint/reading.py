@@ -44,6 +44,7 @@ from promptkit.lint.lexicon import DIRECTIONS
 # Verbs that take an act as their object without a meaning of their own ("is rock climbing",
 # "does a backflip", "has a fight", "goes for a swim").
 SUPPORT_VERBS = frozenset({"be", "do", "have", "go", "get"})
+CLASS_GROUPS = {"light": ("light", "daytime")}  # what counts as lighting
 STATIC = frozenset({"state", "posture", "light", "perception", "cognition", "emotion"})
 DYNAMIC = frozenset(
     {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
@@ -72,7 +73,7 @@ PATHS = frozenset(
 DEFINITE = frozenset("the this that these those my his her its our their your".split())
 PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "POS"})
 FRAME_NOUNS = frozenset(
-    "shot view close-up closeup image picture photo photograph footage video clip scene "
+    "shot view close-up closeup image picture photo photograph footage video clip clips scene "
     "painting drawing illustration portrait render rendering sketch".split()
 )
 SHOT_WORDS = frozenset({"shot", "move", "movement", "motion"})
@@ -163,7 +164,9 @@ class Reading:
         if start > 0 and not a.boundary[start] and a.roles[start - 1] == "preposition" and not absolute:
             # ("with sunlight streaming": the noun after "with" is the participle's subject)
             outer = self._subject_of(start - 1)
-            if outer is not None:
+            if outer is not None and not (
+                a.words[outer] in FRAME_NOUNS and a.words[start - 1] == "of"
+            ):  # "clips of an actress speaking": the actress speaks, not the clips
                 return outer
         # Nouns and adjectives right after an auxiliary modify the verb ("is finger
         # snapping", "is rock climbing"): the subject stands before the auxiliary.
@@ -173,6 +176,25 @@ class Reading:
         if a.words[j] in BE_AUX and j < k and not a.sentence_start[j]:
             return self._subject_of(j)
         return k
+
+    def _animate_agent(self, i: int) -> bool:
+        """The verb's subject, or the noun phrase a "with" phrase hangs on, is a person or an
+        animal ("a team with computers and folders discussing")."""
+        k = self._subject_of(i)
+        if self.animate(k):
+            return True
+        a = self.a
+        if k is not None and k == i - 1:
+            start = k
+            while start > 0 and (
+                a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS
+                or a.words[start - 1] == "and"
+                or a.roles[start - 1] == "determiner"
+            ):
+                start -= 1
+            if start > 0 and a.words[start - 1] == "with":
+                return self.animate(self._subject_of(start - 1))
+        return False
 
     def animate(self, k: int | None) -> bool:
         if k is None:
@@ -267,13 +289,17 @@ class Reading:
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
         dominant, _, physical = klass.partition("/")
+        if dominant in ("cognition", "light") and self._has_object(end):
+            # "reading a book", "counting money", "shining shoes": with an object these are
+            # things a person does with their hands; alone ("thinking", "glows") they are not.
+            physical = physical or "contact"
         progressive = prev_word(a, i) in BE_AUX
         if tag == "VBG" and dominant not in DYNAMIC and dominant != "light" and progressive:
             noun = a.vocab.classes.noun(a.words[i])
             if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
                 return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
         if dominant not in DYNAMIC:
-            if (dominant in AGENTIVE or physical) and self.animate(self._subject_of(i)):
+            if (dominant in AGENTIVE or physical) and self._animate_agent(i):
                 klass = physical or dominant  # a person or animal does it: the physical sense
             elif dominant in COERCIBLE and (
                 self._path_follows(end - 1, dominant)
@@ -319,6 +345,13 @@ class Reading:
             why = f"'{word}' describes the shape of a place, which cannot move"
             return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
+
+    def _has_object(self, end: int) -> bool:
+        """A direct object follows (an article, possessive, noun or pronoun)."""
+        a = self.a
+        if end >= len(a.words) or a.boundary[end]:
+            return False
+        return a.tags[end] in ("DT", "PRP$", "NN", "NNS", "PRP", "CD") and a.words[end] != "there"
 
     def _light_subject(self, i: int) -> bool:
         """The verb's subject is light ("sunlight streaming through", "rays breaking", "a
@@ -623,12 +656,13 @@ class Reading:
         a = self.a
         spans = [(m.start, m.end) for m in a.spans(category) if m.start not in a.quoted]
         covered = {k for s, e in spans for k in range(s, e)}
+        kinds = CLASS_GROUPS.get(klass, (klass,))
         for i, info in enumerate(a.info):
             if not info or i in covered or a.tags[i] in VERB_TAGS or i in a.quoted:
                 continue
             noun = info.get("N") or info.get("n")
             adj = info.get("J")
-            if (noun is not None and noun[1] == klass) or (adj is not None and adj[1] == klass):
+            if (noun is not None and noun[1] in kinds) or (adj is not None and adj[1] in kinds):
                 spans.append((i, i + 1))
         return sorted(spans)
 
@@ -637,12 +671,13 @@ class Reading:
         a = self.a
         if any(m.start not in a.quoted for m in a.spans(category)):
             return True
+        kinds = CLASS_GROUPS.get(klass, (klass,))
         for i, info in enumerate(a.info):
             if not info or a.tags[i] in VERB_TAGS or i in a.quoted:
                 continue
             noun = info.get("N") or info.get("n")
             adj = info.get("J")
-            if (noun is not None and noun[1] == klass) or (adj is not None and adj[1] == klass):
+            if (noun is not None and noun[1] in kinds) or (adj is not None and adj[1] in kinds):
                 return True
         return False
 

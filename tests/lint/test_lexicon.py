@@ -65,7 +65,7 @@ def test_a_past_form_is_read_as_its_verb_before_a_homonymous_lemma() -> None:
         ("stroll", "event"),
         ("archery", "event"),
         ("lamp", "light"),
-        ("dusk", "light"),
+        ("dusk", "daytime"),
         ("cubism", "style"),
         ("watercolor", "style"),
         ("person", "animate"),

@@ -16,8 +16,9 @@ Every class is a WordNet property, never a list of words:
   storms, fire, flowing and surging water, crowds and traffic: the environmental motion of
   PROMPTING.md §2 S5 and of the labelling rules) is every hyponym of a few root synsets;
   an act or event noun derived from a motion-class verb ("a race", "a stroll", "a yawn") is
-  an event, and so is every sport, exercise and dance; light sources, light and times of day are lighting; art movements, graphic arts,
-  photography and film are style; a noun that can name a person or an animal is animate;
+  an event, and so is every sport, exercise and dance; light sources and light are light, and
+  times of day are daytime (both are lighting); art movements, graphic arts, photography and
+  film are style; a noun that can name a person or an animal is animate;
   ways, land forms and structures are places (they cannot move).
 * adjectives: every WordNet adjective is descriptive, except the evaluative clusters (the
   satellites of beautiful, good, nice, pleasant, impressive, ...: PROMPTING.md §4, S1's weak
@@ -244,8 +245,9 @@ class Classifier:
         if keys & self.motion_nouns:
             return "flow"
         if keys & self.light_nouns:
-            if keys & self.time_roots and not DAY_PARTS.search(lemma):
-                return None  # "hour", "minute", "week": time, but no light
+            if keys & self.time_roots:
+                # "dusk", "sunrise": the light of a time of day; "hour", "week": no light
+                return "daytime" if DAY_PARTS.search(lemma) else None
             return "light"
         if keys & self.style_nouns:
             return "style"
