@@ -152,9 +152,11 @@ class Analysis:
                 end += 1
             has_verb = any(tags[k] in FINITE for k in range(start, end))
             in_phrase = False  # inside a prepositional phrase other than "with ..."
+            of_only = True  # ... and every such phrase is an "of" phrase
             for i in range(start + 1, end):
                 if self.roles[i - 1] == "preposition" and words[i - 1] != "with":
                     in_phrase = True
+                    of_only = of_only and words[i - 1] == "of"
                 # An adverb may stand between subject and verb ("the planet slowly floats").
                 p = i - 2 if tags[i - 1] == "RB" and i - 2 >= start else i - 1
                 prev = tags[p]
@@ -178,7 +180,14 @@ class Analysis:
                     # "a couple dances": "a" makes the noun phrase singular, so an -s word
                     # after its noun can only be the verb ("cherry blossoms" have no "a").
                     article = words[start] in ("a", "an") and not in_phrase
-                    determined = follows and self.roles[start] == "determiner" and not in_phrase
+                    # An "of" phrase may close the subject ("this shot of a dog showcases its
+                    # fur") when an object or preposition follows the verb.
+                    determined = (
+                        follows
+                        and after != "END"
+                        and self.roles[start] == "determiner"
+                        and (not in_phrase or of_only)
+                    )
                     # After "a ..." the subject is singular whatever noun ends a "with"
                     # phrase before the verb ("a tram with no passengers climbs").
                     singular = (article and not self._coordinated(start, i)) or (

@@ -452,19 +452,25 @@ class Reading:
         name things."""
         a = self.a
         k = i - 1
-        while k >= 0 and not a.boundary[k + 1]:
-            tag = a.tags[k]
-            if tag in VERB_TAGS:
+        # Step over the act's own noun phrase ("a tender first", "the complex ... of a").
+        while k >= 0 and not a.boundary[k + 1] and (
+            a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS")
+        ):
+            k -= 1
+        if k >= 0 and not a.boundary[k + 1]:
+            if a.words[k] in ("in", "during", "into"):
+                return True
+            if a.words[k] in ("to", "out", "for") and k > 0 and not a.boundary[k]:
+                k -= 1  # "comes to a stop", "lets out a yawn", "goes for a swim"
+            if a.tags[k] in VERB_TAGS:
                 found = a.vocab.classes.verb(a.words[k])
                 klass = found[1].rstrip("*").partition("/")[0] if found else "unknown"
                 # "doing a backflip", "showing the movement of a whirlpool": an activity or
                 # a depiction; "holding a basketball" holds a thing.
                 return klass not in STATIC or klass == "perception" or a.lemmas[k] in SUPPORT_VERBS
-            if a.words[k] in ("in", "during", "into"):
+            if a.words[k] == "of" and k > 0 and a.words[k - 1] in ("movement", "motion"):
                 return True
-            if a.roles[k] == "preposition" and a.words[k] not in ("to", "of", "out"):
-                return False
-            k -= 1
+            return False
         start = a.clause_start(i)
         end = i + 1
         while end < len(a.words) and not a.boundary[end]:
