@@ -119,7 +119,13 @@ class Analysis:
         tags = self.tags
         classes = self.vocab.classes
         for i, tag in enumerate(tags):
-            if tag not in ("NN", "JJ") or "VBG" not in classes.tags(self.words[i]):
+            if tag not in ("NN", "JJ"):
+                continue
+            licensed = classes.tags(self.words[i])
+            if "VBN" in licensed and i > 0 and self.words[i - 1] in ("being", "been", "getting"):
+                tags[i] = "VBN"  # "paint being mixed": a passive participle
+                continue
+            if "VBG" not in licensed:
                 continue
             k = i - 1
             while k >= 0 and not self.boundary[k + 1] and tags[k] in ("NN", "JJ", "RB"):
