@@ -66,9 +66,7 @@ def _development_set() -> list[str]:
     """Distinct prompts of the labelled development set (``prompt<TAB>label<TAB>source``)."""
     prompts: set[str] = set()
     for path in sorted(LABELLED.glob("*.tsv")):
-        prompts.update(
-            line.split("\t")[0] for line in _lines(path) if not line.startswith("#")
-        )
+        prompts.update(line.split("\t")[0] for line in _lines(path) if not line.startswith("#"))
     return sorted(prompts)
 
 

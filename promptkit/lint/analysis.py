@@ -28,7 +28,24 @@ QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
-NUMBERS = frozenset("two three four five six seven eight nine ten dozen dozens hundreds".split())
+NUMBERS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "dozen",
+        "dozens",
+        "hundreds",
+    ]
+)
+
+
 def tags_verb(tag: str) -> bool:
     return tag.startswith("VB")
 
@@ -37,7 +54,20 @@ FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
 # What may follow a verb in a clause: a preposition, article, adverb, particle, possessive,
 # "to", or nothing. Not "and": "car mirrors and sunsets" are two nouns.
 VERB_FOLLOWERS = frozenset({"IN", "DT", "RB", "RP", "PRP$", "TO", "PRP", "VBG", "END"})
-PATH_WORDS = frozenset("away back up down out off around forward left right".split())
+PATH_WORDS = frozenset(
+    [
+        "away",
+        "back",
+        "up",
+        "down",
+        "out",
+        "off",
+        "around",
+        "forward",
+        "left",
+        "right",
+    ]
+)
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
 
 
@@ -86,9 +116,7 @@ class Analysis:
         items = vocab.classes.items
         # What the lexicon knows of each word (verb, noun, adjective readings), looked up once.
         self.info = [items(w) for w in self.words]
-        self.verb_lemmas = [
-            (i.get("v") or i.get("V") or (None, None))[0] for i in self.info
-        ]
+        self.verb_lemmas = [(i.get("v") or i.get("V") or (None, None))[0] for i in self.info]
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
         self.shape_verbs: set[int] = set()
@@ -177,8 +205,11 @@ class Analysis:
                     continue
                 if "VBN" in licensed and i + 1 < end and words[i + 1] == "by":
                     tags[i] = "VBN"  # "a city overrun by nature": "by" names a passive's agent
-                elif "VBG" in licensed and words[i].endswith("ing") and after != "END" and (
-                    follows or after in ("NN", "NNS") and p == i - 1
+                elif (
+                    "VBG" in licensed
+                    and words[i].endswith("ing")
+                    and after != "END"
+                    and (follows or after in ("NN", "NNS") and p == i - 1)
                 ):
                     tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
                 elif not has_verb:
@@ -312,8 +343,11 @@ class Analysis:
                 if i + size > n:
                     continue
                 if all(
-                    (lemmas[i + k] == phrase[k] or words[i + k] == phrase[k]
-                     or verbs[i + k] == phrase[k])
+                    (
+                        lemmas[i + k] == phrase[k]
+                        or words[i + k] == phrase[k]
+                        or verbs[i + k] == phrase[k]
+                    )
                     and not boundary[i + k]
                     for k in range(1, size)
                 ):
@@ -327,10 +361,7 @@ class Analysis:
         if not any(q in self.text for q in "\"“‘'"):
             return frozenset()
         spans = [m.span() for m in QUOTES.finditer(self.text)]
-        return frozenset(
-            i for i, s in enumerate(self.starts) if any(a < s < b for a, b in spans)
-        )
-
+        return frozenset(i for i, s in enumerate(self.starts) if any(a < s < b for a, b in spans))
 
     def spans(self, category: str) -> list[Match]:
         return [m for m in self.matches if m.category == category]

@@ -65,9 +65,7 @@ def explain(text: str, config: LintConfig | None = None) -> dict[str, Any]:
 def render_text(data: dict[str, Any]) -> str:
     """The reading laid out for a terminal."""
     lines = [f"prompt: {data['prompt']}"]
-    lines.append(
-        "words: " + " ".join(f"{w['word']}/{w['tag']}" for w in data["words"])
-    )
+    lines.append("words: " + " ".join(f"{w['word']}/{w['tag']}" for w in data["words"]))
     details = ", ".join(f"{d['words']} ({d['why']})" for d in data["details"]) or "none"
     lines.append(f"subject: {data['subject'] or '-'}; details: {details}")
     lines.append("actions:" if data["actions"] else "actions: none")

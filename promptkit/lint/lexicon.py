@@ -53,8 +53,34 @@ EXTENSIBLE = frozenset(
 )
 # Words after a verb that make a phrasal verb or a path ("pick it up", "thrown across").
 DIRECTIONS = frozenset(
-    "left right up down in out across around over through along back away forward toward "
-    "towards into onto closer past upward upwards downward downwards sideways off".split()
+    [
+        "left",
+        "right",
+        "up",
+        "down",
+        "in",
+        "out",
+        "across",
+        "around",
+        "over",
+        "through",
+        "along",
+        "back",
+        "away",
+        "forward",
+        "toward",
+        "towards",
+        "into",
+        "onto",
+        "closer",
+        "past",
+        "upward",
+        "upwards",
+        "downward",
+        "downwards",
+        "sideways",
+        "off",
+    ]
 )
 
 # Tags a lemma entry licenses (inflected forms carry their own tags).

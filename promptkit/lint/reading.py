@@ -1,108 +1,26 @@
-"""What a prompt says, read from its :class:`~promptkit.lint.analysis.Analysis`.
+"""What a prompt says, read from its :class:`~promptkit.lint.analysis.Analysis`: the one reading
+every rule uses and ``promptkit explain`` prints.
 
-Each decision states its linguistic reason (``why``), so ``promptkit explain`` can show why a
-rule fired:
-
-* an action is a verb whose WordNet class is dynamic (motion, contact, change, body,
-  weather, competition, consumption); a verb of communication, creation, social life or
-  sound, or one with a physical reading besides its main one ("juggle"), is an action only
-  with a person or animal as subject ("a man sings", not "a sign reads"); states, postures
-  and light emission are not actions, unless a path follows ("leads them across");
-* a motion verb whose subject is light ("sunlight streaming through the window") is
-  illumination; an infinitive after an adjective or noun ("easy to carry") is a purpose;
-* a motion verb whose subject is a place (a way, land form or structure) describes its
-  shape, not motion: "a winding road", "the path runs along the river" (fictive motion);
-* the verb's form matters: a past participle describes a resulting state ("a van parked",
-  "a cave filled with crystals") unless it is a progressive passive or has a path ("is
-  thrown across"); a participle before a noun is a modifier ("a smiling skull") and only
-  counts for motion and weather verbs ("a spinning top");
-* a noun moves when WordNet files it as natural motion (rain, wind, fire, waves, traffic)
-  or as an act or event derived from a motion verb ("a race", "a stroll", "large motion"),
-  unless it modifies another noun ("a race car") or is negated;
-* camera moves, time cues and motion phrases come from the curated closed-class lists;
-* a negation is an instruction to leave something out only when it governs a thing ("no
-  people", "without text") or opens an imperative ("do not show"); "are not alone" is
-  description.
+:class:`Reading` combines the clause reading (:mod:`promptkit.lint.subjects`: subject, details)
+and the motion reading (:mod:`promptkit.lint.motion`: actions, camera, stillness) and adds
+negations, filler, lighting and style. A negation is an instruction to leave something out
+only when it governs a thing ("no people", "without text") or opens an imperative ("do not
+show"); "are not alone" is description.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import cast
 
-from promptkit.lint.analysis import (
-    ADJ_TAGS,
-    NOUN_TAGS,
-    VERB_TAGS,
-    Analysis,
-    Match,
-)
-from promptkit.lint.lexicon import DIRECTIONS
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS
+from promptkit.lint.motion import Cue, MotionReading
 
-# Verbs that take an act as their object without a meaning of their own ("is rock climbing",
-# "does a backflip", "has a fight", "goes for a swim").
-SUPPORT_VERBS = frozenset({"be", "do", "have", "go", "get"})
+__all__ = ["Cue", "Negation", "Reading"]
+
 CLASS_GROUPS = {"light": ("light", "daytime")}  # what counts as lighting
-STATIC = frozenset({"state", "posture", "light", "perception", "cognition", "emotion"})
-DYNAMIC = frozenset(
-    {"motion", "contact", "change", "body", "weather", "competition", "consumption", "unknown"}
-)
-AGENTIVE = frozenset({"communication", "creation", "social", "sound", "possession"})
-# Activity classes a path phrase turns into motion (not states of light or posture).
-COERCIBLE = frozenset(
-    {"state", "social", "communication", "creation", "possession", "perception", "cognition"}
-)
-MODIFIER_MOTION = frozenset({"motion"})
-AUXILIARIES = frozenset({"be", "have", "do"})
-PARTICLES = frozenset("up down out off in on away back over around along about through".split())
-BE_AUX = frozenset("is are was were be been being am".split())
-PERSONS = frozenset(
-    "i you he she we they someone somebody everyone everybody people who".split()
-)
-# Words that negate a verb ("does not move"); "no" negates a noun ("no passengers").
-VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
-PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
-# After a past participle these make it an event with a path ("thrown across the room").
-PATHS = frozenset(
-    "across into onto through toward towards away off up down along past upward upwards "
-    "downward downwards out over around from back".split()
-)
-# Tags before a participle that make it a noun's modifier ("with striking eyes").
-DEFINITE = frozenset("the this that these those my his her its our their your".split())
-PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "POS"})
-FRAME_NOUNS = frozenset(
-    "shot view close-up closeup image picture photo photograph footage video clip clips scene "
-    "painting drawing illustration portrait render rendering sketch".split()
-)
-SHOT_WORDS = frozenset({"shot", "move", "movement", "motion"})
-TAG_CATEGORIES = frozenset({"camera_term", "camera_move", "style", "lighting", "filler"})
-MOTION_CATEGORIES = frozenset({"modifier", "time", "motion_verb", "env", "event"})
 INSTRUCTION_HEADS = frozenset({"no", "without", "free", "devoid"})
 IMPERATIVES = frozenset({"don't", "never", "avoid", "dont"})
-
-
-def prev_word(a: Analysis, i: int) -> str:
-    """The word before ``i`` in the same clause ("" at a clause start)."""
-    return a.words[i - 1] if i > 0 and not a.boundary[i] else ""
-
-
-@dataclass
-class Cue:
-    """One candidate motion cue: counted or not, and why."""
-
-    start: int
-    end: int
-    kind: str  # verb, noun, camera, time, phrase
-    lemma: str
-    klass: str | None
-    counted: bool
-    why: str
-
-    @property
-    def match(self) -> Match:
-        return Match(self.kind, self.start, self.end, self.klass)
 
 
 @dataclass
@@ -113,422 +31,9 @@ class Negation:
     why: str
 
 
-class Reading:
+class Reading(MotionReading):
     """The subject, details, actions, camera, light, style and negations of one prompt."""
 
-    def __init__(self, analysis: Analysis) -> None:
-        self.a = analysis
-        self.tagged = self._tag_spans()
-
-    def _tag_spans(self) -> frozenset[int]:
-        """Tokens of camera, style, lighting and quality tags, with the names a style takes:
-        "Hokusai style", "in the style of Van Gogh", "a Chris Ofili painting"."""
-        a = self.a
-        out = {k for m in a.matches if m.category in TAG_CATEGORIES for k in range(m.start, m.end)}
-        n = len(a.words)
-        for i, word in enumerate(a.words):
-            if word == "style" or (a.classes[i] == "style" and a.tags[i] in NOUN_TAGS):
-                k = i - 1
-                while k >= 0 and not a.boundary[k + 1] and a.roles[k] is None:
-                    if word != "style" and not a.tags[k].startswith("NNP"):
-                        break
-                    out.add(k)
-                    k -= 1
-                if word == "style" and i + 1 < n and a.words[i + 1] == "of":
-                    k = i + 2
-                    while k < n and not a.boundary[k]:
-                        out.add(k)
-                        k += 1
-        return frozenset(out)
-
-    # -- subjects and animacy ---------------------------------------------------------------
-    def _subject_of(self, i: int) -> int | None:
-        """The nearest noun or pronoun before token ``i`` in its sentence, looking past an
-        auxiliary's complement ("a person is finger snapping": the person)."""
-        a = self.a
-        k = i - 1
-        while k >= 0 and not (a.tags[k] in NOUN_TAGS or a.words[k] in PERSONS):
-            if a.sentence_start[k]:
-                return None
-            k -= 1
-        if k < 0:
-            return None
-        # A noun inside a prepositional phrase is not the subject ("someone in a blue suit
-        # is speaking"): look before the preposition.
-        start = k
-        while start > 0 and not a.boundary[start] and (
-            a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS or a.roles[start - 1] == "determiner"
-        ):
-            start -= 1
-        absolute = a.words[start - 1] == "with" and k == i - 1 and a.tags[i] == "VBG"
-        if start > 0 and not a.boundary[start] and a.roles[start - 1] == "preposition" and not absolute:
-            # ("with sunlight streaming": the noun after "with" is the participle's subject)
-            outer = self._subject_of(start - 1)
-            if outer is not None and not (
-                a.words[outer] in FRAME_NOUNS and a.words[start - 1] == "of"
-            ):  # "clips of an actress speaking": the actress speaks, not the clips
-                return outer
-        # Nouns and adjectives right after an auxiliary modify the verb ("is finger
-        # snapping", "is rock climbing"): the subject stands before the auxiliary.
-        j = k
-        while j > 0 and a.tags[j] in NOUN_TAGS | ADJ_TAGS and not a.boundary[j]:
-            j -= 1
-        if a.words[j] in BE_AUX and j < k and not a.sentence_start[j]:
-            return self._subject_of(j)
-        return k
-
-    def _animate_agent(self, i: int) -> bool:
-        """The verb's subject, or the noun phrase a "with" phrase hangs on, is a person or an
-        animal ("a team with computers and folders discussing")."""
-        k = self._subject_of(i)
-        if self.animate(k):
-            return True
-        a = self.a
-        if k is not None and k == i - 1:
-            start = k
-            while start > 0 and (
-                a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS
-                or a.words[start - 1] == "and"
-                or a.roles[start - 1] == "determiner"
-            ):
-                start -= 1
-            if start > 0 and a.words[start - 1] == "with":
-                return self.animate(self._subject_of(start - 1))
-        return False
-
-    def animate(self, k: int | None) -> bool:
-        if k is None:
-            return False
-        a = self.a
-        return a.words[k] in PERSONS or a.classes[k] == "animate" or a.tags[k].startswith("NNP")
-
-    # -- motion -----------------------------------------------------------------------------
-    @cached_property
-    def cues(self) -> list[Cue]:
-        """Every candidate motion cue in prompt order (counted or not)."""
-        out = list(self._phrase_cues())
-        out.extend(self._word_cues())
-        out.sort(key=lambda c: c.start)
-        return out
-
-    @cached_property
-    def has_motion(self) -> bool:
-        """Whether anything moves; stops at the first cue that counts."""
-        if "cues" in self.__dict__:
-            return bool(self.motion)
-        return any(c.counted for c in self._phrase_cues()) or any(
-            c.counted for c in self._word_cues()
-        )
-
-    def _word_cues(self) -> Iterator[Cue]:
-        a = self.a
-        quoted = a.quoted
-        tagged = self.tagged
-        for i, tag in enumerate(a.tags):
-            if tag in VERB_TAGS:
-                if i in quoted or i in tagged:
-                    continue
-                cue = self._verb(i)
-            elif tag in NOUN_TAGS and a.classes[i] in ("flow", "event"):
-                if i in quoted or i in tagged:
-                    continue
-                cue = self._noun(i)
-            else:
-                continue
-            if cue is not None:
-                yield cue
-
-    def _phrase_cues(self) -> Iterator[Cue]:
-        a = self.a
-        for m in a.matches:
-            if m.start in a.quoted:
-                continue
-            if m.category == "camera_move":
-                family = cast(tuple[str, "str | None", bool], m.payload)[0]
-                if self._camera_move_counts(m):
-                    counted = family != "static"
-                    why = "a camera move" if counted else "a fixed camera: framing, not motion"
-                    yield Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why)
-            elif m.category in MOTION_CATEGORIES:
-                why = "a change over time" if m.category == "time" else "a motion phrase"
-                yield Cue(m.start, m.end, "phrase", a.phrase(m), m.category, True, why)
-
-    @cached_property
-    def motion(self) -> list[Cue]:
-        return [c for c in self.cues if c.counted]
-
-    def _negated(self, i: int) -> bool:
-        a = self.a
-        for k in (i - 1, i - 2):
-            if k >= 0 and not a.boundary[k + 1] and a.words[k] in VERB_NEGATORS:
-                return True
-        return False
-
-    def _verb(self, i: int) -> Cue | None:
-        a = self.a
-        lemma, klass, tag = a.lemmas[i], a.classes[i], a.tags[i]
-        if lemma in AUXILIARIES or i in a.compound_tokens or "'" in a.words[i]:
-            return None  # auxiliaries, compound nouns, contractions ("it's")
-        nxt0 = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
-        if tag == "VBG" and nxt0 is not None and a.words[nxt0] == "of":
-            return None  # a nominal takes "of" ("a painting of"), a verb's object never does
-        if klass is None and tag not in ("VBG", "VBZ"):
-            return None  # a word WordNet does not know as a verb, in a form that is not typical of one
-        end = i + 1
-        nxt = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
-        if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] in ("RP", "RB"):
-            phrasal = a.vocab.classes.verb(f"{lemma} {a.words[nxt]}", inflected=False)
-            if phrasal is not None:
-                klass, end = phrasal[1].rstrip("*"), nxt + 1
-        if klass is None:
-            klass = "unknown"  # a verb WordNet lacks ("moonwalks"): taken as an action
-        word = a.span_text(i, end)
-        if tag == "VB" and prev_word(a, i) == "to" and i > 1 and a.tags[i - 2][:2] in ("JJ", "NN"):
-            why = f"'to {word}' after '{a.raw[i - 2]}' is a purpose or potential, not an action"
-            return Cue(i, end, "verb", lemma, klass, False, why)
-        if self._negated(i):
-            return Cue(i, end, "verb", lemma, klass, False, "negated")
-        dominant, _, physical = klass.partition("/")
-        if dominant in ("cognition", "light") and self._has_object(end):
-            # "reading a book", "counting money", "shining shoes": with an object these are
-            # things a person does with their hands; alone ("thinking", "glows") they are not.
-            physical = physical or "contact"
-        progressive = prev_word(a, i) in BE_AUX
-        if tag == "VBG" and dominant not in DYNAMIC and dominant != "light" and progressive:
-            noun = a.vocab.classes.noun(a.words[i])
-            if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
-                return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
-        if dominant not in DYNAMIC:
-            if (dominant in AGENTIVE or physical) and self._animate_agent(i):
-                klass = physical or dominant  # a person or animal does it: the physical sense
-            elif dominant in COERCIBLE and (
-                self._path_follows(end - 1, dominant)
-                or (dominant == "perception" and end > i + 1 and a.words[end - 1] in PATHS)
-            ):  # "looks back", "glances up": the gaze moves
-                # A path phrase makes an activity a movement: "leading her ducklings across".
-                return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
-            elif dominant in AGENTIVE or physical:
-                why = f"'{word}' ({dominant}) needs a person or animal doing it"
-                return Cue(i, end, "verb", lemma, dominant, False, why)
-            else:
-                why = f"'{word}' is a {dominant}, not an action"
-                return Cue(i, end, "verb", lemma, dominant, False, why)
-        prev = i - 1 if i > 0 and not a.boundary[i] else None
-        before_noun = nxt is not None and a.tags[nxt] in NOUN_TAGS | ADJ_TAGS
-        after = end if end < len(a.words) and not a.boundary[end] else None
-        if tag == "VBN" and self._narrated(i, prev):
-            tag = "VBD"  # "the person's chin trembled": a definite subject's past verb
-        if tag == "VBN" or (tag == "VBD" and self._participle(i, prev, before_noun)):
-            before = a.words[prev] if prev is not None else ""
-            path = after is not None and a.words[after] in PATHS
-            # "is flown", "are poured": a passive of a motion verb is the movement itself;
-            # of other verbs it is the resulting state ("is parked", "is filled with").
-            moved = klass == "motion" and before in BE_AUX
-            if before not in PROGRESSIVE_PASSIVE and not path and not moved:
-                why = f"'{word}' is a past participle: a resulting state"
-                return Cue(i, end, "verb", lemma, klass, False, why)
-        if tag == "VBG" and before_noun and (prev is None or a.tags[prev] in PRENOMINAL):
-            if klass not in MODIFIER_MOTION:
-                why = f"'{word}' modifies a noun and is not a motion verb"
-                return Cue(i, end, "verb", lemma, klass, False, why)
-            if i in a.shape_verbs and a.classes[nxt0 or i] == "place":
-                why = f"'{word}' describes the shape of a place, which cannot move"
-                return Cue(i, end, "verb", lemma, klass, False, why)
-        if klass in ("motion", "contact") and self._place_subject(i) and i not in a.shape_verbs:
-            if klass == "contact":
-                why = f"'{word}' with a place as its subject describes where it touches"
-                return Cue(i, end, "verb", lemma, klass, False, why)
-        if klass in ("motion", "contact") and self._light_subject(i):
-            why = f"'{word}' with light as its subject is illumination, not movement"
-            return Cue(i, end, "verb", lemma, klass, False, why)
-        if i in a.shape_verbs and self._place_subject(i):
-            why = f"'{word}' describes the shape of a place, which cannot move"
-            return Cue(i, end, "verb", lemma, klass, False, why)
-        return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
-
-    def _has_object(self, end: int) -> bool:
-        """A direct object follows (an article, possessive, noun or pronoun)."""
-        a = self.a
-        if end >= len(a.words) or a.boundary[end]:
-            return False
-        return a.tags[end] in ("DT", "PRP$", "NN", "NNS", "PRP", "CD") and a.words[end] != "there"
-
-    def _light_subject(self, i: int) -> bool:
-        """The verb's subject is light ("sunlight streaming through", "rays breaking", "a
-        beam of light filtering through")."""
-        a = self.a
-        k = self._subject_of(i)
-        if k is None:
-            return False
-        if a.classes[k] == "light":
-            return True
-        return k + 2 < i and a.words[k + 1] == "of" and a.classes[k + 2] == "light"
-
-    def _place_subject(self, i: int) -> bool:
-        """The verb's subject is a way, land form or structure ("the road winds")."""
-        k = self._subject_of(i)
-        return k is not None and k == i - 1 and self.a.classes[k] == "place"
-
-    def _path_follows(self, i: int, klass: str) -> bool:
-        """A directional preposition after token ``i`` in the same clause: right after it for
-        a verb of perception or thought ("gazing out of the window"), within three words
-        otherwise ("leading her ducklings across")."""
-        a = self.a
-        reach = 2 if klass in ("perception", "cognition") else 4
-        for k in range(i + 1, min(i + reach, len(a.words))):
-            if a.boundary[k]:
-                return False
-            if a.words[k] in PATHS and a.words[k] != "from" and a.tags[k] in ("IN", "RP", "RB"):
-                return True
-        return False
-
-    def _participle(self, i: int, prev: int | None, before_noun: bool) -> bool:
-        """Whether a past form that may also be a participle reads as one: before a noun
-        after an article or adjective ("grilled zucchini"), or right after an indefinite
-        noun phrase ("a car parked on the street"). Captions describe what is shown, so "a
-        car parked" is the parked car; a definite subject narrates ("the person's chin
-        quivered", "her lips trembled")."""
-        a = self.a
-        if "VBN" not in a.vocab.classes.tags(a.words[i]):
-            return False
-        if before_noun and (
-            prev is None
-            or a.tags[prev] in PRENOMINAL
-            or a.words[prev].endswith(("'s", "s'"))
-            or (a.tags[prev] == "CC" and prev > 0 and a.tags[prev - 1][:2] in ("JJ", "NN"))
-        ):
-            return True  # "grilled zucchini", "a hardcover and embossed title"
-        return prev is not None and a.tags[prev] in NOUN_TAGS and not self._definite(prev)
-
-    def _narrated(self, i: int, prev: int | None) -> bool:
-        """A past participle right after a definite subject, with no auxiliary in its clause,
-        is the clause's past verb ("her lips trembled", "the person's forehead creased")."""
-        a = self.a
-        if prev is None or a.tags[prev] not in NOUN_TAGS or not self._definite(prev):
-            return False
-        if a.classes[i] not in ("motion", "body", "change", "contact"):
-            return False  # "the word 'START' written on": a participle, not narration
-        start = a.clause_start(i)
-        if not a.sentence_start[start]:
-            return False  # ", his eyes filled with worry": an absolute phrase, not a clause
-        return not any(
-            a.words[k] in BE_AUX or a.lemmas[k] in ("have", "get") for k in range(start, i)
-        )
-
-    def _definite(self, head: int) -> bool:
-        """Whether the noun phrase ending at ``head`` is definite: "the", a demonstrative, a
-        possessive ("her lips", "the person's chin", "a woman's face")."""
-        a = self.a
-        k = head
-        while k > 0 and not a.boundary[k] and a.roles[k - 1] != "preposition":
-            k -= 1
-        for j in range(k, head + 1):
-            if a.words[j] in DEFINITE or a.words[j].endswith(("'s", "s'")):
-                return True
-        return False
-
-    def _noun(self, i: int) -> Cue | None:
-        a = self.a
-        klass = a.classes[i]
-        word = a.raw[i]
-        if i in a.compound_tokens and i not in a.compound_class:
-            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "part of a compound noun")
-        nxt = i + 1
-        if nxt < len(a.words) and not a.boundary[nxt] and a.tags[nxt] in NOUN_TAGS:
-            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, f"'{word}' modifies a noun")
-        if i > 0 and not a.boundary[i] and a.words[i - 1] in ("no", "without"):
-            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, "negated")
-        if klass == "event" and not self._event_counts(i):
-            why = f"'{word}' names an act but nothing in the prompt does it"
-            return Cue(i, i + 1, "noun", a.lemmas[i], klass, False, why)
-        why = "natural motion" if klass == "flow" else "an act or event"
-        return Cue(i, i + 1, "noun", a.lemmas[i], klass, True, f"'{word}': {why}")
-
-    def _event_counts(self, i: int) -> bool:
-        """An act noun moves when something does it: it is the object of an activity verb
-        ("doing a backflip", "taking a stroll", "comes to a stop", "lets out a yawn"), it
-        follows "in", "during" or "into", or it heads a clause with no verb ("a horse race",
-        "dynamic movement"). "A baseball ... lay on the grass" and "with red stitching"
-        name things."""
-        a = self.a
-        k = i - 1
-        # Step over the act's own noun phrase ("a tender first", "the complex ... of a").
-        while k >= 0 and not a.boundary[k + 1] and (
-            a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS")
-        ):
-            k -= 1
-        if k >= 0 and not a.boundary[k + 1]:
-            if a.words[k] in ("in", "during", "into"):
-                return True
-            if a.words[k] in ("to", "out", "for") and k > 0 and not a.boundary[k]:
-                k -= 1  # "comes to a stop", "lets out a yawn", "goes for a swim"
-            if a.tags[k] in VERB_TAGS:
-                found = a.vocab.classes.verb(a.words[k])
-                klass = found[1].rstrip("*").partition("/")[0] if found else "unknown"
-                # "doing a backflip", "showing the movement of a whirlpool": an activity or
-                # a depiction; "holding a basketball" holds a thing.
-                return klass not in STATIC or klass == "perception" or a.lemmas[k] in SUPPORT_VERBS
-            if a.words[k] == "of" and k > 0 and a.words[k - 1] in ("movement", "motion"):
-                return True
-            return False
-        start = a.clause_start(i)
-        end = i + 1
-        while end < len(a.words) and not a.boundary[end]:
-            end += 1
-        return not any(a.tags[j] in VERB_TAGS for j in range(start, end))
-
-    def _camera_move_counts(self, m: Match) -> bool:
-        payload = cast(tuple[str, "str | None", bool], m.payload)
-        if not payload[2]:
-            return True
-        a = self.a
-        i = m.start
-        if i in a.compound_tokens:
-            return False
-        nxt = i + 1
-        if nxt < len(a.words) and not a.boundary[nxt]:
-            if a.words[nxt] in DIRECTIONS or a.words[nxt] in SHOT_WORDS:
-                return True
-        if i > 0 and not a.boundary[i] and a.words[i - 1] == "camera":
-            return True
-        return a.tags[i] in VERB_TAGS and a.tags[i] != "VBN"
-
-    @cached_property
-    def camera_moves(self) -> list[Match]:
-        """Camera moves actually requested (static shots included), in prompt order."""
-        moves = [m for m in self.a.matches if m.category == "camera_move"]
-        # "pan left" holds "pan": keep the longest phrase at each place.
-        return [
-            m
-            for m in moves
-            if not any(
-                o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
-                for o in moves
-            )
-            and self._camera_move_counts(m)
-        ]
-
-    @cached_property
-    def stillness(self) -> Match | None:
-        """The phrase asking for a frozen picture, if the prompt asks for one."""
-        weak = None
-        for m in self.a.matches:
-            if m.start in self.a.quoted:
-                continue
-            if m.category == "still_strong":
-                return m
-            if weak is None and m.category == "still_weak":
-                weak = m
-        if weak is None:
-            weak = next(
-                (m for m in self.camera_moves if cast(tuple[str], m.payload)[0] == "static"), None
-            )
-        # A picture-like scene or a fixed camera only freezes the clip when nothing moves.
-        if weak is not None and not self.has_motion:
-            return weak
-        return None
-
-    # -- negation ---------------------------------------------------------------------------
     @cached_property
     def negations(self) -> list[Negation]:
         a = self.a
@@ -541,108 +46,25 @@ class Reading:
             head = a.words[i]
             nxt = m.end if m.end < len(a.words) and not a.boundary[m.end] else None
             opens = i == 0 or a.boundary[i]
-            if head in INSTRUCTION_HEADS and nxt is not None and (
-                a.tags[nxt] in NOUN_TAGS | ADJ_TAGS or a.tags[nxt] == "CD"
+            if (
+                head in INSTRUCTION_HEADS
+                and nxt is not None
+                and (a.tags[nxt] in NOUN_TAGS | ADJ_TAGS or a.tags[nxt] == "CD")
             ):
                 thing = a.raw[nxt]
                 out.append(Negation(i, m.end, True, f"asks to leave out '{thing}'"))
             elif head in IMPERATIVES and opens:
                 out.append(Negation(i, m.end, True, "asks to leave something out"))
-            elif head == "not" and i > 0 and a.words[i - 1] in ("do", "does") and (
-                a.boundary[i - 1] or i - 1 == 0
+            elif (
+                head == "not"
+                and i > 0
+                and a.words[i - 1] in ("do", "does")
+                and (a.boundary[i - 1] or i - 1 == 0)
             ):
                 out.append(Negation(i - 1, m.end, True, "asks to leave something out"))
             else:
                 out.append(Negation(i, m.end, False, "describes the scene, asks nothing away"))
         return out
-
-    @cached_property
-    def sentences(self) -> int:
-        """Sentences holding at least one content word."""
-        a = self.a
-        starts = [i for i, s in enumerate(a.sentence_start) if s]
-        return sum(
-            1
-            for n, s in enumerate(starts)
-            if any(a.roles[k] is None for k in range(s, (starts + [len(a.words)])[n + 1]))
-        )
-
-    @cached_property
-    def verbs(self) -> int:
-        """Verbs read as actions or states (auxiliaries and modifiers left out); a finite
-        verb with a pronoun subject opens a clause of its own and counts twice ("two ships
-        battling as they sail")."""
-        a = self.a
-        count = 0
-        for c in self.cues:
-            if c.kind != "verb" or "modifies" in c.why:
-                continue
-            count += 1
-            if a.tags[c.start] in ("VBZ", "VBP", "VBD") and prev_word(a, c.start) in PERSONS:
-                count += 1
-        return count
-
-    # -- subject and details ----------------------------------------------------------------
-    @cached_property
-    def subject(self) -> int | None:
-        """The head noun of the first noun phrase, looking through "a close-up of X"."""
-        a = self.a
-        n = len(a.words)
-        i = 0
-        while i < n:
-            if a.tags[i] in NOUN_TAGS and i not in a.quoted:
-                j = i
-                while j + 1 < n and not a.boundary[j + 1] and a.tags[j + 1] in NOUN_TAGS:
-                    j += 1
-                framed = a.words[j] in FRAME_NOUNS or j in self.tagged
-                if framed and j + 1 < n and a.words[j + 1] == "of":
-                    i = j + 2
-                    continue
-                if not framed:
-                    return j
-                i = j + 1
-                continue
-            i += 1
-        return None
-
-    @cached_property
-    def details(self) -> list[tuple[int, int, str]]:
-        """Distinguishing details: (start, end, why) for descriptive words and attributes."""
-        a = self.a
-        n = len(a.words)
-        out: list[tuple[int, int, str]] = []
-        seen: set[int] = set()
-        for i in range(n):
-            if i in seen or i in self.tagged or i in a.quoted or a.roles[i] is not None:
-                continue
-            tag, word = a.tags[i], a.raw[i]
-            nxt_noun = i + 1 < n and not a.boundary[i + 1] and a.tags[i + 1] in NOUN_TAGS
-            adj = a.info[i].get("J")
-            attributive = (
-                tag == "NN" and nxt_noun and adj is not None and adj[1] == "descriptive"
-            )  # "a red fox": a WordNet adjective before its noun, whatever the tagger said
-            if (tag in ADJ_TAGS and a.classes[i] not in ("evaluative", "light") or attributive) and word.isalpha():
-                out.append((i, i + 1, "a descriptive adjective"))
-            elif tag in ("VBN", "VBG") and nxt_noun and (i == 0 or a.tags[i - 1] in PRENOMINAL):
-                out.append((i, i + 1, "a participle describing a noun"))
-            elif "-" in word and tag not in VERB_TAGS:
-                out.append((i, i + 1, "a compound modifier"))
-            elif tag in ("NNP", "NNPS") and word[0].isupper() and (
-                not a.sentence_start[i] or not a.info[i]
-            ):
-                # A name: mid-sentence capitals, or a sentence-initial capital WordNet does
-                # not know as a common word ("Borneo wildlife").
-                j = i
-                while j + 1 < n and a.tags[j + 1] in ("NNP", "NNPS") and not a.boundary[j + 1]:
-                    j += 1
-                seen.update(range(i, j + 1))
-                out.append((i, j + 1, "a proper name"))
-            elif tag in NOUN_TAGS and i > 0 and a.words[i - 1] == "with" and not a.boundary[i]:
-                out.append((i, i + 1, "an attribute ('with ...')"))
-        for m in a.spans("descriptor"):  # a user's extra-vocab descriptors
-            if not any(s <= m.start < e for s, e, _ in out):
-                out.append((m.start, m.end, "a configured descriptor"))
-        return sorted(out)
 
     @cached_property
     def filler(self) -> list[tuple[int, int]]:
@@ -651,12 +73,13 @@ class Reading:
         spans = [(m.start, m.end) for m in a.spans("filler") if m.start not in a.quoted]
         for i, tag in enumerate(a.tags):
             adj = a.info[i].get("J")
-            if adj is not None and adj[1] == "evaluative" and tag not in NOUN_TAGS:
-                if i not in a.quoted:
-                    spans.append((i, i + 1))  # "stunning" is praise whatever its tag
+            praise = adj is not None and adj[1] == "evaluative" and tag not in NOUN_TAGS
+            if praise and i not in a.quoted:
+                spans.append((i, i + 1))  # "stunning" is praise whatever its tag
         return sorted(spans)
 
     # -- light and style --------------------------------------------------------------------
+
     def _classed(self, category: str, klass: str) -> list[tuple[int, int]]:
         """Curated phrases of ``category`` plus nouns and adjectives of WordNet ``klass``."""
         a = self.a

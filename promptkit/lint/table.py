@@ -36,9 +36,7 @@ class Table:
         if self._data is None:
             with self.path.open("rb") as handle:
                 try:
-                    data: mmap.mmap | bytes = mmap.mmap(
-                        handle.fileno(), 0, access=mmap.ACCESS_READ
-                    )
+                    data: mmap.mmap | bytes = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
                 except (ValueError, OSError):  # an empty file, or no mmap on this platform
                     data = handle.read()
             self._start = data.find(b"\n\n") + 2

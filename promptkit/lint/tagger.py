@@ -21,7 +21,22 @@ START = ("-START-", "-START2-")
 PROPER = frozenset({"NNP"})
 VERB = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
 NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
-OPEN_CLASS = ("CD", "FW", "JJ", "NN", "NNP", "NNPS", "NNS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
+OPEN_CLASS = (
+    "CD",
+    "FW",
+    "JJ",
+    "NN",
+    "NNP",
+    "NNPS",
+    "NNS",
+    "RB",
+    "VB",
+    "VBD",
+    "VBG",
+    "VBN",
+    "VBP",
+    "VBZ",
+)
 Lexical = Callable[[str], frozenset[str]]
 Entry = tuple["str | None", tuple[str, ...], list[float], str]
 END = ("-END-", "-END2-")
@@ -67,7 +82,9 @@ class Tagger:
             self._weights[feature] = found
         return found
 
-    def candidates(self, word: str, lexical: Lexical | None = None) -> tuple[str | None, Sequence[str]]:
+    def candidates(
+        self, word: str, lexical: Lexical | None = None
+    ) -> tuple[str | None, Sequence[str]]:
         """(fixed tag, or None and the tags to score) for one word.
 
         The tags to score are those the word took in training plus those the lexicon

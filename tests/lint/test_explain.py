@@ -60,6 +60,4 @@ def test_explain_lists_the_same_findings_as_lint() -> None:
     from promptkit.lint import lint_prompt
 
     text = "A coffee mug on a table."
-    assert [d["code"] for d in explain(text)["diagnostics"]] == [
-        d.code for d in lint_prompt(text)
-    ]
+    assert [d["code"] for d in explain(text)["diagnostics"]] == [d.code for d in lint_prompt(text)]

@@ -316,7 +316,23 @@ def camera_verbs() -> list[str]:
     return sorted({p.split()[0] for p, _ in _camera_moves() if single(p.split()[0])})
 
 
-PARTICLES = frozenset("up down out off in on away back over around along about through".split())
+PARTICLES = frozenset(
+    [
+        "up",
+        "down",
+        "out",
+        "off",
+        "in",
+        "on",
+        "away",
+        "back",
+        "over",
+        "around",
+        "along",
+        "about",
+        "through",
+    ]
+)
 
 
 def inflections(lemma: str, upos: str) -> dict[str, set[str]]:
