@@ -83,6 +83,24 @@ DIRECTIONS = frozenset(
     ]
 )
 
+# Particles of phrasal verbs ("sit down", "take off", "stretched out").
+PARTICLES = frozenset(
+    [
+        "up",
+        "down",
+        "out",
+        "off",
+        "in",
+        "on",
+        "away",
+        "back",
+        "over",
+        "around",
+        "along",
+        "about",
+        "through",
+    ]
+)
 # Tags a lemma entry licenses (inflected forms carry their own tags).
 LEXICAL_TAGS = {"V": ("VB", "VBP"), "N": ("NN",), "J": ("JJ",)}
 # (phrase as a tuple of words, category, payload)

@@ -30,7 +30,7 @@ from functools import cached_property
 from typing import cast
 
 from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Match
-from promptkit.lint.lexicon import DIRECTIONS
+from promptkit.lint.lexicon import DIRECTIONS, PARTICLES
 from promptkit.lint.subjects import BE_AUX, PERSONS, PRENOMINAL, Clauses, prev_word
 
 SUPPORT_VERBS = frozenset({"be", "do", "have", "go", "get"})
@@ -44,23 +44,6 @@ COERCIBLE = frozenset(
 )
 MODIFIER_MOTION = frozenset({"motion"})
 AUXILIARIES = frozenset({"be", "have", "do"})
-PARTICLES = frozenset(
-    [
-        "up",
-        "down",
-        "out",
-        "off",
-        "in",
-        "on",
-        "away",
-        "back",
-        "over",
-        "around",
-        "along",
-        "about",
-        "through",
-    ]
-)
 VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
 PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
 PATHS = frozenset(

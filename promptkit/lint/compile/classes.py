@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from promptkit.lint.compile.wordnet import Synset, WordNet
+from promptkit.lint.lexicon import PARTICLES
 from promptkit.lint.table import write
 
 STATE_GLOSS = re.compile(r"^(?:be|have)\b")
@@ -316,25 +317,6 @@ def camera_verbs() -> list[str]:
     return sorted({p.split()[0] for p, _ in _camera_moves() if single(p.split()[0])})
 
 
-PARTICLES = frozenset(
-    [
-        "up",
-        "down",
-        "out",
-        "off",
-        "in",
-        "on",
-        "away",
-        "back",
-        "over",
-        "around",
-        "along",
-        "about",
-        "through",
-    ]
-)
-
-
 def inflections(lemma: str, upos: str) -> dict[str, set[str]]:
     """form -> Penn tags, for every inflected form lemminflect knows (its lexicon, else its
     rules for words it does not know)."""
@@ -389,9 +371,9 @@ def build(wordnet: WordNet) -> str:
     nouns: dict[str, str] = {}
     for lemma in wordnet.index["n"]:
         if single(lemma) and lemma in common:
-            kind = classify.noun_class(lemma)
-            if kind is not None:
-                nouns[lemma] = kind
+            noun_kind = classify.noun_class(lemma)
+            if noun_kind is not None:
+                nouns[lemma] = noun_kind
     noun_forms: dict[str, str] = {}
     for lemma in sorted(nouns):
         for form in sorted(inflections(lemma, "NOUN")):
@@ -411,9 +393,9 @@ def build(wordnet: WordNet) -> str:
         first = compound.split(" ")[0]
         if "c" not in items[first]:
             items[first].append("c")  # starts a compound: worth looking at the next word
-        kind = classify.noun_class(compound.replace(" ", "_"))
-        if kind is not None:
-            items[compound].append(f"N:{kind}")
+        compound_kind = classify.noun_class(compound.replace(" ", "_"))
+        if compound_kind is not None:
+            items[compound].append(f"N:{compound_kind}")
     header = [
         "promptkit word classes, compiled from WordNet 3.0 by `python -m promptkit.lint.compile",
         "wordnet` (promptkit/lint/compile/classes.py); do not edit.",

@@ -28,7 +28,7 @@ SEED = 14
 ITERATIONS = 5
 EXAMPLE_WEIGHT = 3  # sentences with a finite verb, against noun-phrase definitions
 HELD_OUT = 10  # every 10th sentence is held out to measure agreement
-MIN_WEIGHT = 0.5  # pruning: weights closer to zero than this are dropped
+MIN_WEIGHT = 1.5  # pruning: weights closer to zero than this are dropped
 TOKEN_RE = re.compile(TOKEN)
 Tagged = list[tuple[str, str]]
 
