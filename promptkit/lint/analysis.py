@@ -230,6 +230,17 @@ class Analysis:
                     singular = (article and not self._coordinated(start, i)) or (
                         determined and not plural
                     )
+                    if not singular and follows and after != "END":
+                        # "penguin colony a penguin moves left": the noun phrase right before
+                        # opens with "a" and stands outside any prepositional phrase.
+                        k = p
+                        while k > start and tags[k - 1] in NOUN_TAGS | ADJ_TAGS:
+                            k -= 1
+                        singular = (
+                            k > start
+                            and words[k - 1] in ("a", "an")
+                            and (k - 2 < start or self.roles[k - 2] != "preposition")
+                        )
                     if "VBZ" in licensed and singular:
                         tags[i] = "VBZ"
                     elif "VBP" in licensed and plural and (follows or self._coordinated(start, i)):
@@ -247,6 +258,8 @@ class Analysis:
         """Whether the noun phrase ending at ``head`` is plural ("dunes", "nine sheep",
         "a mother and her child")."""
         word = self.words[head]
+        if self.words[start] in ("a", "an") and not self._coordinated(start, head + 1):
+            return False  # "a sports ball": the article makes the phrase singular
         if self.tags[head] in ("NNS", "NNPS") or "NNS" in self.vocab.classes.tags(word):
             return True
         if self.tags[head] == "NNP" and "NNS" in tagger().known_tags(word):
@@ -267,8 +280,12 @@ class Analysis:
         for i in range(len(words) - 1):
             if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
                 continue
-            if words[i + 1] in PATH_WORDS and tags_verb(self.tags[i]):
-                continue  # "are running away": a verb and its particle, not the noun
+            if tags_verb(self.tags[i]) and (
+                words[i + 1] in PATH_WORDS or (i > 0 and self.tags[i - 1] in NOUN_TAGS)
+            ):
+                # "are running away", "a bird drinking water": a verb with its particle or
+                # object, not the nouns "running away" and "drinking water"
+                continue
             last = words[i + 1]
             singular = last[:-1] if last.endswith("s") and self.tags[i + 1] == "NNS" else last
             for phrase in (f"{words[i]} {last}", f"{words[i]} {singular}"):
