@@ -131,7 +131,7 @@ class Analysis:
     def _tag(self) -> list[str]:
         tags: list[str] = []
         model = tagger()
-        lexical = self.vocab.classes.tags
+        lexical = self.vocab.classes.inflection_tags
         n = len(self.raw)
         start = 0
         for i in range(1, n + 1):

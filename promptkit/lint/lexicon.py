@@ -168,6 +168,7 @@ class WordClasses:
         self.table = Table(path)
         self._cache: dict[str, dict[str, tuple[str, str]]] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        self._inflected: dict[str, frozenset[str]] = {}
 
     def items(self, word: str) -> dict[str, tuple[str, str]]:
         """{kind: (lemma, class)} for a lower-case word or compound.
@@ -202,6 +203,17 @@ class WordClasses:
                 elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
             hit = self._tags[word] = frozenset(out)
+        return hit
+
+    def inflection_tags(self, word: str) -> frozenset[str]:
+        """The tags of the inflected forms a word is ("parks": VBZ, NNS), not the lemma tags
+        a dictionary lists for nearly every noun ("man" is also a verb): what the tagger adds
+        to a word's training tags."""
+        hit = self._inflected.get(word)
+        if hit is None:
+            hit = self._inflected[word] = frozenset(
+                t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")
+            )
         return hit
 
     def verb(self, word: str, inflected: bool = True) -> tuple[str, str] | None:
