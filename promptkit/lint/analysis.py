@@ -199,7 +199,12 @@ class Analysis:
                 if words[i - 1].endswith(("'s", "s'")):
                     continue  # a possessive always precedes its noun: "a butterfly's wings"
                 after = tags[i + 1] if i + 1 < end else "END"
-                follows = after in VERB_FOLLOWERS or (i + 1 < end and words[i + 1] in PATH_WORDS)
+                follows = (
+                    after in VERB_FOLLOWERS
+                    or (i + 1 < end and words[i + 1] in PATH_WORDS)
+                    # "puppies play and tumble": two verbs of one subject
+                    or (after == "CC" and i + 2 < end and "VBP" in classes.tags(words[i + 2]))
+                )
                 licensed = classes.tags(words[i])
                 if classes.compound(f"{words[i - 1]} {words[i]}"):
                     continue
@@ -280,9 +285,8 @@ class Analysis:
         for i in range(len(words) - 1):
             if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
                 continue
-            if tags_verb(self.tags[i]) and (
-                words[i + 1] in PATH_WORDS or (i > 0 and self.tags[i - 1] in NOUN_TAGS)
-            ):
+            after_noun = i > 0 and self.tags[i - 1] in NOUN_TAGS and "J" not in info[i - 1]
+            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_noun):
                 # "are running away", "a bird drinking water": a verb with its particle or
                 # object, not the nouns "running away" and "drinking water"
                 continue
