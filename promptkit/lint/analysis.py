@@ -181,8 +181,12 @@ class Analysis:
         n = len(words)
         start = 0
         while start < n:
+            # A clause ends at punctuation or where a conjunction or relative word opens the
+            # next one ("her forehead creases | as she reads").
             end = start + 1
-            while end < n and not self.boundary[end]:
+            while end < n and not self.boundary[end] and not (
+                self.roles[end] == "conjunction" or tags[end] in ("WDT", "WP")
+            ):
                 end += 1
             has_verb = any(tags[k] in FINITE for k in range(start, end))
             in_phrase = False  # inside a prepositional phrase other than "with ..."
@@ -198,12 +202,17 @@ class Analysis:
                     continue
                 if words[i - 1].endswith(("'s", "s'")):
                     continue  # a possessive always precedes its noun: "a butterfly's wings"
-                after = tags[i + 1] if i + 1 < end else "END"
+                after = tags[i + 1] if i + 1 < n and not self.boundary[i + 1] else "END"
                 follows = (
                     after in VERB_FOLLOWERS
-                    or (i + 1 < end and words[i + 1] in PATH_WORDS)
+                    or (after != "END" and words[i + 1] in PATH_WORDS)
                     # "puppies play and tumble": two verbs of one subject
-                    or (after == "CC" and i + 2 < end and "VBP" in classes.tags(words[i + 2]))
+                    or (
+                        after == "CC"
+                        and i + 2 < n
+                        and not self.boundary[i + 2]
+                        and "VBP" in classes.tags(words[i + 2])
+                    )
                 )
                 licensed = classes.tags(words[i])
                 if classes.compound(f"{words[i - 1]} {words[i]}"):

@@ -88,6 +88,8 @@ MOVING = [
     "The mirror fogs up in the steamy bathroom.",
     # facial movement (verb.body)
     "The old man furrows his brow and frowns.",
+    "Her forehead creases as she reads the letter.",
+    "He arches an eyebrow at the camera.",
     # noun/verb confusions: the clause needs its verb
     "The delivery van parks beside the curb.",
     "The tired cat lets out a yawn.",
