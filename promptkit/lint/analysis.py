@@ -184,8 +184,10 @@ class Analysis:
             # A clause ends at punctuation or where a conjunction or relative word opens the
             # next one ("her forehead creases | as she reads").
             end = start + 1
-            while end < n and not self.boundary[end] and not (
-                self.roles[end] == "conjunction" or tags[end] in ("WDT", "WP")
+            while (
+                end < n
+                and not self.boundary[end]
+                and not (self.roles[end] == "conjunction" or tags[end] in ("WDT", "WP"))
             ):
                 end += 1
             has_verb = any(tags[k] in FINITE for k in range(start, end))
