@@ -434,10 +434,6 @@ class Analysis:
         return self.reading.has_motion
 
     @property
-    def motion_cues(self) -> list[Match]:
-        return [a.match for a in self.reading.motion]
-
-    @property
     def camera_moves(self) -> list[Match]:
         return self.reading.camera_moves
 

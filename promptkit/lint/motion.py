@@ -87,10 +87,6 @@ class Cue:
     counted: bool
     why: str
 
-    @property
-    def match(self) -> Match:
-        return Match(self.kind, self.start, self.end, self.klass)
-
 
 class MotionReading(Clauses):
     """Actions, natural motion, camera moves, time cues and stillness requests."""
