@@ -79,8 +79,8 @@ class LintConfig:
     """Per-model word budgets; the entry for :attr:`model` wins over :attr:`word_budget`."""
     model: str | None = None
     min_content_words: int = 3
-    vague_max_words: int = 4
-    vague_max_content_words: int = 12
+    vague_max_words: int = 7
+    vague_max_content_words: int = 7
     max_camera_moves: int = 2
     words_per_second: float = 2.5
     seconds_per_shot: int = 4

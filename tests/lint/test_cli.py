@@ -129,11 +129,15 @@ def test_select_and_ignore_take_codes_prefixes_and_names(run_cli, tmp_path) -> N
 
 
 def test_severity_threshold_decides_the_exit_code(run_cli, tmp_path) -> None:
-    write(tmp_path, "p.txt", "A tram climbs a steep street at dusk, wide shot.\n")  # info only
+    write(
+        tmp_path, "p.txt", "A red tram climbs a steep cobbled street at dusk, wide shot.\n"
+    )  # info
     assert run_cli("lint", "p.txt").exit_code == 0
     assert run_cli("lint", "--severity", "info", "p.txt").exit_code == 1
     write(
-        tmp_path, "w.txt", "A tram with no passengers climbs a steep street at dusk, wide shot.\n"
+        tmp_path,
+        "w.txt",
+        "A red tram with no passengers climbs a steep cobbled street, wide shot.\n",
     )
     assert run_cli("lint", "w.txt").exit_code == 1
     assert run_cli("lint", "--severity", "error", "w.txt").exit_code == 0
