@@ -120,6 +120,8 @@ class Analysis:
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
         self.shape_verbs: set[int] = set()
+        # Verbs whose class depends on their subject: token -> "somebody|something" classes.
+        self.frame_classes: dict[int, str] = {}
         self._progressive()
         self._predicates()
         self.compound_tokens = self._compounds()
@@ -340,10 +342,17 @@ class Analysis:
                     found = info.get("N") or info.get("n")
             elif tag in ADJ_TAGS:
                 found = info.get("J")
-            lemmas.append(found[0] if found else word)
-            kinds.append(found[1].rstrip("*") if found else None)
-            if found and found[1].endswith("*"):
+            if found is None:
+                lemmas.append(word)
+                kinds.append(None)
+                continue
+            klass, _, frames = found[1].partition("|")
+            lemmas.append(found[0])
+            kinds.append(klass.rstrip("*"))
+            if klass.endswith("*"):
                 self.shape_verbs.add(i)
+            if frames:
+                self.frame_classes[i] = frames
         return lemmas, kinds
 
     def _match(self) -> list[Match]:

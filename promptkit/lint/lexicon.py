@@ -218,10 +218,21 @@ class WordClasses:
 
     def verb(self, word: str, inflected: bool = True) -> tuple[str, str] | None:
         """(lemma, class) of a verb form; ``inflected`` prefers "found" -> find over found."""
+        found = self.verb_frames(word, inflected)
+        return None if found is None else found[:2]
+
+    def verb_frames(self, word: str, inflected: bool = True) -> tuple[str, str, str] | None:
+        """(lemma, class, classes by subject) of a verb form: the last is "" or
+        "somebody-class|something-class" when the subject decides (see
+        :mod:`promptkit.lint.compile.classes`)."""
         items = self.items(word)
-        if inflected:
-            return items.get("v") or items.get("V")
-        return items.get("V") or items.get("v")
+        found = (
+            (items.get("v") or items.get("V")) if inflected else (items.get("V") or items.get("v"))
+        )
+        if found is None:
+            return None
+        klass, _, frames = found[1].partition("|")
+        return found[0], klass, frames
 
     def noun(self, word: str, plural: bool = False) -> tuple[str, str] | None:
         items = self.items(word)
