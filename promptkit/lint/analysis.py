@@ -28,6 +28,10 @@ QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
+# Inside a noun phrase before its head: determiners, numbers, adjectives, nouns, participles.
+NP_INNER = frozenset(
+    {"DT", "PRP$", "CD", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBG", "VBN"}
+)
 NUMBERS = frozenset(
     [
         "two",
@@ -124,6 +128,7 @@ class Analysis:
         self.frame_classes: dict[int, str] = {}
         self._progressive()
         self._predicates()
+        self._coordination()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -267,6 +272,28 @@ class Analysis:
                         continue
                     has_verb = True
             start = end
+
+    def _coordination(self) -> None:
+        """Coordination joins like with like: a base-form word ending a clause right after
+        "noun and" inside a prepositional phrase is a noun too ("filled with purpose and
+        drive", "a plate of rice and stew"), when the lexicon knows it as one."""
+        tags = self.tags
+        words = self.words
+        n = len(words)
+        for i in range(2, n):
+            if tags[i] not in ("VB", "VBP") or words[i - 1] not in ("and", "or"):
+                continue
+            if tags[i - 2] not in ("NN", "NNS") or self.boundary[i - 1] or self.boundary[i]:
+                continue
+            if i + 1 < n and not self.boundary[i + 1]:
+                continue
+            if "NN" not in tagger().known_tags(words[i]) and "N" not in self.info[i]:
+                continue  # neither the tagger's training nor the lexicon has it as a noun
+            k = i - 2
+            while k > 0 and not self.boundary[k] and tags[k - 1] in NP_INNER:
+                k -= 1
+            if k > 0 and not self.boundary[k] and self.roles[k - 1] == "preposition":
+                tags[i] = "NN"
 
     def _coordinated(self, start: int, i: int) -> bool:
         """A subject made of two noun phrases ("a mother and her child feed the ducks")."""

@@ -45,6 +45,7 @@ COERCIBLE = frozenset(
 MODIFIER_MOTION = frozenset({"motion"})
 AUXILIARIES = frozenset({"be", "have", "do"})
 VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
+NO = frozenset({"no", "without"})
 PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
 PATHS = frozenset(
     [
@@ -136,6 +137,9 @@ class MotionReading(Clauses):
                 if self._camera_move_counts(m):
                     counted = family != "static"
                     why = "a camera move" if counted else "a fixed camera: framing, not motion"
+                    if counted and (self._negated(m.start) or prev_word(a, m.start) in NO):
+                        # "no camera movement", "without camera motion"
+                        counted, why = False, "negated"
                     yield Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why)
             elif m.category in MOTION_CATEGORIES:
                 why = "a change over time" if m.category == "time" else "a motion phrase"

@@ -39,7 +39,8 @@ from promptkit.lint.compile.wordnet import Synset, WordNet
 from promptkit.lint.lexicon import PARTICLES
 from promptkit.lint.table import write
 
-STATE_GLOSS = re.compile(r"^(?:be|have)\b")
+# Glosses of a state: "be seated", "have in one's hands", "not move; be in a resting position".
+STATE_GLOSS = re.compile(r"^(?:be|have|not move)\b")
 STATE_GLOSS_FILES = frozenset({"verb.body", "verb.contact"})
 # Root synsets (WordNet 3.0 offsets, checked by lemma and gloss at build time).
 LIGHT_VERB = [

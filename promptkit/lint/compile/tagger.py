@@ -112,10 +112,31 @@ NOUN_FILES = {
     "place": ("noun.artifact", "noun.object", "noun.location"),
 }
 # Closed classes (Penn tags): the words a caption's frame is built with.
-PREPOSITIONS = (
-    "in on at by with from into onto over under above below beside between across along "
-    "through toward behind near past around against"
-).split()
+PREPOSITIONS = [
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "above",
+    "below",
+    "beside",
+    "between",
+    "across",
+    "along",
+    "through",
+    "toward",
+    "behind",
+    "near",
+    "past",
+    "around",
+    "against",
+]
 PATHS = {
     "left": "RB",
     "right": "RB",
