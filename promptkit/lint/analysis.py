@@ -129,6 +129,7 @@ class Analysis:
         self._progressive()
         self._predicates()
         self._coordination()
+        self._gerunds()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -272,6 +273,25 @@ class Analysis:
                         continue
                     has_verb = True
             start = end
+
+    def _gerunds(self) -> None:
+        """An -ing word after an adjective heads a noun phrase: adjectives modify nouns,
+        adverbs modify verbs ("with red stitching", "a slow dancing"), unless a noun follows
+        it ("a red spinning top": the -ing word modifies "top") or "be" precedes the
+        adjective."""
+        tags = self.tags
+        n = len(tags)
+        for i in range(1, n):
+            if tags[i] != "VBG" or tags[i - 1] not in ADJ_TAGS or self.boundary[i]:
+                continue
+            before = self.info[i - 1]
+            if "J" not in before or "N" in before or "n" in before:
+                continue  # only a word the lexicon knows as an adjective and not as a noun
+            if i + 1 < n and not self.boundary[i + 1] and tags[i + 1] in NOUN_TAGS | ADJ_TAGS:
+                continue
+            if i > 1 and self.words[i - 2] in BE:
+                continue
+            tags[i] = "NN"
 
     def _coordination(self) -> None:
         """Coordination joins like with like: a base-form word ending a clause right after

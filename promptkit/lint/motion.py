@@ -217,12 +217,12 @@ class MotionReading(Clauses):
             noun = a.vocab.classes.noun(a.words[i])
             if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
                 return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
-            if dominant in AGENTIVE:
+            if dominant in AGENTIVE or physical:
                 # The progressive reports an event in progress, whoever does it ("a flower is
                 # singing"); the stative readings that need no agent ("the sign reads 'stop'")
                 # do not take it.
-                why = f"'{word}': an activity in progress ({dominant})"
-                return Cue(i, end, "verb", lemma, dominant, True, why)
+                why = f"'{word}': an activity in progress ({physical or dominant})"
+                return Cue(i, end, "verb", lemma, physical or dominant, True, why)
         if dominant not in DYNAMIC:
             if (dominant in AGENTIVE or physical) and self._animate_agent(i):
                 klass = physical or dominant  # a person or animal does it: the physical sense
@@ -387,13 +387,20 @@ class MotionReading(Clauses):
         name things."""
         a = self.a
         k = i - 1
-        # Step over the act's own noun phrase ("a tender first", "the complex ... of a").
-        while (
-            k >= 0
-            and not a.boundary[k + 1]
-            and (a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS"))
-        ):
-            k -= 1
+        # Step over the act's own noun phrase ("a tender first", "the complex ... of a"), and
+        # over a first conjunct, which shares the governor ("capturing the lights of
+        # buildings and the movement of cars").
+        conjunct = False
+        while k >= 0 and not a.boundary[k + 1]:
+            if a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS"):
+                k -= 1
+            elif a.words[k] in ("and", "or") and not conjunct:
+                conjunct = True
+                k -= 1
+            elif conjunct and a.words[k] == "of" and k > 0 and a.tags[k - 1] in NOUN_TAGS:
+                k -= 1  # the first conjunct's own "of" phrase
+            else:
+                break
         if k >= 0 and not a.boundary[k + 1]:
             if a.words[k] in ("in", "during", "into"):
                 return True

@@ -42,6 +42,17 @@ Entry = tuple["str | None", tuple[str, ...], list[float], str]
 END = ("-END-", "-END2-")
 
 
+def _inflected(word: str, tag: str) -> bool:
+    """Whether ``word`` ends as a verb of Penn tag ``tag`` is inflected."""
+    if tag == "VBZ":
+        return word.endswith("s") and not word.endswith("ss")
+    if tag == "VBG":
+        return word.endswith("ing")
+    if tag in ("VBD", "VBN"):
+        return word.endswith("ed")
+    return False
+
+
 def normalize(word: str) -> str:
     """NLTK's normalisation of context words."""
     if "-" in word and word[0] != "-":
@@ -92,11 +103,15 @@ class Tagger:
         unknown to both is scored for every tag.
         """
         fixed = self.table.get("=" + word)
-        if fixed is not None:
-            return fixed, ()
         lower = word.lower()
-        known = self.table.get("~" + lower)
         extra = lexical(lower) if lexical is not None else frozenset()
+        if fixed is not None:
+            if fixed in NOUN and not VERB.isdisjoint(extra):
+                # Training saw "parks" only as a noun; the lexicon knows it as a verb form
+                # too ("the van parks"): score both.
+                return None, sorted(extra | {fixed})
+            return fixed, ()
+        known = self.table.get("~" + lower)
         if known:
             seen = known.split(" ")
             options = seen + sorted(extra - set(seen)) if extra else seen
@@ -107,7 +122,10 @@ class Tagger:
             return None, sorted(options)
         if extra:
             return None, sorted(extra | PROPER)
-        return None, OPEN_CLASS  # closed-class words are all known from training
+        # Closed-class words are all known from training, and so is nearly every verb (or
+        # the lexicon knows it): an unknown word is a verb only in a form its inflection
+        # marks ("moonwalks", "skiing", "photobombed"), never a bare base form ("elon").
+        return None, tuple(t for t in OPEN_CLASS if t not in VERB or _inflected(lower, t))
 
     def known_tags(self, word: str) -> frozenset[str]:
         """The tags a word took in training (empty for an unseen word)."""
