@@ -94,33 +94,37 @@ class Analysis:
         self.text = text
         self.lower = text.lower()
         self.vocab = vocab
-        raw: list[str] = []
+        # Gaps between tokens hold no letters or digits, so one pattern yields (gap, token)
+        # pairs that tile the text: offsets follow from their lengths.
+        pairs = GAP_TOKEN.findall(text)
+        raw = [token for _, token in pairs]
         starts: list[int] = []
         boundary: list[bool] = []
         sentence_start: list[bool] = []
-        first = True
-        # Gaps between tokens hold no letters or digits, so one pattern yields (gap, token).
-        for m in GAP_TOKEN.finditer(text):
-            gap = m.group(1)
-            if first or (gap != " " and not BOUNDARY_CHARS.isdisjoint(gap)):
-                boundary.append(True)
-                sentence_start.append(first or not SENTENCE_CHARS.isdisjoint(gap))
-            else:
+        at = 0
+        for gap, token in pairs:
+            at += len(gap)
+            starts.append(at)
+            at += len(token)
+            if gap == " " or (gap and BOUNDARY_CHARS.isdisjoint(gap)):
                 boundary.append(False)
                 sentence_start.append(False)
-            first = False
-            raw.append(m.group(2))
-            starts.append(m.start(2))
+            else:
+                boundary.append(True)
+                sentence_start.append(not SENTENCE_CHARS.isdisjoint(gap))
+        if raw:
+            boundary[0] = sentence_start[0] = True
         self.raw = raw
         self.starts = starts
         self.boundary = boundary
         self.sentence_start = sentence_start
-        self.words = [w.lower().replace("’", "'") for w in raw]
-        self.roles = [vocab.roles.get(w) for w in self.words]
-        items = vocab.classes.items
-        # What the lexicon knows of each word (verb, noun, adjective readings), looked up once.
-        self.info = [items(w) for w in self.words]
-        self.verb_lemmas = [(i.get("v") or i.get("V") or (None, None))[0] for i in self.info]
+        # What the lexicon knows of each word (role; verb, noun, adjective readings; verb
+        # lemma), looked up once per word and process.
+        known = [vocab.word(w) for w in raw]
+        self.words = [k[0] for k in known]
+        self.roles = [k[1] for k in known]
+        self.info = [k[2] for k in known]
+        self.verb_lemmas = [k[3] for k in known]
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
         self.shape_verbs: set[int] = set()
@@ -367,36 +371,16 @@ class Analysis:
         lemmas: list[str] = []
         kinds: list[str | None] = []
         compound_class = self.compound_class
-        for i, (word, tag, info) in enumerate(zip(self.words, self.tags, self.info, strict=True)):
-            found: tuple[str, str] | None = None
+        reading = self.vocab.reading
+        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
             if i in compound_class:  # the last word of a compound carries its class
                 lemmas.append(word)
                 kinds.append(compound_class[i])
                 continue
-            if not info:
-                lemmas.append(word)
-                kinds.append(None)
-                continue
-            if tag in VERB_TAGS:
-                if tag == "VB" or tag == "VBP":
-                    found = info.get("V") or info.get("v")
-                else:
-                    found = info.get("v") or info.get("V")
-            elif tag in NOUN_TAGS:
-                if tag.endswith("S"):
-                    found = info.get("n") or info.get("N")
-                else:
-                    found = info.get("N") or info.get("n")
-            elif tag in ADJ_TAGS:
-                found = info.get("J")
-            if found is None:
-                lemmas.append(word)
-                kinds.append(None)
-                continue
-            klass, _, frames = found[1].partition("|")
-            lemmas.append(found[0])
-            kinds.append(klass.rstrip("*"))
-            if klass.endswith("*"):
+            lemma, kind, shape, frames = reading(word, tag)
+            lemmas.append(lemma)
+            kinds.append(kind)
+            if shape:
                 self.shape_verbs.add(i)
             if frames:
                 self.frame_classes[i] = frames

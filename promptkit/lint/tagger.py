@@ -75,6 +75,7 @@ class Tagger:
         # normalised form)
         self._words: dict[str, Entry] = {}
         self._projections: dict[tuple[str, ...], dict[str, tuple[tuple[int, float], ...]]] = {}
+        self._indices: dict[tuple[str, ...], dict[str, int]] = {}
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -194,17 +195,28 @@ class Tagger:
             "i+2 word " + context[i + 2],
         )
         scores = list(base)
-        # Each feature's weights projected onto this candidate set: (index, weight) pairs.
+        # Each feature's weights projected onto this candidate set: (index, weight) pairs,
+        # read from the table row without parsing the weights of other tags.
         projections = self._projections.get(options)
         if projections is None:
             projections = self._projections[options] = {}
+            self._indices[options] = {tag: k for k, tag in enumerate(options)}
+        get = self.table.get
         for feature in features:
             pairs = projections.get(feature)
             if pairs is None:
-                weights = self.weights(feature)
-                pairs = projections[feature] = tuple(
-                    (k, weights[tag]) for k, tag in enumerate(options) if tag in weights
-                )
+                raw = get(feature)
+                if raw:
+                    index = self._indices[options]
+                    parts = raw.split(" ")
+                    pairs = tuple(
+                        (index[parts[k]], float(parts[k + 1]))
+                        for k in range(0, len(parts), 2)
+                        if parts[k] in index
+                    )
+                else:
+                    pairs = ()
+                projections[feature] = pairs
             for k, value in pairs:
                 scores[k] += value
         best = 0

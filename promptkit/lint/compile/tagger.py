@@ -28,7 +28,7 @@ SEED = 14
 ITERATIONS = 5
 EXAMPLE_WEIGHT = 3  # sentences with a finite verb, against noun-phrase definitions
 CAPTION_WEIGHT = 2  # the caption sentences built from WordNet's verb frames (see captions())
-SENTENCES_PER_FRAME = 2
+SENTENCES_PER_FRAME = 3
 HELD_OUT = 10  # every 10th sentence is held out to measure agreement
 MIN_WEIGHT = 1.5  # pruning: weights closer to zero than this are dropped
 TOKEN_RE = re.compile(TOKEN)
@@ -231,10 +231,12 @@ def captions(wordnet: WordNet) -> list[Tagged]:
     for lemma in sorted(wordnet.index["v"]):
         if not lemma.isalpha():
             continue
-        frames = sorted(
-            {f for s in wordnet.senses(lemma, "v") for f in s.frames_of(lemma)}
-            & set(CAPTION_FRAMES)
-        )
+        senses = wordnet.senses(lemma, "v")
+        if not any(wordnet.count(lemma, s) for s in senses):
+            # A verb never tagged in WordNet's concordances is a rare use ("to hat", "to
+            # beach"): captions of it would teach that nouns are verbs.
+            continue
+        frames = sorted({f for s in senses for f in s.frames_of(lemma)} & set(CAPTION_FRAMES))
         for frame in frames * SENTENCES_PER_FRAME:
             subject_kind, rest = CAPTION_FRAMES[frame]
             many = subject_kind != "body" and rng.random() < 0.35
