@@ -242,6 +242,8 @@ class Analysis:
                     tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
                 elif not has_verb:
                     plural = self._plural_subject(start, i - 1)
+                    if in_phrase and of_only:
+                        plural = plural or self._plural_of_head(start, i - 1)
                     # "a couple dances": "a" makes the noun phrase singular, so an -s word
                     # after its noun can only be the verb ("cherry blossoms" have no "a").
                     article = words[start] in ("a", "an") and not in_phrase
@@ -318,6 +320,19 @@ class Analysis:
                 k -= 1
             if k > 0 and not self.boundary[k] and self.roles[k - 1] == "preposition":
                 tags[i] = "NN"
+
+    def _plural_of_head(self, start: int, last: int) -> bool:
+        """A subject "N1 of N2" agrees with its head N1 ("the winners of the race spray"),
+        or, when N1 is a collective or measure noun the lexicon does not class, with its
+        members ("a herd of goats graze": notional agreement)."""
+        words = self.words
+        of = next((k for k in range(start + 1, last) if words[k] == "of"), None)
+        if of is None or self.tags[of - 1] not in NOUN_TAGS:
+            return False
+        if self._plural_subject(start, of - 1):
+            return True
+        head = self.vocab.reading(words[of - 1], "NN")[1]
+        return head is None and self._plural_subject(of + 1, last)
 
     def _coordinated(self, start: int, i: int) -> bool:
         """A subject made of two noun phrases ("a mother and her child feed the ducks")."""

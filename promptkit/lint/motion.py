@@ -267,10 +267,13 @@ class MotionReading(Clauses):
             why = f"'{word}' with a place as its subject describes where it touches"
             return Cue(i, end, "verb", lemma, klass, False, why)
         if self._light_subject(i) and (
-            klass in ("motion", "contact") or self._path_follows(end - 1, klass)
+            klass in ("motion", "contact")
+            or self._path_follows(end - 1, klass)
+            or self._has_object(end)
         ):
             # Light that moves along a path is emanation ("rays breaking through the fog"),
-            # not a body moving; light that changes ("the light fades") is a change.
+            # and light acting on a thing lights it ("beams that highlight the dew"): neither
+            # is a body moving. Light that changes by itself ("the light fades") is a change.
             why = f"'{word}' with light as its subject is illumination, not movement"
             return Cue(i, end, "verb", lemma, klass, False, why)
         if shape and self._place_subject(i):

@@ -9,7 +9,11 @@ Every class is a WordNet property, never a list of words:
   "radiate" (shine, glow, twinkle, sparkle) is light, not motion; hyponyms of "make a
   sound" are sound. A lemma takes the class with the most weight over its senses, weighting
   each sense by its count in WordNet's tagged concordances (``cntlist.rev``) plus a small
-  prior for sense order, so "sit" is a posture and "walk" is motion.
+  prior for sense order, so "sit" is a posture and "walk" is motion. WordNet's sentence
+  frames ("Somebody ----s something", "Something ----s") restrict the senses a subject
+  allows: when none of the main class's senses takes a person (or a thing) as subject, the
+  class for that subject comes from the senses that do ("stretch": a state of things, the
+  body for a person).
 * nouns: the class with the most weight over the senses decides (tagged counts plus a prior
   for sense order); natural motion needs two thirds of the weight ("rain" is mostly falling
   rain, "snow" is as often the layer on the ground). Natural motion (precipitation, wind,
@@ -439,7 +443,8 @@ def build(wordnet: WordNet) -> str:
         "wordnet` (promptkit/lint/compile/classes.py); do not edit.",
         "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
         "Licence: promptkit/lint/data/WORDNET-LICENSE.",
-        "word<TAB>items: V:class verb | v:lemma:class:tags verb form | N:class noun |",
+        "word<TAB>items: V:class verb | v:lemma:class:tags verb form (a verb's class may be",
+        "all|with-somebody|with-something) | N:class noun |",
         "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class) |",
         "c first word of a compound",
     ]
