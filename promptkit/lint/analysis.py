@@ -73,6 +73,7 @@ PATH_WORDS = frozenset(
     ]
 )
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
+ARTICLES = frozenset({"a", "an", "the"})
 
 
 class Match:
@@ -134,6 +135,7 @@ class Analysis:
         self._predicates()
         self._coordination()
         self._gerunds()
+        self._determined()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -280,6 +282,26 @@ class Analysis:
                     has_verb = True
             start = end
 
+    def _determined(self) -> None:
+        """An article or possessive opens a noun phrase that ends in its noun: a present-tense
+        verb cannot follow "the" and adjectives ("amid the arid landscapes"), so a word the
+        tagger read so that the lexicon or its training also knows as a noun is that noun."""
+        tags = self.tags
+        words = self.words
+        for i, tag in enumerate(tags):
+            if tag not in ("VBZ", "VBP") or self.boundary[i]:
+                continue
+            k = i - 1
+            while k > 0 and tags[k] in ADJ_TAGS and not self.boundary[k]:
+                k -= 1
+            if k < 0 or k == i or not (words[k] in ARTICLES or tags[k] == "PRP$"):
+                continue
+            if k < i - 1 or words[k] in ARTICLES:
+                plural = "NNS" if tag == "VBZ" else "NN"
+                known = tagger().known_tags(words[i]) | self.vocab.classes.tags(words[i])
+                if plural in known:
+                    tags[i] = plural
+
     def _gerunds(self) -> None:
         """An -ing word after an adjective heads a noun phrase: adjectives modify nouns,
         adverbs modify verbs ("with red stitching", "a slow dancing"), unless a noun follows
@@ -364,8 +386,15 @@ class Analysis:
         for i in range(len(words) - 1):
             if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
                 continue
-            after_noun = i > 0 and self.tags[i - 1] in NOUN_TAGS and "J" not in info[i - 1]
-            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_noun):
+            # A participle after a noun that can do it: "a bird drinking water" (the bird
+            # drinks); after one that cannot, the compound stands ("a mahogany dining table").
+            after_agent = (
+                i > 0
+                and self.tags[i - 1] in NOUN_TAGS
+                and "J" not in info[i - 1]
+                and (self.vocab.reading(words[i - 1], self.tags[i - 1])[1] == "animate")
+            )
+            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_agent):
                 # "are running away", "a bird drinking water": a verb with its particle or
                 # object, not the nouns "running away" and "drinking water"
                 continue
