@@ -107,10 +107,6 @@ class Tagger:
         lower = word.lower()
         extra = lexical(lower) if lexical is not None else frozenset()
         if fixed is not None:
-            if fixed in NOUN and not VERB.isdisjoint(extra):
-                # Training saw "parks" only as a noun; the lexicon knows it as a verb form
-                # too ("the van parks"): score both.
-                return None, sorted(extra | {fixed})
             return fixed, ()
         known = self.table.get("~" + lower)
         if known:
