@@ -242,6 +242,17 @@ class Analysis:
                     and (follows or after in ("NN", "NNS") and p == i - 1)
                 ):
                     tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
+                elif (
+                    after == "END"
+                    and not has_verb
+                    and in_phrase
+                    and "VBG" in licensed
+                    and words[i].endswith("ing")
+                    and self._animate_head(start)
+                ):
+                    # A caption's predicate may close it after a place: "musician at the
+                    # studio singing". The clause has no other verb and its subject can act.
+                    tags[i] = "VBG"
                 elif not has_verb:
                     plural = self._plural_subject(start, i - 1)
                     if in_phrase and of_only:
@@ -342,6 +353,17 @@ class Analysis:
                 k -= 1
             if k > 0 and not self.boundary[k] and self.roles[k - 1] == "preposition":
                 tags[i] = "NN"
+
+    def _animate_head(self, start: int) -> bool:
+        """Whether the noun phrase opening a clause names a person or an animal."""
+        k = start
+        while k < len(self.words) and self.tags[k] in NP_INNER:
+            if self.tags[k] in NOUN_TAGS and (
+                k + 1 >= len(self.words) or self.tags[k + 1] not in NOUN_TAGS
+            ):
+                return self.vocab.reading(self.words[k], "NN")[1] == "animate"
+            k += 1
+        return False
 
     def _plural_of_head(self, start: int, last: int) -> bool:
         """A subject "N1 of N2" agrees with its head N1 ("the winners of the race spray"),
