@@ -294,24 +294,37 @@ class Analysis:
             start = end
 
     def _determined(self) -> None:
-        """An article or possessive opens a noun phrase that ends in its noun: a present-tense
-        verb cannot follow "the" and adjectives ("amid the arid landscapes"), so a word the
-        tagger read so that the lexicon or its training also knows as a noun is that noun."""
+        """A present-tense verb needs a subject before it in its clause. So a word the tagger
+        read as one, but that the lexicon or its training also knows as a noun, is that noun
+        when the clause offers no subject:
+
+        * after an article or possessive and adjectives: the determiner opens a noun phrase
+          that ends in its noun ("amid the arid landscapes");
+        * after nothing but adjectives at the start of a clause ("..., light smile, ...");
+        * as the only word of a comma-separated fragment ("coastline, wind, waves, rocks").
+        """
         tags = self.tags
         words = self.words
+        boundary = self.boundary
+        n = len(tags)
         for i, tag in enumerate(tags):
-            if tag not in ("VBZ", "VBP") or self.boundary[i]:
+            if tag not in ("VBZ", "VBP", "VB"):
                 continue
-            k = i - 1
-            while k > 0 and tags[k] in ADJ_TAGS and not self.boundary[k]:
-                k -= 1
-            if k < 0 or k == i or not (words[k] in ARTICLES or tags[k] == "PRP$"):
-                continue
-            if k < i - 1 or words[k] in ARTICLES:
-                plural = "NNS" if tag == "VBZ" else "NN"
-                known = tagger().known_tags(words[i]) | self.vocab.classes.tags(words[i])
-                if plural in known:
-                    tags[i] = plural
+            alone = boundary[i] and (i + 1 >= n or boundary[i + 1]) and i > 0
+            if not alone:
+                if boundary[i]:
+                    continue
+                k = i - 1
+                while k > 0 and tags[k] in ADJ_TAGS and not boundary[k]:
+                    k -= 1
+                determined = words[k] in ARTICLES or (tags[k] == "PRP$" and k < i - 1)
+                bare = boundary[k] and tags[k] in ADJ_TAGS  # only adjectives before it
+                if tag == "VB" or not (determined or bare):
+                    continue
+            noun = "NNS" if tag == "VBZ" else "NN"
+            known = tagger().known_tags(words[i]) | self.vocab.classes.tags(words[i])
+            if noun in known:
+                tags[i] = noun
 
     def _gerunds(self) -> None:
         """An -ing word after an adjective heads a noun phrase: adjectives modify nouns,

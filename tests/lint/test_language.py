@@ -150,6 +150,8 @@ STILL = [
     "A bowl of lemons on a table, no zoom in.",
     # an -ing word after an adjective heads a noun phrase
     "A leather ball with red stitching lay on the grass.",
+    # a one-word fragment of a tag list has no subject, so it is no present-tense verb
+    "studio photo of a vase, shadows, reflections, soft light",
 ]
 
 
