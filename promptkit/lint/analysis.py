@@ -319,7 +319,7 @@ class Analysis:
                     k -= 1
                 determined = words[k] in ARTICLES or (tags[k] == "PRP$" and k < i - 1)
                 bare = boundary[k] and tags[k] in ADJ_TAGS  # only adjectives before it
-                if tag == "VB" or not (determined or bare):
+                if not (determined or bare):
                     continue
             noun = "NNS" if tag == "VBZ" else "NN"
             known = tagger().known_tags(words[i]) | self.vocab.classes.tags(words[i])
