@@ -20,7 +20,6 @@ else kept as strings. This module is import-light on purpose (stdlib only): the 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +66,8 @@ class Settings:
 def read_config(path: Path) -> dict[str, Any] | None:
     """The promptkit table of a config file: all of a ``promptkit.toml``, the
     ``[tool.promptkit]`` table of a ``pyproject.toml`` (None when it has none)."""
+    import tomllib  # only when a config file exists: `promptkit lint` starts without it
+
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -109,6 +110,8 @@ def _closest(start: Path | None) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _parse_env_value(raw: str) -> Any:
+    import tomllib
+
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

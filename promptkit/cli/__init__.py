@@ -1,21 +1,20 @@
 """The ``promptkit`` command line: one thin command per module, loaded only when invoked.
 
 Commands are looked up lazily so ``promptkit lint`` never imports the simulator, OpenCV or
-httpx. Every :class:`~promptkit.errors.PromptkitError` becomes one line on stderr and its
-``exit_code``; ``--debug`` (or ``PROMPTKIT_DEBUG=1``) shows the traceback instead. A command
-whose optional dependencies are not installed says which extra to install, in one line (exit 2).
+httpx; ``lint`` does not even load click (its options are parsed by argparse, see
+:mod:`promptkit.cli.lint`), so a pre-commit hook starts fast. The click group lives in
+:mod:`promptkit.cli.group`. Every :class:`~promptkit.errors.PromptkitError` becomes one
+line on stderr and its ``exit_code``; ``--debug`` (or ``PROMPTKIT_DEBUG=1``) shows the
+traceback instead. A command whose optional dependencies are not installed says which extra
+to install, in one line (exit 2).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sys
+from typing import Any
 
-import click
-
-from promptkit import __version__
 from promptkit.errors import PromptkitError
 
 # command name -> "module:attribute"; each module holds exactly one click command.
@@ -78,83 +77,40 @@ HELP: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(n for n in COMMANDS if _available(n))
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        command: click.Command = getattr(module, attr)
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Help must not import every command: use the static one-liners.
-        rows = [(n, HELP.get(n, "")) for n in self.list_commands(ctx)]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-
-def _available(name: str) -> bool:
-    module_name = COMMANDS[name].split(":")[0]
-    return importlib.util.find_spec(module_name) is not None
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="promptkit")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """promptkit: write, lint, simulate and evaluate text-to-video prompts."""
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug or os.environ.get("PROMPTKIT_DEBUG") == "1"
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the CLI and map errors to one line and an exit code.
 
     A command's non-zero ``ctx.exit(code)`` becomes the process exit code (also under
     ``python -m promptkit``); success returns normally.
     """
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or (
-        os.environ.get("PROMPTKIT_DEBUG") == "1"
-    )
-    try:
-        result = cli.main(args=argv, prog_name="promptkit", standalone_mode=False)
-    except PromptkitError as exc:
-        if debug:
-            raise
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ModuleNotFoundError as exc:
-        if debug or not exc.name:
-            raise
-        click.echo(f"error: {_missing_extra(exc.name, argv)}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    if isinstance(result, int) and result != 0:
-        sys.exit(result)
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args or os.environ.get("PROMPTKIT_DEBUG") == "1"
+    if args[:1] == ["lint"]:
+        from promptkit.cli.lint import run
+
+        try:
+            run(args[1:])
+        except PromptkitError as exc:
+            if debug:
+                raise
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            print("Interrupted.", file=sys.stderr)
+            sys.exit(130)
+        return
+    from promptkit.cli.group import run_group
+
+    run_group(argv, debug)
+
+
+def __getattr__(name: str) -> Any:
+    """``cli`` and ``LazyGroup`` (the click group) load click on first use."""
+    if name in ("cli", "LazyGroup"):
+        from promptkit.cli import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module 'promptkit.cli' has no attribute {name!r}")
 
 
 def _missing_extra(module: str, argv: list[str] | None) -> str:

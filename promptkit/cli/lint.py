@@ -4,20 +4,28 @@ File selection and configuration follow ruff (:mod:`promptkit.lint.discovery`): 
 path is given, the closest config file per file, ``--config``, ``exclude`` / ``extend-exclude``
 and ``--force-exclude``; the output options too (``--exit-zero``, ``-q``, ``--statistics``,
 ``--output-file``, ``PROMPTKIT_OUTPUT_FORMAT``).
+
+The options are parsed with the standard library's argparse, not click: pre-commit starts
+``promptkit lint`` for every batch of files, and importing click (with inspect, datetime and
+uuid) would double its start-up. :func:`promptkit.cli.main` hands ``lint`` to :func:`run`
+before click is loaded; the click group reaches the same parser through :data:`command`, a
+pass-through command, so ``promptkit --help`` still lists it.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
-
-import click
+from typing import Any, NoReturn
 
 from promptkit.errors import InputError, UsageError
 
 FORMATS = ("text", "json", "github", "sarif")
 NO_FILES = "warning: No prompt files found under the given path(s)"
+SEVERITIES = ("info", "warning", "error")
+FORMAT_ENV = "PROMPTKIT_OUTPUT_FORMAT"
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -34,65 +42,7 @@ def _anchored(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(f"{cwd}/{p}" if "/" in p and not p.startswith(("/", "**/")) else p for p in items)
 
 
-@click.command(name="lint")
-@click.argument("paths", nargs=-1)
-@click.option("--lines", is_flag=True, help="Treat every non-empty line as its own prompt.")
-@click.option(
-    "--format",
-    "--output-format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    envvar="PROMPTKIT_OUTPUT_FORMAT",
-    show_envvar=True,
-    help="Output format.",
-)
-@click.option(
-    "--select", multiple=True, metavar="RULES", help="Only these codes, prefixes or names."
-)
-@click.option(
-    "--ignore", multiple=True, metavar="RULES", help="Skip these codes, prefixes or names."
-)
-@click.option(
-    "--severity",
-    type=click.Choice(["info", "warning", "error"]),
-    default=None,
-    help="Exit 1 when a finding is at or above this severity [default: warning].",
-)
-@click.option("--duration", type=click.IntRange(1, 15), help="Clip length of plain prompts (s).")
-@click.option(
-    "--reference-images", type=click.IntRange(0, 7), default=0, help="Reference images sent."
-)
-@click.option("--model", help="Model whose word budget applies.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Use this promptkit.toml or pyproject.toml for every file (no discovery).",
-)
-@click.option("--exclude", multiple=True, metavar="PATTERNS", help="Replace the exclude patterns.")
-@click.option(
-    "--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these patterns too."
-)
-@click.option(
-    "--force-exclude",
-    is_flag=True,
-    default=None,
-    help="Apply exclusions to files named on the command line too (pre-commit).",
-)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("--quiet", "-q", is_flag=True, help="Print findings, but nothing else.")
-@click.option(
-    "--statistics", is_flag=True, help="Print how often each rule fired instead of findings."
-)
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of stdout.",
-)
-def command(
+def lint(
     paths: tuple[str, ...],
     lines: bool,
     fmt: str,
@@ -138,7 +88,7 @@ def command(
     )
     files = select_files(paths or (".",), resolver)
     if not files and not quiet:
-        click.echo(NO_FILES, err=True)
+        print(NO_FILES, file=sys.stderr)
     cwd = Path.cwd()
 
     def config_for(name: str) -> LintConfig:
@@ -173,3 +123,136 @@ def _write(report: str, output_file: Path | None) -> None:
         output_file.write_text(report, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{output_file}: cannot write the report ({exc.strerror})") from exc
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width, read without importing shutil (which
+    loads bz2 and lzma): argparse builds a formatter even when no help is printed."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size().columns
+        except OSError:
+            width = 80
+        super().__init__(prog, width=max(width - 2, 40))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"promptkit lint: {message} (see promptkit lint --help)")
+
+
+def _int_range(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not in the range {low}-{high}")
+        return value
+
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of ``promptkit lint`` (ruff's option names)."""
+    p = _Parser(
+        prog="promptkit lint",
+        formatter_class=_Formatter,
+        description=(
+            "Lint prompts (.txt/.prompt, '-' for stdin), templates (.j2) and eval specs "
+            "(.yaml). PATHS default to the current folder; folders are searched for prompt "
+            "files (see `include` in docs/lint.md). Exit codes: 0 clean, 1 findings, 2 usage "
+            "or config error."
+        ),
+    )
+    add = p.add_argument
+    add("paths", nargs="*", metavar="PATHS")
+    add("--lines", action="store_true", help="Treat every non-empty line as its own prompt.")
+    add(
+        "--format",
+        "--output-format",
+        dest="fmt",
+        choices=FORMATS,
+        default=None,
+        help=f"Output format [default: text; env var: {FORMAT_ENV}].",
+    )
+    add("--select", action="append", default=[], metavar="RULES", help="Only these rules.")
+    add("--ignore", action="append", default=[], metavar="RULES", help="Skip these rules.")
+    add(
+        "--severity",
+        choices=SEVERITIES,
+        help="Exit 1 when a finding is at or above this severity [default: warning].",
+    )
+    add("--duration", type=_int_range(1, 15), help="Clip length of plain prompts (s).")
+    add("--reference-images", type=_int_range(0, 7), default=0, help="Reference images sent.")
+    add("--model", help="Model whose word budget applies.")
+    add(
+        "--config",
+        dest="config_file",
+        type=Path,
+        help="Use this promptkit.toml or pyproject.toml for every file (no discovery).",
+    )
+    add("--exclude", action="append", default=[], metavar="PATTERNS", help="Replace exclude.")
+    add("--extend-exclude", action="append", default=[], metavar="PATTERNS", help="Exclude too.")
+    add(
+        "--force-exclude",
+        action="store_true",
+        default=None,
+        help="Apply exclusions to files named on the command line too (pre-commit).",
+    )
+    add("--exit-zero", action="store_true", help="Exit 0 even when findings are reported.")
+    add("-q", "--quiet", action="store_true", help="Print findings, but nothing else.")
+    add("--statistics", action="store_true", help="Print how often each rule fired instead.")
+    add("-o", "--output-file", type=Path, help="Write the report to this file, not stdout.")
+    return p
+
+
+def run(argv: list[str]) -> None:
+    """Parse ``argv`` (the arguments after ``lint``) and lint; exits 1 on findings."""
+    args = parser().parse_intermixed_args(argv)
+    fmt = args.fmt or os.environ.get(FORMAT_ENV) or "text"
+    if fmt not in FORMATS:
+        raise UsageError(f"{FORMAT_ENV}={fmt!r} is not one of {', '.join(FORMATS)}")
+    if args.config_file is not None and args.config_file.is_dir():
+        raise UsageError(f"--config {args.config_file}: is a folder, not a file")
+    lint(
+        tuple(args.paths),
+        args.lines,
+        fmt,
+        tuple(args.select),
+        tuple(args.ignore),
+        args.severity,
+        args.duration,
+        args.reference_images,
+        args.model,
+        args.config_file,
+        tuple(args.exclude),
+        tuple(args.extend_exclude),
+        args.force_exclude,
+        args.exit_zero,
+        args.quiet,
+        args.statistics,
+        args.output_file,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """``command``: the click pass-through the command group lists (click loads only here)."""
+    if name != "command":
+        raise AttributeError(name)
+    import click
+
+    @click.command(
+        name="lint",
+        add_help_option=False,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+    @click.argument("argv", nargs=-1, type=click.UNPROCESSED)
+    def command(argv: tuple[str, ...]) -> None:
+        """Lint prompts, templates and eval specs."""
+        run(list(argv))
+
+    globals()["command"] = command
+    return command

@@ -28,6 +28,10 @@ QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
+# Inside a noun phrase before its head: determiners, numbers, adjectives, nouns, participles.
+NP_INNER = frozenset(
+    {"DT", "PRP$", "CD", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBG", "VBN"}
+)
 NUMBERS = frozenset(
     [
         "two",
@@ -69,6 +73,7 @@ PATH_WORDS = frozenset(
     ]
 )
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
+ARTICLES = frozenset({"a", "an", "the"})
 
 
 class Match:
@@ -90,38 +95,47 @@ class Analysis:
         self.text = text
         self.lower = text.lower()
         self.vocab = vocab
-        raw: list[str] = []
+        # Gaps between tokens hold no letters or digits, so one pattern yields (gap, token)
+        # pairs that tile the text: offsets follow from their lengths.
+        pairs = GAP_TOKEN.findall(text)
+        raw = [token for _, token in pairs]
         starts: list[int] = []
         boundary: list[bool] = []
         sentence_start: list[bool] = []
-        first = True
-        # Gaps between tokens hold no letters or digits, so one pattern yields (gap, token).
-        for m in GAP_TOKEN.finditer(text):
-            gap = m.group(1)
-            if first or (gap != " " and not BOUNDARY_CHARS.isdisjoint(gap)):
-                boundary.append(True)
-                sentence_start.append(first or not SENTENCE_CHARS.isdisjoint(gap))
-            else:
+        at = 0
+        for gap, token in pairs:
+            at += len(gap)
+            starts.append(at)
+            at += len(token)
+            if gap == " " or (gap and BOUNDARY_CHARS.isdisjoint(gap)):
                 boundary.append(False)
                 sentence_start.append(False)
-            first = False
-            raw.append(m.group(2))
-            starts.append(m.start(2))
+            else:
+                boundary.append(True)
+                sentence_start.append(not SENTENCE_CHARS.isdisjoint(gap))
+        if raw:
+            boundary[0] = sentence_start[0] = True
         self.raw = raw
         self.starts = starts
         self.boundary = boundary
         self.sentence_start = sentence_start
-        self.words = [w.lower().replace("’", "'") for w in raw]
-        self.roles = [vocab.roles.get(w) for w in self.words]
-        items = vocab.classes.items
-        # What the lexicon knows of each word (verb, noun, adjective readings), looked up once.
-        self.info = [items(w) for w in self.words]
-        self.verb_lemmas = [(i.get("v") or i.get("V") or (None, None))[0] for i in self.info]
+        # What the lexicon knows of each word (role; verb, noun, adjective readings; verb
+        # lemma), looked up once per word and process.
+        known = [vocab.word(w) for w in raw]
+        self.words = [k[0] for k in known]
+        self.roles = [k[1] for k in known]
+        self.info = [k[2] for k in known]
+        self.verb_lemmas = [k[3] for k in known]
         self.tags = self._tag()
         self.compound_class: dict[int, str | None] = {}
         self.shape_verbs: set[int] = set()
+        # Verbs whose class depends on their subject: token -> "somebody|something" classes.
+        self.frame_classes: dict[int, str] = {}
         self._progressive()
         self._predicates()
+        self._coordination()
+        self._gerunds()
+        self._determined()
         self.compound_tokens = self._compounds()
         self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
@@ -228,8 +242,21 @@ class Analysis:
                     and (follows or after in ("NN", "NNS") and p == i - 1)
                 ):
                     tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
+                elif (
+                    after == "END"
+                    and not has_verb
+                    and in_phrase
+                    and "VBG" in licensed
+                    and words[i].endswith("ing")
+                    and self._animate_head(start)
+                ):
+                    # A caption's predicate may close it after a place: "musician at the
+                    # studio singing". The clause has no other verb and its subject can act.
+                    tags[i] = "VBG"
                 elif not has_verb:
                     plural = self._plural_subject(start, i - 1)
+                    if in_phrase and of_only:
+                        plural = plural or self._plural_of_head(start, i - 1)
                     # "a couple dances": "a" makes the noun phrase singular, so an -s word
                     # after its noun can only be the verb ("cherry blossoms" have no "a").
                     article = words[start] in ("a", "an") and not in_phrase
@@ -266,6 +293,104 @@ class Analysis:
                     has_verb = True
             start = end
 
+    def _determined(self) -> None:
+        """A present-tense verb needs a subject before it in its clause. So a word the tagger
+        read as one, but that the lexicon or its training also knows as a noun, is that noun
+        when the clause offers no subject:
+
+        * after an article or possessive and adjectives: the determiner opens a noun phrase
+          that ends in its noun ("amid the arid landscapes");
+        * after nothing but adjectives at the start of a clause ("..., light smile, ...");
+        * as the only word of a comma-separated fragment ("coastline, wind, waves, rocks").
+        """
+        tags = self.tags
+        words = self.words
+        boundary = self.boundary
+        n = len(tags)
+        for i, tag in enumerate(tags):
+            if tag not in ("VBZ", "VBP", "VB"):
+                continue
+            alone = boundary[i] and (i + 1 >= n or boundary[i + 1]) and i > 0
+            if not alone:
+                if boundary[i]:
+                    continue
+                k = i - 1
+                while k > 0 and tags[k] in ADJ_TAGS and not boundary[k]:
+                    k -= 1
+                determined = words[k] in ARTICLES or (tags[k] == "PRP$" and k < i - 1)
+                bare = boundary[k] and tags[k] in ADJ_TAGS  # only adjectives before it
+                if not (determined or bare):
+                    continue
+            noun = "NNS" if tag == "VBZ" else "NN"
+            known = tagger().known_tags(words[i]) | self.vocab.classes.tags(words[i])
+            if noun in known:
+                tags[i] = noun
+
+    def _gerunds(self) -> None:
+        """An -ing word after an adjective heads a noun phrase: adjectives modify nouns,
+        adverbs modify verbs ("with red stitching", "a slow dancing"), unless a noun follows
+        it ("a red spinning top": the -ing word modifies "top") or "be" precedes the
+        adjective."""
+        tags = self.tags
+        n = len(tags)
+        for i in range(1, n):
+            if tags[i] != "VBG" or tags[i - 1] not in ADJ_TAGS or self.boundary[i]:
+                continue
+            before = self.info[i - 1]
+            if "J" not in before or "N" in before or "n" in before:
+                continue  # only a word the lexicon knows as an adjective and not as a noun
+            if i + 1 < n and not self.boundary[i + 1] and tags[i + 1] in NOUN_TAGS | ADJ_TAGS:
+                continue
+            if i > 1 and self.words[i - 2] in BE:
+                continue
+            tags[i] = "NN"
+
+    def _coordination(self) -> None:
+        """Coordination joins like with like: a base-form word ending a clause right after
+        "noun and" inside a prepositional phrase is a noun too ("filled with purpose and
+        drive", "a plate of rice and stew"), when the lexicon knows it as one."""
+        tags = self.tags
+        words = self.words
+        n = len(words)
+        for i in range(2, n):
+            if tags[i] not in ("VB", "VBP") or words[i - 1] not in ("and", "or"):
+                continue
+            if tags[i - 2] not in ("NN", "NNS") or self.boundary[i - 1] or self.boundary[i]:
+                continue
+            if i + 1 < n and not self.boundary[i + 1]:
+                continue
+            if "NN" not in tagger().known_tags(words[i]) and "N" not in self.info[i]:
+                continue  # neither the tagger's training nor the lexicon has it as a noun
+            k = i - 2
+            while k > 0 and not self.boundary[k] and tags[k - 1] in NP_INNER:
+                k -= 1
+            if k > 0 and not self.boundary[k] and self.roles[k - 1] == "preposition":
+                tags[i] = "NN"
+
+    def _animate_head(self, start: int) -> bool:
+        """Whether the noun phrase opening a clause names a person or an animal."""
+        k = start
+        while k < len(self.words) and self.tags[k] in NP_INNER:
+            if self.tags[k] in NOUN_TAGS and (
+                k + 1 >= len(self.words) or self.tags[k + 1] not in NOUN_TAGS
+            ):
+                return self.vocab.reading(self.words[k], "NN")[1] == "animate"
+            k += 1
+        return False
+
+    def _plural_of_head(self, start: int, last: int) -> bool:
+        """A subject "N1 of N2" agrees with its head N1 ("the winners of the race spray"),
+        or, when N1 is a collective or measure noun the lexicon does not class, with its
+        members ("a herd of goats graze": notional agreement)."""
+        words = self.words
+        of = next((k for k in range(start + 1, last) if words[k] == "of"), None)
+        if of is None or self.tags[of - 1] not in NOUN_TAGS:
+            return False
+        if self._plural_subject(start, of - 1):
+            return True
+        head = self.vocab.reading(words[of - 1], "NN")[1]
+        return head is None and self._plural_subject(of + 1, last)
+
     def _coordinated(self, start: int, i: int) -> bool:
         """A subject made of two noun phrases ("a mother and her child feed the ducks")."""
         return any(self.words[k] == "and" for k in range(start, i))
@@ -296,8 +421,15 @@ class Analysis:
         for i in range(len(words) - 1):
             if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
                 continue
-            after_noun = i > 0 and self.tags[i - 1] in NOUN_TAGS and "J" not in info[i - 1]
-            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_noun):
+            # A participle after a noun that can do it: "a bird drinking water" (the bird
+            # drinks); after one that cannot, the compound stands ("a mahogany dining table").
+            after_agent = (
+                i > 0
+                and self.tags[i - 1] in NOUN_TAGS
+                and "J" not in info[i - 1]
+                and (self.vocab.reading(words[i - 1], self.tags[i - 1])[1] == "animate")
+            )
+            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_agent):
                 # "are running away", "a bird drinking water": a verb with its particle or
                 # object, not the nouns "running away" and "drinking water"
                 continue
@@ -318,32 +450,19 @@ class Analysis:
         lemmas: list[str] = []
         kinds: list[str | None] = []
         compound_class = self.compound_class
-        for i, (word, tag, info) in enumerate(zip(self.words, self.tags, self.info, strict=True)):
-            found: tuple[str, str] | None = None
+        reading = self.vocab.reading
+        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
             if i in compound_class:  # the last word of a compound carries its class
                 lemmas.append(word)
                 kinds.append(compound_class[i])
                 continue
-            if not info:
-                lemmas.append(word)
-                kinds.append(None)
-                continue
-            if tag in VERB_TAGS:
-                if tag == "VB" or tag == "VBP":
-                    found = info.get("V") or info.get("v")
-                else:
-                    found = info.get("v") or info.get("V")
-            elif tag in NOUN_TAGS:
-                if tag.endswith("S"):
-                    found = info.get("n") or info.get("N")
-                else:
-                    found = info.get("N") or info.get("n")
-            elif tag in ADJ_TAGS:
-                found = info.get("J")
-            lemmas.append(found[0] if found else word)
-            kinds.append(found[1].rstrip("*") if found else None)
-            if found and found[1].endswith("*"):
+            lemma, kind, shape, frames = reading(word, tag)
+            lemmas.append(lemma)
+            kinds.append(kind)
+            if shape:
                 self.shape_verbs.add(i)
+            if frames:
+                self.frame_classes[i] = frames
         return lemmas, kinds
 
     def _match(self) -> list[Match]:

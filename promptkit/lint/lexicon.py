@@ -218,10 +218,21 @@ class WordClasses:
 
     def verb(self, word: str, inflected: bool = True) -> tuple[str, str] | None:
         """(lemma, class) of a verb form; ``inflected`` prefers "found" -> find over found."""
+        found = self.verb_frames(word, inflected)
+        return None if found is None else found[:2]
+
+    def verb_frames(self, word: str, inflected: bool = True) -> tuple[str, str, str] | None:
+        """(lemma, class, classes by subject) of a verb form: the last is "" or
+        "somebody-class|something-class" when the subject decides (see
+        :mod:`promptkit.lint.compile.classes`)."""
         items = self.items(word)
-        if inflected:
-            return items.get("v") or items.get("V")
-        return items.get("V") or items.get("v")
+        found = (
+            (items.get("v") or items.get("V")) if inflected else (items.get("V") or items.get("v"))
+        )
+        if found is None:
+            return None
+        klass, _, frames = found[1].partition("|")
+        return found[0], klass, frames
 
     def noun(self, word: str, plural: bool = False) -> tuple[str, str] | None:
         items = self.items(word)
@@ -237,6 +248,36 @@ class WordClasses:
         return "C" in self.items(phrase)
 
 
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+
+
+def _reading(
+    info: dict[str, tuple[str, str]], word: str, tag: str
+) -> tuple[str, str | None, bool, str]:
+    """A word's lemma and class under a tag: a verb tag reads its verb entry (an inflected
+    form first, a base form for VB/VBP), a noun tag its noun entry (the plural for NNS), an
+    adjective tag its adjective entry."""
+    found: tuple[str, str] | None = None
+    if not info:
+        return word, None, False, ""
+    if tag in VERB_TAGS:
+        if tag == "VB" or tag == "VBP":
+            found = info.get("V") or info.get("v")
+        else:
+            found = info.get("v") or info.get("V")
+    elif tag[:2] == "NN":
+        if tag.endswith("S"):
+            found = info.get("n") or info.get("N")
+        else:
+            found = info.get("N") or info.get("n")
+    elif tag[:2] == "JJ":
+        found = info.get("J")
+    if found is None:
+        return word, None, False, ""
+    klass, _, frames = found[1].partition("|")
+    return found[0], klass.rstrip("*"), klass.endswith("*"), frames
+
+
 @dataclass
 class Vocabulary:
     """Closed-class phrases indexed by first word, the function words, and word classes."""
@@ -245,6 +286,13 @@ class Vocabulary:
     classes: WordClasses
     index: dict[str, list[Entry]] = field(default_factory=dict)
     extra: dict[str, set[str]] = field(default_factory=dict)
+    _words: dict[str, tuple[str, str | None, dict[str, tuple[str, str]], str | None]] = field(
+        default_factory=dict, repr=False
+    )
+    _readings: dict[tuple[str, str], tuple[str, str | None, bool, str]] = field(
+        default_factory=dict, repr=False
+    )
+    _named: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:
         words = phrase.replace("’", "'").split()
@@ -258,6 +306,34 @@ class Vocabulary:
             if entry not in bucket:
                 bucket.append(entry)
                 bucket.sort(key=lambda e: -len(e[0]))
+
+    def word(self, raw: str) -> tuple[str, str | None, dict[str, tuple[str, str]], str | None]:
+        """(lower-case form, function-word role, lexicon readings, verb lemma) of a token."""
+        hit = self._words.get(raw)
+        if hit is None:
+            lower = raw.lower().replace("’", "'")
+            info = self.classes.items(lower)
+            verb = info.get("v") or info.get("V")
+            hit = self._words[raw] = (lower, self.roles.get(lower), info, verb and verb[0])
+        return hit
+
+    def noun_adjective_classes(self, word: str) -> frozenset[str]:
+        """The classes a word has as a noun or an adjective ("dusk": daytime)."""
+        hit = self._named.get(word)
+        if hit is None:
+            info = self.classes.items(word)
+            noun = info.get("N") or info.get("n")
+            adj = info.get("J")
+            hit = self._named[word] = frozenset(x[1] for x in (noun, adj) if x is not None and x[1])
+        return hit
+
+    def reading(self, word: str, tag: str) -> tuple[str, str | None, bool, str]:
+        """(lemma, class, shape verb, classes by subject) of a word read with a Penn tag."""
+        key = (word, tag)
+        hit = self._readings.get(key)
+        if hit is None:
+            hit = self._readings[key] = _reading(self.classes.items(word), word, tag)
+        return hit
 
     def add_extra(self, category: str, word: str) -> None:
         """A user's extra word: matched as a phrase and as a lemma of its class."""

@@ -45,6 +45,7 @@ COERCIBLE = frozenset(
 MODIFIER_MOTION = frozenset({"motion"})
 AUXILIARIES = frozenset({"be", "have", "do"})
 VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
+NO = frozenset({"no", "without"})
 PROGRESSIVE_PASSIVE = frozenset({"being", "getting", "get", "gets", "got"})
 PATHS = frozenset(
     [
@@ -136,6 +137,9 @@ class MotionReading(Clauses):
                 if self._camera_move_counts(m):
                     counted = family != "static"
                     why = "a camera move" if counted else "a fixed camera: framing, not motion"
+                    if counted and (self._negated(m.start) or prev_word(a, m.start) in NO):
+                        # "no camera movement", "without camera motion"
+                        counted, why = False, "negated"
                     yield Cue(m.start, m.end, "camera", a.phrase(m), family, counted, why)
             elif m.category in MOTION_CATEGORIES:
                 why = "a change over time" if m.category == "time" else "a motion phrase"
@@ -155,8 +159,10 @@ class MotionReading(Clauses):
     def _verb(self, i: int) -> Cue | None:
         a = self.a
         lemma, klass, tag = a.lemmas[i], a.classes[i], a.tags[i]
-        if lemma in AUXILIARIES or i in a.compound_tokens or "'" in a.words[i]:
-            return None  # auxiliaries, compound nouns, contractions ("it's")
+        if (lemma in AUXILIARIES and not self._main_do(i)) or i in a.compound_tokens:
+            return None  # auxiliaries and compound nouns
+        if "'" in a.words[i]:
+            return None  # contractions ("it's")
         nxt0 = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
         if tag == "VBG" and nxt0 is not None and a.words[nxt0] == "of":
             return None  # a nominal takes "of" ("a painting of"), a verb's object never does
@@ -165,11 +171,29 @@ class MotionReading(Clauses):
                 None  # a word WordNet does not know as a verb, in a form that is not typical of one
             )
         end = i + 1
-        nxt = i + 1 if i + 1 < len(a.words) and not a.boundary[i + 1] else None
-        if nxt is not None and a.words[nxt] in PARTICLES and a.tags[nxt] in ("RP", "RB"):
-            phrasal = a.vocab.classes.verb(f"{lemma} {a.words[nxt]}", inflected=False)
+        shape = i in a.shape_verbs
+        frames = a.frame_classes.get(i)
+        nxt = nxt0
+        if (
+            nxt is not None
+            and a.words[nxt] in PARTICLES
+            and a.tags[nxt] in ("RP", "RB")
+            # "jumps out of the car": "out of" is one preposition, not a particle and "of"
+            and not (nxt + 1 < len(a.words) and a.words[nxt + 1] == "of")
+        ):
+            phrasal = a.vocab.classes.verb_frames(f"{lemma} {a.words[nxt]}", inflected=False)
             if phrasal is not None:
-                klass, end = phrasal[1].rstrip("*"), nxt + 1
+                _, head, frames = phrasal
+                klass, shape, end = head.rstrip("*"), head.endswith("*"), nxt + 1
+        if frames:
+            # WordNet lists the sentence frames of each sense: the subject selects the senses
+            # that apply ("a person stretching": body; "the plain stretches": state).
+            subject = self._subject_of(i)
+            if subject is not None:
+                somebody, _, something = frames.partition("|")
+                chosen = somebody if self.animate(subject) else something
+                if chosen:
+                    klass, shape = chosen.rstrip("*"), chosen.endswith("*")
         if klass is None:
             klass = "unknown"  # a verb WordNet lacks ("moonwalks"): taken as an action
         word = a.span_text(i, end)
@@ -179,15 +203,26 @@ class MotionReading(Clauses):
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
         dominant, _, physical = klass.partition("/")
-        if dominant in ("cognition", "light") and self._has_object(end):
+        progressive = prev_word(a, i) in BE_AUX and tag == "VBG"
+        if (
+            dominant in ("cognition", "light")
+            and self._has_object(end)
+            and (progressive or self._animate_or_implied(i))
+        ):
             # "reading a book", "counting money", "shining shoes": with an object these are
-            # things a person does with their hands; alone ("thinking", "glows") they are not.
+            # things a person does with their hands; alone ("thinking", "glows") they are not,
+            # nor with a thing as subject ("her face reflects focus").
             physical = physical or "contact"
-        progressive = prev_word(a, i) in BE_AUX
         if tag == "VBG" and dominant not in DYNAMIC and dominant != "light" and progressive:
             noun = a.vocab.classes.noun(a.words[i])
             if noun is not None and noun[1] == "event":  # "is boxing", "water skiing"
                 return Cue(i, end, "verb", lemma, "event", True, f"'{word}': a sport or exercise")
+            if dominant in AGENTIVE or physical:
+                # The progressive reports an event in progress, whoever does it ("a flower is
+                # singing"); the stative readings that need no agent ("the sign reads 'stop'")
+                # do not take it.
+                why = f"'{word}': an activity in progress ({physical or dominant})"
+                return Cue(i, end, "verb", lemma, physical or dominant, True, why)
         if dominant not in DYNAMIC:
             if (dominant in AGENTIVE or physical) and self._animate_agent(i):
                 klass = physical or dominant  # a person or animal does it: the physical sense
@@ -217,23 +252,49 @@ class MotionReading(Clauses):
             if before not in PROGRESSIVE_PASSIVE and not path and not moved:
                 why = f"'{word}' is a past participle: a resulting state"
                 return Cue(i, end, "verb", lemma, klass, False, why)
-        if tag == "VBG" and before_noun and (prev is None or a.tags[prev] in PRENOMINAL):
+        if (
+            tag == "VBG"
+            and before_noun
+            and (prev is None or a.tags[prev] in PRENOMINAL or a.words[prev].endswith("'s"))
+        ):  # "a smiling skull", "the dog's striking eyes": a possessive is a determiner
             if klass not in MODIFIER_MOTION:
                 why = f"'{word}' modifies a noun and is not a motion verb"
                 return Cue(i, end, "verb", lemma, klass, False, why)
-            if i in a.shape_verbs and a.classes[nxt0 or i] == "place":
+            if shape and a.classes[nxt0 or i] == "place":
                 why = f"'{word}' describes the shape of a place, which cannot move"
                 return Cue(i, end, "verb", lemma, klass, False, why)
         if klass == "contact" and self._place_subject(i):
             why = f"'{word}' with a place as its subject describes where it touches"
             return Cue(i, end, "verb", lemma, klass, False, why)
-        if klass in ("motion", "contact") and self._light_subject(i):
+        if self._light_subject(i) and (
+            klass in ("motion", "contact")
+            or self._path_follows(end - 1, klass)
+            or self._has_object(end)
+        ):
+            # Light that moves along a path is emanation ("rays breaking through the fog"),
+            # and light acting on a thing lights it ("beams that highlight the dew"): neither
+            # is a body moving. Light that changes by itself ("the light fades") is a change.
             why = f"'{word}' with light as its subject is illumination, not movement"
             return Cue(i, end, "verb", lemma, klass, False, why)
-        if i in a.shape_verbs and self._place_subject(i):
+        if shape and self._place_subject(i):
             why = f"'{word}' describes the shape of a place, which cannot move"
             return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
+
+    def _main_do(self, i: int) -> bool:
+        """ "do" with an object is the main verb, whose object names the act ("doing
+        laundry", "does a wheelie"); before a verb or "not" it is an auxiliary."""
+        a = self.a
+        k = i + 1
+        if a.lemmas[i] != "do" or k >= len(a.words) or a.boundary[k]:
+            return False
+        return a.tags[k] in ("DT", "PRP$", "NN", "NNS", "JJ", "CD") and a.words[k] != "not"
+
+    def _animate_or_implied(self, i: int) -> bool:
+        """The verb's subject is a person or an animal, or is left unsaid ("reading a book
+        by the fire": a caption's unnamed doer is a person)."""
+        k = self._subject_of(i)
+        return k is None or self._animate_agent(i)
 
     def _has_object(self, end: int) -> bool:
         """A direct object follows (an article, possessive, noun or pronoun)."""
@@ -329,13 +390,20 @@ class MotionReading(Clauses):
         name things."""
         a = self.a
         k = i - 1
-        # Step over the act's own noun phrase ("a tender first", "the complex ... of a").
-        while (
-            k >= 0
-            and not a.boundary[k + 1]
-            and (a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS"))
-        ):
-            k -= 1
+        # Step over the act's own noun phrase ("a tender first", "the complex ... of a"), and
+        # over a first conjunct, which shares the governor ("capturing the lights of
+        # buildings and the movement of cars").
+        conjunct = False
+        while k >= 0 and not a.boundary[k + 1]:
+            if a.tags[k] in NOUN_TAGS | ADJ_TAGS or a.tags[k] in ("DT", "PRP$", "CD", "POS"):
+                k -= 1
+            elif a.words[k] in ("and", "or") and not conjunct:
+                conjunct = True
+                k -= 1
+            elif conjunct and a.words[k] == "of" and k > 0 and a.tags[k - 1] in NOUN_TAGS:
+                k -= 1  # the first conjunct's own "of" phrase
+            else:
+                break
         if k >= 0 and not a.boundary[k + 1]:
             if a.words[k] in ("in", "during", "into"):
                 return True

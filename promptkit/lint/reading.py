@@ -101,12 +101,15 @@ class Reading(MotionReading):
         if any(m.start not in a.quoted for m in a.spans(category)):
             return True
         kinds = CLASS_GROUPS.get(klass, (klass,))
-        for i, info in enumerate(a.info):
-            if not info or a.tags[i] in VERB_TAGS or i in a.quoted:
-                continue
-            noun = info.get("N") or info.get("n")
-            adj = info.get("J")
-            if (noun is not None and noun[1] in kinds) or (adj is not None and adj[1] in kinds):
+        vocab = a.vocab
+        for i, word in enumerate(a.words):
+            named = vocab.noun_adjective_classes(word)
+            if (
+                named
+                and not named.isdisjoint(kinds)
+                and a.tags[i] not in VERB_TAGS
+                and i not in a.quoted
+            ):
                 return True
         return False
 

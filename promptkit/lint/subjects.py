@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Analysis
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Analysis, Match
 
 BE_AUX = frozenset(
     [
@@ -62,6 +62,10 @@ DEFINITE = frozenset(
     ]
 )
 PRENOMINAL = frozenset({"DT", "JJ", "JJR", "JJS", "IN", "PRP$", "CD", "POS"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+# Inside a noun phrase, before its head: adjectives, nouns and participles ("a burning
+# building", "a cloaked figure").
+NP_INNER = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "VBG", "VBN", "CD"})
 FRAME_NOUNS = frozenset(
     [
         "shot",
@@ -105,7 +109,14 @@ class Clauses:
         """Tokens of camera, style, lighting and quality tags, with the names a style takes:
         "Hokusai style", "in the style of Van Gogh", "a Chris Ofili painting"."""
         a = self.a
-        out = {k for m in a.matches if m.category in TAG_CATEGORIES for k in range(m.start, m.end)}
+        # A camera word used as a finite verb right after its subject is the verb, not the
+        # tag ("her eyebrows shot up", "the head tilts"); a camera move names no subject.
+        out = {
+            k
+            for m in a.matches
+            if m.category in TAG_CATEGORIES and not self._verb_after_subject(m)
+            for k in range(m.start, m.end)
+        }
         n = len(a.words)
         for i, word in enumerate(a.words):
             if word == "style" or (a.classes[i] == "style" and a.tags[i] in NOUN_TAGS):
@@ -121,6 +132,17 @@ class Clauses:
                         out.add(k)
                         k += 1
         return frozenset(out)
+
+    def _verb_after_subject(self, m: Match) -> bool:
+        a = self.a
+        i = m.start
+        return (
+            m.category in ("camera_term", "camera_move")
+            and a.tags[i] in FINITE_TAGS
+            and i > 0
+            and not a.boundary[i]
+            and (a.tags[i - 1] in ("NN", "NNS", "PRP") or a.words[i - 1] in PERSONS)
+        )
 
     # -- subjects and animacy ---------------------------------------------------------------
 
@@ -141,7 +163,7 @@ class Clauses:
         while (
             start > 0
             and not a.boundary[start]
-            and (a.tags[start - 1] in NOUN_TAGS | ADJ_TAGS or a.roles[start - 1] == "determiner")
+            and (a.tags[start - 1] in NP_INNER or a.roles[start - 1] == "determiner")
         ):
             start -= 1
         absolute = a.words[start - 1] == "with" and k == i - 1 and a.tags[i] == "VBG"
@@ -186,10 +208,23 @@ class Clauses:
         return False
 
     def animate(self, k: int | None) -> bool:
+        """A person or animal: a personal pronoun, a noun WordNet files as one, a name; or
+        a collective or measure noun WordNet does not class, whose "of" phrase names the
+        members ("a group of tourists", "a pair of hands"): the members act."""
         if k is None:
             return False
         a = self.a
-        return a.words[k] in PERSONS or a.classes[k] == "animate" or a.tags[k].startswith("NNP")
+        if a.words[k] in PERSONS or a.classes[k] == "animate" or a.tags[k].startswith("NNP"):
+            return True
+        if a.classes[k] is None and k + 1 < len(a.words) and a.words[k + 1] == "of":
+            j = k + 2
+            while j < len(a.words) and not a.boundary[j] and a.tags[j] in NP_INNER | {"DT"}:
+                if a.tags[j] in NOUN_TAGS and (
+                    j + 1 >= len(a.words) or a.tags[j + 1] not in NOUN_TAGS
+                ):
+                    return a.classes[j] == "animate" or a.words[j] in PERSONS
+                j += 1
+        return False
 
     # -- motion -----------------------------------------------------------------------------
 

@@ -42,6 +42,17 @@ Entry = tuple["str | None", tuple[str, ...], list[float], str]
 END = ("-END-", "-END2-")
 
 
+def _inflected(word: str, tag: str) -> bool:
+    """Whether ``word`` ends as a verb of Penn tag ``tag`` is inflected."""
+    if tag == "VBZ":
+        return word.endswith("s") and not word.endswith("ss")
+    if tag == "VBG":
+        return word.endswith("ing")
+    if tag in ("VBD", "VBN"):
+        return word.endswith("ed")
+    return False
+
+
 def normalize(word: str) -> str:
     """NLTK's normalisation of context words."""
     if "-" in word and word[0] != "-":
@@ -64,6 +75,7 @@ class Tagger:
         # normalised form)
         self._words: dict[str, Entry] = {}
         self._projections: dict[tuple[str, ...], dict[str, tuple[tuple[int, float], ...]]] = {}
+        self._indices: dict[tuple[str, ...], dict[str, int]] = {}
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -92,11 +104,11 @@ class Tagger:
         unknown to both is scored for every tag.
         """
         fixed = self.table.get("=" + word)
+        lower = word.lower()
+        extra = lexical(lower) if lexical is not None else frozenset()
         if fixed is not None:
             return fixed, ()
-        lower = word.lower()
         known = self.table.get("~" + lower)
-        extra = lexical(lower) if lexical is not None else frozenset()
         if known:
             seen = known.split(" ")
             options = seen + sorted(extra - set(seen)) if extra else seen
@@ -107,7 +119,10 @@ class Tagger:
             return None, sorted(options)
         if extra:
             return None, sorted(extra | PROPER)
-        return None, OPEN_CLASS  # closed-class words are all known from training
+        # Closed-class words are all known from training, and so is nearly every verb (or
+        # the lexicon knows it): an unknown word is a verb only in a form its inflection
+        # marks ("moonwalks", "skiing", "photobombed"), never a bare base form ("elon").
+        return None, tuple(t for t in OPEN_CLASS if t not in VERB or _inflected(lower, t))
 
     def known_tags(self, word: str) -> frozenset[str]:
         """The tags a word took in training (empty for an unseen word)."""
@@ -176,17 +191,28 @@ class Tagger:
             "i+2 word " + context[i + 2],
         )
         scores = list(base)
-        # Each feature's weights projected onto this candidate set: (index, weight) pairs.
+        # Each feature's weights projected onto this candidate set: (index, weight) pairs,
+        # read from the table row without parsing the weights of other tags.
         projections = self._projections.get(options)
         if projections is None:
             projections = self._projections[options] = {}
+            self._indices[options] = {tag: k for k, tag in enumerate(options)}
+        get = self.table.get
         for feature in features:
             pairs = projections.get(feature)
             if pairs is None:
-                weights = self.weights(feature)
-                pairs = projections[feature] = tuple(
-                    (k, weights[tag]) for k, tag in enumerate(options) if tag in weights
-                )
+                raw = get(feature)
+                if raw:
+                    index = self._indices[options]
+                    parts = raw.split(" ")
+                    pairs = tuple(
+                        (index[parts[k]], float(parts[k + 1]))
+                        for k in range(0, len(parts), 2)
+                        if parts[k] in index
+                    )
+                else:
+                    pairs = ()
+                projections[feature] = pairs
             for k, value in pairs:
                 scores[k] += value
         best = 0

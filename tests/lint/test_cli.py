@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from promptkit.lint import RULES
 
 GOOD = (
@@ -87,13 +85,32 @@ def test_github_format_emits_workflow_annotations(run_cli, tmp_path) -> None:
 
 def test_format_option_offers_every_output_format() -> None:
     # The command declares its choices without importing the formats module (startup time).
-    from promptkit.cli.lint import command
+    from promptkit.cli.lint import parser
     from promptkit.lint.formats import FORMATS
 
-    option = next(p for p in command.params if p.name == "fmt")
-    assert isinstance(option.type, click.Choice)
-    assert tuple(option.type.choices) == FORMATS
-    assert option.default == "text"
+    option = next(a for a in parser()._actions if a.dest == "fmt")
+    assert tuple(option.choices or ()) == FORMATS
+    assert option.option_strings == ["--format", "--output-format"]
+
+
+def test_lint_is_listed_by_the_command_group_and_runs_through_it(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from promptkit.cli import cli
+
+    write(tmp_path, "bad.txt", BAD)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["lint", "--select", "PK001", "bad.txt"])
+    assert result.exit_code == 1
+    assert "PK001 missing-motion" in result.output
+    assert "lint" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_bad_lint_options_are_one_line_errors(run_cli) -> None:
+    result = run_cli("lint", "--duration", "99", "x.txt")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--duration" in result.stderr
+    assert run_cli("lint", "--format", "xml").exit_code == 2
 
 
 def test_sarif_format_is_sarif_2_1_0(run_cli, tmp_path) -> None:

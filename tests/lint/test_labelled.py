@@ -6,9 +6,10 @@ developed on a fixed half of it (the prompts whose SHA-256 digest starts with an
 and checked on the other half, and both halves, both sources and the whole set are printed
 (``pytest -s``) and must meet the targets:
 
-* motionless (missing-motion OR static-request) precision and recall >= 0.92 (not met yet:
-  the test holds the measured level, ``MOTIONLESS_*_FLOOR``, so a change can only improve it;
-  docs/lint.md says where the rest is lost);
+* motionless (missing-motion OR static-request) precision and recall >= 0.92: precision is
+  asserted at the target; recall is not met yet (0.881: 0.922 on the development half, 0.836
+  on the held-out half), so the test holds the measured level, ``MOTIONLESS_RECALL_FLOOR``,
+  and a change can only improve it; docs/lint.md says where the rest is lost;
 * vague (vague-subject OR too-short) precision >= 0.95 and recall >= 0.90;
 * on rich, professional prompts a warning or error fires on <= 5 %.
 """
@@ -26,8 +27,8 @@ from promptkit.lint import LintConfig, lint_prompt
 pytestmark = pytest.mark.corpus
 CONFIG = LintConfig()
 MOTIONLESS = {"PK001", "PK002"}
-MOTIONLESS_PRECISION_FLOOR = 0.88  # target 0.92
-MOTIONLESS_RECALL_FLOOR = 0.84  # target 0.92
+TARGET = 0.92
+MOTIONLESS_RECALL_FLOOR = 0.875  # target 0.92, not met: measured 0.881 (docs/lint.md)
 VAGUE = {"PK003", "PK004"}
 Row = tuple[str, str, str]  # prompt, label, source
 
@@ -97,11 +98,11 @@ def report(task: str, items: list[Row], positive: str, codes: set[str]) -> tuple
     return result
 
 
-def test_motionless_prompts_are_found_at_least_as_well_as_measured(labelled: Path) -> None:
+def test_motionless_prompts_are_found_with_precision_092(labelled: Path) -> None:
     items = rows(labelled / "motion.tsv")
     assert len(items) > 1000
     precision, recall = report("motionless", items, "motionless", MOTIONLESS)
-    assert precision >= MOTIONLESS_PRECISION_FLOOR
+    assert precision >= TARGET
     assert recall >= MOTIONLESS_RECALL_FLOOR
 
 

