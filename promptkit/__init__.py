@@ -6,8 +6,10 @@ the public API below is resolved lazily on first attribute access.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+# typing costs milliseconds to import and is needed only by the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
@@ -25,4 +27,6 @@ def __getattr__(name: str) -> Any:
     owner = _EXPORTS.get(name)
     if owner is None:
         raise AttributeError(f"module 'promptkit' has no attribute {name!r}")
+    import importlib
+
     return getattr(importlib.import_module(owner), name)

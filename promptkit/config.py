@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from promptkit.errors import ConfigError
+
+TYPE_CHECKING = False  # typing is for the type checker only: `promptkit lint` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 ENV_PREFIX = "PROMPTKIT_"
 # Read by the command line itself (click), not settings.
@@ -34,16 +36,43 @@ NOT_SETTINGS = frozenset({"PROMPTKIT_DEBUG", "PROMPTKIT_OUTPUT_FORMAT"})
 CONFIG_NAMES = (".promptkit.toml", "promptkit.toml", "pyproject.toml")
 
 
-@dataclass(frozen=True)
 class Settings:
-    """Merged settings and where they came from."""
+    """Merged settings and where they came from: ``source`` is the config file that was read,
+    if any; ``base`` the folder relative paths in the settings are resolved against, when it
+    is not the config file's folder (a file given with ``--config`` resolves against the cwd).
 
-    data: dict[str, Any] = field(default_factory=dict)
-    source: Path | None = None
-    """The config file that was read, if any."""
-    base: Path | None = None
-    """The folder relative paths in the settings are resolved against, when it is not the
-    config file's folder (a file given with ``--config`` resolves against the cwd)."""
+    Immutable and compared by value, like a frozen dataclass; a plain class because
+    ``dataclasses`` imports ``inspect``, which would slow every start of ``promptkit lint``.
+    """
+
+    __slots__ = ("data", "source", "base")
+
+    data: dict[str, Any]
+    source: Path | None
+    base: Path | None
+
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        source: Path | None = None,
+        base: Path | None = None,
+    ) -> None:
+        object.__setattr__(self, "data", {} if data is None else data)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "base", base)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: Settings are immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.data, self.source, self.base) == (other.data, other.source, other.base)
+
+    __hash__ = None  # type: ignore[assignment]  # the data is a dict
+
+    def __repr__(self) -> str:
+        return f"Settings(data={self.data!r}, source={self.source!r}, base={self.base!r})"
 
     @property
     def root(self) -> Path:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from promptkit.errors import PromptkitError
+
+TYPE_CHECKING = False  # typing is for the type checker only: `lint` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 # command name -> "module:attribute"; each module holds exactly one click command.
 COMMANDS: dict[str, str] = {

@@ -18,9 +18,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 from promptkit.errors import InputError, UsageError
+
+TYPE_CHECKING = False  # typing is for the type checker only: `lint` starts without it
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 FORMATS = ("text", "json", "github", "sarif")
 NO_FILES = "warning: No prompt files found under the given path(s)"

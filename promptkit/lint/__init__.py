@@ -11,9 +11,10 @@ Public API (import-light: nothing heavy loads until first use)::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
+    from typing import Any
+
     from promptkit.lint.config import LintConfig
     from promptkit.lint.diagnostic import Diagnostic
     from promptkit.lint.engine import lint_prompt

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from promptkit.lint.lexicon import Vocabulary
 from promptkit.lint.tagger import tagger
 from promptkit.lint.tokens import TOKEN
 
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
     from promptkit.lint.reading import Reading
 
@@ -86,6 +86,12 @@ class Match:
         self.start = start
         self.end = end
         self.payload = payload
+
+    def camera(self) -> tuple[str, str | None, bool]:
+        """(family, direction, ambiguous) of a ``camera_move`` match."""
+        payload = self.payload
+        assert isinstance(payload, tuple)
+        return payload
 
 
 class Analysis:

@@ -10,19 +10,19 @@ without ``/`` matches a file or folder name; one with ``/`` matches the path fro
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from promptkit.errors import ConfigError
 from promptkit.lint.diagnostic import SEVERITY_RANK
 
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
+    from typing import Any
+
     from promptkit.config import Settings
 
 # Folders no one keeps prompts in (ruff's default ``exclude``).
@@ -65,43 +65,115 @@ _PATTERN_LISTS = ("include", "extend_include", "exclude", "extend_exclude")
 DEFAULT_DURATION = 8
 
 
-@dataclass(frozen=True)
+# fmt: off
+FIELDS = (
+    "select", "ignore", "per_file_ignores", "severity", "word_budget", "word_budgets", "model",
+    "min_content_words", "vague_max_words", "vague_max_content_words", "max_camera_moves",
+    "words_per_second", "seconds_per_shot", "seconds_per_beat", "default_duration",
+    "extra_vocab", "include", "extend_include", "exclude", "extend_exclude", "force_exclude",
+    "root",
+)
+# fmt: on
+
+
 class LintConfig:
-    """Rule selection and rule settings. Build with :meth:`from_settings` or directly."""
+    """Rule selection and rule settings. Build with :meth:`from_settings` or directly.
 
-    select: tuple[str, ...] = ("ALL",)
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: str = "warning"
-    """Findings at or above this severity make ``promptkit lint`` exit 1."""
-    word_budget: int = 200
-    word_budgets: Mapping[str, int] = field(default_factory=dict)
-    """Per-model word budgets; the entry for :attr:`model` wins over :attr:`word_budget`."""
-    model: str | None = None
-    min_content_words: int = 3
-    vague_max_words: int = 7
-    vague_max_content_words: int = 7
-    max_camera_moves: int = 2
-    words_per_second: float = 2.5
-    seconds_per_shot: int = 4
-    seconds_per_beat: int = 3
-    default_duration: int = DEFAULT_DURATION
-    extra_vocab: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Extra words per vocabulary (motion_verb, env, camera_term, lighting, style, ...)."""
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    """Files a folder walk lints (files named on the command line are always linted)."""
-    extend_include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    """Files and folders a folder walk skips (and, with :attr:`force_exclude`, named files)."""
-    extend_exclude: tuple[str, ...] = ()
-    force_exclude: bool = False
-    """Skip excluded files even when they are named on the command line (pre-commit)."""
-    root: Path | None = None
-    """The folder patterns with a ``/`` start from (the config file's); None: the cwd."""
-    _cache: dict[Any, Any] = field(init=False, repr=False, compare=False)
+    Immutable and compared by value, like a frozen dataclass; written out because
+    ``dataclasses`` imports ``inspect``, which would slow every start of the pre-commit hook.
 
-    def __post_init__(self) -> None:
+    * ``severity``: findings at or above it make ``promptkit lint`` exit 1;
+    * ``word_budgets``: per-model word budgets; the entry for ``model`` wins over
+      ``word_budget``;
+    * ``extra_vocab``: extra words per vocabulary (motion_verb, env, camera_term, lighting,
+      style, ...);
+    * ``include`` / ``extend_include``: files a folder walk lints (files named on the command
+      line are always linted); ``exclude`` / ``extend_exclude``: files and folders it skips
+      (and, with ``force_exclude``, named files: pre-commit);
+    * ``root``: the folder patterns with a ``/`` start from (the config file's); None: the cwd.
+    """
+
+    __slots__ = (*FIELDS, "_cache")
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    per_file_ignores: Mapping[str, tuple[str, ...]]
+    severity: str
+    word_budget: int
+    word_budgets: Mapping[str, int]
+    model: str | None
+    min_content_words: int
+    vague_max_words: int
+    vague_max_content_words: int
+    max_camera_moves: int
+    words_per_second: float
+    seconds_per_shot: int
+    seconds_per_beat: int
+    default_duration: int
+    extra_vocab: Mapping[str, tuple[str, ...]]
+    include: tuple[str, ...]
+    extend_include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    force_exclude: bool
+    root: Path | None
+    _cache: dict[Any, Any]
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = ("ALL",),
+        ignore: tuple[str, ...] = (),
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        severity: str = "warning",
+        word_budget: int = 200,
+        word_budgets: Mapping[str, int] | None = None,
+        model: str | None = None,
+        min_content_words: int = 3,
+        vague_max_words: int = 7,
+        vague_max_content_words: int = 7,
+        max_camera_moves: int = 2,
+        words_per_second: float = 2.5,
+        seconds_per_shot: int = 4,
+        seconds_per_beat: int = 3,
+        default_duration: int = DEFAULT_DURATION,
+        extra_vocab: Mapping[str, tuple[str, ...]] | None = None,
+        include: tuple[str, ...] = DEFAULT_INCLUDE,
+        extend_include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        extend_exclude: tuple[str, ...] = (),
+        force_exclude: bool = False,
+        root: Path | None = None,
+    ) -> None:
+        values = (
+            select,
+            ignore,
+            {} if per_file_ignores is None else per_file_ignores,
+            severity,
+            word_budget,
+            {} if word_budgets is None else word_budgets,
+            model,
+            min_content_words,
+            vague_max_words,
+            vague_max_content_words,
+            max_camera_moves,
+            words_per_second,
+            seconds_per_shot,
+            seconds_per_beat,
+            default_duration,
+            {} if extra_vocab is None else extra_vocab,
+            include,
+            extend_include,
+            exclude,
+            extend_exclude,
+            force_exclude,
+            root,
+        )
+        for name, value in zip(FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
         object.__setattr__(self, "_cache", {})
+        self._validate()
+
+    def _validate(self) -> None:
         from promptkit.lint import registry
         from promptkit.lint.lexicon import EXTENSIBLE
 
@@ -121,12 +193,33 @@ class LintConfig:
                 f"unknown extra-vocab categories {sorted(unknown)} (known: {sorted(EXTENSIBLE)})"
             )
 
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in FIELDS)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a LintConfig is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a LintConfig is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LintConfig) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in zip(FIELDS, self._values(), strict=True))
+        return f"LintConfig({inner})"
+
     @classmethod
     def from_mapping(
         cls, data: Mapping[str, Any], model: str | None = None, root: Path | None = None
     ) -> LintConfig:
         """Build from a ``[tool.promptkit.lint]`` table (kebab-case or snake_case keys)."""
-        names = {f.name for f in dataclasses.fields(cls)} - {"root", "_cache"}
+        names = set(FIELDS) - {"root"}
         kwargs: dict[str, Any] = {"root": root}
         for key, value in data.items():
             attr = key.replace("-", "_")
@@ -147,7 +240,9 @@ class LintConfig:
 
     def replace(self, **changes: Any) -> LintConfig:
         """A copy with command-line overrides applied (``None`` values are ignored)."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        values = dict(zip(FIELDS, self._values(), strict=True))
+        values.update((k, v) for k, v in changes.items() if v is not None)
+        return LintConfig(**values)
 
     def includes(self, path: Path) -> bool:
         """Whether a folder walk lints the file ``path``."""

@@ -13,14 +13,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from promptkit.config import config_in, load_settings, settings_from
 from promptkit.lint.config import LintConfig
+
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 TEMPLATE_SUFFIX = ".j2"
 ConfigFor = Callable[[Path], LintConfig]
@@ -78,9 +80,7 @@ class ConfigResolver:
     def _build(self, settings: Any) -> LintConfig:
         config = LintConfig.from_settings(settings).replace(**self._overrides)
         if self._extend_exclude:
-            config = dataclasses.replace(
-                config, extend_exclude=(*config.extend_exclude, *self._extend_exclude)
-            )
+            config = config.replace(extend_exclude=(*config.extend_exclude, *self._extend_exclude))
         return config
 
 

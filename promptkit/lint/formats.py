@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from promptkit import __version__
 from promptkit.lint.diagnostic import Diagnostic
@@ -15,6 +13,10 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def summary(diagnostics: Sequence[Diagnostic], prompts: int) -> dict[str, Any]:
@@ -34,6 +36,8 @@ def render(
     """The whole report in ``fmt`` (ends with a newline when non-empty); ``footer=False``
     leaves out the text format's closing line (``-q``, or nothing was linted)."""
     if fmt == "json":
+        import json  # only the json formats need it: text output starts faster without it
+
         payload = {
             "diagnostics": [d.to_dict() for d in diagnostics],
             "summary": summary(diagnostics, prompts),
@@ -42,6 +46,8 @@ def render(
     if fmt == "github":
         return "".join(github_line(d) + "\n" for d in diagnostics)
     if fmt == "sarif":
+        import json
+
         return json.dumps(sarif(diagnostics), indent=2, ensure_ascii=False) + "\n"
     return text(diagnostics, prompts, footer=footer)
 
@@ -73,6 +79,8 @@ def render_statistics(
     counts = Counter(d.code for d in diagnostics)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
+        import json
+
         payload = [{"code": c, "name": RULES[c].name, "count": n} for c, n in rows]
         return json.dumps(payload, indent=2) + "\n"
     if not rows:

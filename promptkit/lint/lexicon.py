@@ -15,7 +15,6 @@ A user may add words to a category with ``extra-vocab`` in ``[tool.promptkit.lin
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -278,21 +277,18 @@ def _reading(
     return found[0], klass.rstrip("*"), klass.endswith("*"), frames
 
 
-@dataclass
 class Vocabulary:
     """Closed-class phrases indexed by first word, the function words, and word classes."""
 
-    roles: dict[str, str]
-    classes: WordClasses
-    index: dict[str, list[Entry]] = field(default_factory=dict)
-    extra: dict[str, set[str]] = field(default_factory=dict)
-    _words: dict[str, tuple[str, str | None, dict[str, tuple[str, str]], str | None]] = field(
-        default_factory=dict, repr=False
-    )
-    _readings: dict[tuple[str, str], tuple[str, str | None, bool, str]] = field(
-        default_factory=dict, repr=False
-    )
-    _named: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    def __init__(self, roles: dict[str, str], classes: WordClasses) -> None:
+        self.roles = roles
+        self.classes = classes
+        self.index: dict[str, list[Entry]] = {}
+        self.extra: dict[str, set[str]] = {}
+        self._words: dict[str, tuple[str, str | None, dict[str, tuple[str, str]], str | None]]
+        self._words = {}
+        self._readings: dict[tuple[str, str], tuple[str, str | None, bool, str]] = {}
+        self._named: dict[str, frozenset[str]] = {}
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:
         words = phrase.replace("’", "'").split()

@@ -24,14 +24,15 @@ rule fired:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
-from typing import cast
 
 from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Match
 from promptkit.lint.lexicon import DIRECTIONS, PARTICLES
 from promptkit.lint.subjects import BE_AUX, PERSONS, PRENOMINAL, Clauses, prev_word
+
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SUPPORT_VERBS = frozenset({"be", "do", "have", "go", "get"})
 STATIC = frozenset({"state", "posture", "light", "perception", "cognition", "emotion"})
@@ -76,17 +77,28 @@ SHOT_WORDS = frozenset({"shot", "move", "movement", "motion"})
 MOTION_CATEGORIES = frozenset({"modifier", "time", "motion_verb", "env", "event"})
 
 
-@dataclass
 class Cue:
     """One candidate motion cue: counted or not, and why."""
 
-    start: int
-    end: int
-    kind: str  # verb, noun, camera, time, phrase
-    lemma: str
-    klass: str | None
-    counted: bool
-    why: str
+    __slots__ = ("start", "end", "kind", "lemma", "klass", "counted", "why")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,  # verb, noun, camera, time, phrase
+        lemma: str,
+        klass: str | None,
+        counted: bool,
+        why: str,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.lemma = lemma
+        self.klass = klass
+        self.counted = counted
+        self.why = why
 
 
 class MotionReading(Clauses):
@@ -133,7 +145,7 @@ class MotionReading(Clauses):
             if m.start in a.quoted:
                 continue
             if m.category == "camera_move":
-                family = cast(tuple[str, "str | None", bool], m.payload)[0]
+                family = m.camera()[0]
                 if self._camera_move_counts(m):
                     counted = family != "static"
                     why = "a camera move" if counted else "a fixed camera: framing, not motion"
@@ -423,8 +435,7 @@ class MotionReading(Clauses):
         return not any(a.tags[j] in VERB_TAGS for j in range(start, end))
 
     def _camera_move_counts(self, m: Match) -> bool:
-        payload = cast(tuple[str, "str | None", bool], m.payload)
-        if not payload[2]:
+        if not m.camera()[2]:
             return True
         a = self.a
         i = m.start
@@ -471,9 +482,7 @@ class MotionReading(Clauses):
             if weak is None and m.category == "still_weak":
                 weak = m
         if weak is None:
-            weak = next(
-                (m for m in self.camera_moves if cast(tuple[str], m.payload)[0] == "static"), None
-            )
+            weak = next((m for m in self.camera_moves if m.camera()[0] == "static"), None)
         # A picture-like scene or a fixed camera only freezes the clip when nothing moves.
         if weak is not None and not self.has_motion:
             return weak

@@ -10,7 +10,6 @@ show"); "are not alone" is description.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS
@@ -23,12 +22,16 @@ INSTRUCTION_HEADS = frozenset({"no", "without", "free", "devoid"})
 IMPERATIVES = frozenset({"don't", "never", "avoid", "dont"})
 
 
-@dataclass
 class Negation:
-    start: int
-    end: int
-    instruction: bool
-    why: str
+    """A negation: an instruction to leave something out, or description."""
+
+    __slots__ = ("start", "end", "instruction", "why")
+
+    def __init__(self, start: int, end: int, instruction: bool, why: str) -> None:
+        self.start = start
+        self.end = end
+        self.instruction = instruction
+        self.why = why
 
 
 class Reading(MotionReading):

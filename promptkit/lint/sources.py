@@ -13,11 +13,9 @@ or pydantic. Which files a folder holds for lint is :mod:`promptkit.lint.discove
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
 
 from promptkit.errors import InputError, PromptkitError
 from promptkit.lint.config import LintConfig
@@ -35,6 +33,10 @@ from promptkit.lint.suppression import (
 TEMPLATE_SUFFIXES = (".j2",)
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_CHOICES = 6
+
+TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def lint_paths(
@@ -204,7 +206,7 @@ def lint_template(path: Path, config: LintConfig) -> Iterator[Diagnostic | int]:
 
 
 def _labelled(d: Diagnostic, label: str) -> Diagnostic:
-    return dataclasses.replace(d, message=f"{d.message} [{label}]")
+    return d.replace(message=f"{d.message} [{label}]")
 
 
 def _renderings(info: Any) -> Iterator[tuple[str, dict[str, Any]]]:

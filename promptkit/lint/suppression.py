@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 _CODES = r"(?::\s*(?P<codes>[A-Za-z0-9_\-, ]+?))?"
 MARKER_LINE = re.compile(r"^[ \t]*#[ \t]*promptkit:[ \t]*noqa" + _CODES + r"[ \t]*$", re.I | re.M)
@@ -18,12 +17,14 @@ TRAILING = re.compile(r"[ \t]+#[ \t]*(?:promptkit:[ \t]*)?noqa" + _CODES + r"[ \
 JINJA = re.compile(r"\{#-?\s*promptkit:\s*noqa" + _CODES + r"\s*-?#\}", re.I)
 
 
-@dataclass
 class Suppression:
     """Codes silenced for one prompt (``everything`` for a bare ``noqa``)."""
 
-    everything: bool = False
-    codes: set[str] = field(default_factory=set)
+    __slots__ = ("everything", "codes")
+
+    def __init__(self, everything: bool = False, codes: set[str] | None = None) -> None:
+        self.everything = everything
+        self.codes: set[str] = set() if codes is None else codes
 
     def add(self, codes: str | None) -> None:
         from promptkit.lint import registry

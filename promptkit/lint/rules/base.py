@@ -7,13 +7,15 @@ it and a test fails when a section is missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
-
 from promptkit.lint.diagnostic import Diagnostic
 
+# typing and dataclasses (which imports inspect) are left off the lint path: the pre-commit
+# hook pays for every import on every start.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import ClassVar
+
     from promptkit.lint.analysis import Analysis
     from promptkit.lint.config import LintConfig
 
@@ -21,26 +23,32 @@ SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Sourc
 SEVERITIES = ("info", "warning", "error")
 
 
-@dataclass(frozen=True)
 class Context:
     """What is known about the prompt besides its text."""
 
-    config: LintConfig
-    duration: int | None = None
-    reference_images: int = 0
+    __slots__ = ("config", "duration", "reference_images")
+
+    def __init__(
+        self, config: LintConfig, duration: int | None = None, reference_images: int = 0
+    ) -> None:
+        self.config = config
+        self.duration = duration
+        self.reference_images = reference_images
 
     @property
     def seconds(self) -> int:
         return self.duration if self.duration is not None else self.config.default_duration
 
 
-@dataclass(frozen=True)
 class Finding:
     """One problem at a character offset of the prompt text."""
 
-    offset: int
-    message: str
-    help: str
+    __slots__ = ("offset", "message", "help")
+
+    def __init__(self, offset: int, message: str, help: str) -> None:
+        self.offset = offset
+        self.message = message
+        self.help = help
 
 
 class Rule:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
 
 from promptkit.lint.analysis import Analysis, Match
 from promptkit.lint.rules.base import Context, Finding, Rule
@@ -67,7 +66,7 @@ class ConflictingCameraMoves(Rule):
         families: dict[str, Match] = {}
         static: Match | None = None
         for m in moves:
-            family, direction, _ = cast(tuple[str, "str | None", bool], m.payload)
+            family, direction, _ = m.camera()
             if family == "static":
                 static = static or m
                 continue
