@@ -415,7 +415,7 @@ class Scheduler:
         for attempt in range(2):
             assert row.video_url is not None
             try:
-                async with self.gate.slot(DOWNLOAD_FIRST):
+                async with self._download_slot(row.video_url):
                     got = await self.client.download(row.video_url, dest, request_id=rid)
             except Expired as exc:
                 self.journal.event("url-expired", str(exc), job_id)
@@ -448,6 +448,13 @@ class Scheduler:
             self.stats.last_download = self.clock()
             return self._tr(job_id, "downloaded", file=rel, sha256=got.sha256)
         return None
+
+    def _download_slot(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """The gate for a download the provider meters; none for one it does not (a clip on a
+        media host): holding a slot there would only keep polls and submits waiting."""
+        if self.client.meters_download(url):
+            return self.gate.slot(DOWNLOAD_FIRST)
+        return contextlib.nullcontext()
 
     def _expire(self, row: JobRow, cost: int | None) -> None:
         """End a job whose clip URL expired for good: terminal, so no resume polls it again."""
