@@ -45,7 +45,12 @@ def test_the_sdk_example_runs_against_the_simulator(repo_root: Path, tmp_path: P
     assert url.startswith(f"{sim.base_url}/clips/") and (duration, cost) == ("2", "0.1")
     assert second == "4"
     assert len(decoded_frames(tmp_path / "clip.mp4")) == 48
-    assert stats["rate_limited"] == 0 and stats["by_via"] == {"grpc": 2} and stats["by_endpoint"] == {
-        "extensions": 1,
-        "generations": 1,
-    }
+    assert (
+        stats["rate_limited"] == 0
+        and stats["by_via"] == {"grpc": 2}
+        and stats["by_endpoint"]
+        == {
+            "extensions": 1,
+            "generations": 1,
+        }
+    )
