@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -301,13 +302,17 @@ def results_from_data(path: Path, data: Any) -> RunResults:
         raise InputError(f"{path}: {loc}: {msg}") from None
 
 
-def write_text_atomic(path: Path, text: str, *, fsync: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename, so a
-    reader sees the old file or the new one, never half of one (``fsync``: also on disk)."""
+def write_text_atomic(path: Path, text: str | Iterable[str], *, fsync: bool = False) -> None:
+    """Write ``text`` (a string, or its pieces) to ``path`` via a temporary file in the same
+    folder and a rename, so a reader sees the old file or the new one, never half of one
+    (``fsync``: also on disk)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
