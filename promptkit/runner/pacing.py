@@ -71,6 +71,11 @@ class LatencyModel:
         aim = self._aims.get(key)
         return None if aim is None else aim.seconds
 
+    def aims(self) -> dict[tuple[Any, ...], float]:
+        """The current aim of every kind seen so far (what a progress display or a benchmark
+        reads)."""
+        return {key: aim.seconds for key, aim in self._aims.items()}
+
     def answers(self, key: tuple[Any, ...]) -> int:
         """How many first answers of the kind the aim has learned from."""
         aim = self._aims.get(key)
