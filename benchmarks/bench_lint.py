@@ -1,8 +1,10 @@
 """Lint speed: cold start of ``promptkit lint one.txt`` and warm throughput of ``lint_prompt``.
 
-Run: ``python benchmarks/bench_lint.py``. Targets (issue 3): cold start <= 150 ms median on
-this machine (printed next to ``python -c pass`` measured in the same run) and >= 10,000
-prompts/s warm (printed next to a tokenise-only baseline over the same prompts).
+Run: ``python benchmarks/bench_lint.py``. Targets: cold start <= 150 ms median and <= 4x
+``python -c pass`` measured in the same run; warm >= 10,000 prompts/s on the development set
+(``../shared/corpora/prompts/labelled``: every distinct prompt linted once, after a warm-up on
+the other prompt corpora so the tables are loaded but no prompt is seen twice), printed next to
+a tokenise-only baseline over the same prompts.
 """
 
 from __future__ import annotations
@@ -18,8 +20,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "prompts"
+LABELLED = CORPUS / "labelled"
 COLD_RUNS = 21
-WARM_PROMPTS = 10_000
+WARM_UP = 2000
+FALLBACK = [
+    "a horse",
+    "A person is riding a bike",
+    "In a still frame, a stop sign",
+    "A red sports car speeds along a winding mountain road at dusk. " * 6,
+]
 
 
 def _median_wall(cmd: list[str], runs: int) -> float:
@@ -39,39 +48,45 @@ def cold() -> None:
         lint_cmd = [script] if script else [sys.executable, "-m", "promptkit"]
         baseline = _median_wall([sys.executable, "-c", "pass"], COLD_RUNS)
         lint = _median_wall([*lint_cmd, "lint", str(one)], COLD_RUNS)
+    ratio = lint / baseline
+    met = lint <= 0.150 and ratio <= 4
     print(f"cold  python -c pass          median {baseline * 1000:7.1f} ms")
     print(
         f"cold  promptkit lint one.txt  median {lint * 1000:7.1f} ms "
-        f"(x{lint / baseline:.2f} of baseline, +{(lint - baseline) * 1000:.1f} ms; "
-        f"target <= 150 ms: {'met' if lint <= 0.150 else 'NOT met'})"
+        f"(x{ratio:.2f} of baseline, +{(lint - baseline) * 1000:.1f} ms; "
+        f"target <= 150 ms and <= 4x: {'met' if met else 'NOT met'})"
     )
 
 
-def _prompts() -> list[str]:
-    if CORPUS.is_dir():
-        texts = []
-        for path in sorted(CORPUS.rglob("*.txt")):
-            texts += [t.strip() for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
-    else:  # a user's clone has no ../shared: a small mix of short and long prompts
-        texts = [
-            "a horse",
-            "A person is riding a bike",
-            "In a still frame, a stop sign",
-            "A red sports car speeds along a winding mountain road at dusk. " * 6,
-        ]
-    out = []
-    while len(out) < WARM_PROMPTS:
-        out.extend(texts)
-    return out[:WARM_PROMPTS]
+def _lines(path: Path) -> list[str]:
+    return [t.strip() for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
+
+
+def _development_set() -> list[str]:
+    """Distinct prompts of the labelled development set (``prompt<TAB>label<TAB>source``)."""
+    prompts: set[str] = set()
+    for path in sorted(LABELLED.glob("*.tsv")):
+        prompts.update(line.split("\t")[0] for line in _lines(path) if not line.startswith("#"))
+    return sorted(prompts)
+
+
+def _warm_up_set(exclude: set[str]) -> list[str]:
+    texts = [t for path in sorted(CORPUS.rglob("*.txt")) for t in _lines(path)]
+    return [t for t in texts if t not in exclude][:WARM_UP]
 
 
 def warm() -> None:
     from promptkit.lint import lint_prompt
 
-    prompts = _prompts()
+    if LABELLED.is_dir():
+        prompts = _development_set()
+        source = "development set"
+    else:  # a user's clone has no ../shared: a small mix of short and long prompts
+        prompts = FALLBACK * 250
+        source = "built-in sample"
+    for p in _warm_up_set(set(prompts)) if CORPUS.is_dir() else FALLBACK:
+        lint_prompt(p)  # load the tables and fill the per-word caches on other prompts
     words = sum(len(p.split()) for p in prompts) / len(prompts)
-    for p in prompts[:200]:  # load vocabularies, warm caches
-        lint_prompt(p)
     token = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9'’]+)*")
     start = time.perf_counter()
     for p in prompts:
@@ -85,8 +100,9 @@ def warm() -> None:
     print(f"warm  tokenise only            {len(prompts) / base:10,.0f} prompts/s")
     print(
         f"warm  lint_prompt (all rules)  {rate:10,.0f} prompts/s "
-        f"(x{full / base:.1f} the tokenise time; mean {words:.0f} words/prompt; "
-        f"target >= 10,000: {'met' if rate >= 10_000 else 'NOT met'})"
+        f"(x{full / base:.1f} the tokenise time; {len(prompts)} prompts of the {source}, "
+        f"each once, mean {words:.0f} words; target >= 10,000: "
+        f"{'met' if rate >= 10_000 else 'NOT met'})"
     )
 
 

@@ -100,17 +100,25 @@ def read_client(out: str) -> list[Row]:
 
 
 def read_score(out: str) -> list[Row]:
-    """Only the scorer's like-for-like figures. Its per-set tables time ``score_clip`` with its
-    decoding thread (two threads) against a one-thread decode, and divide its CPU time by the
-    decode's wall time; neither ratio compares like with like, so neither goes in the table
-    (they stay in the benchmark's own output)."""
     rows = []
-    pool = _find(rf"a pool of (\d+) processes .*?decode {NUM}s, score {NUM}s \({NUM}x\) decoding "
-                 "inline", out)  # fmt: skip
-    if pool:
-        measure = f"batch: {pool[1]} processes, one thread each, synthetic + simulator clips"
-        rows.append(Row("score", measure, f"{pool[3]} s", f"decode {pool[2]} s, same pool",
-                        f"{pool[4]}x"))  # fmt: skip
+    for m in re.finditer(
+        rf"^(\S[^\n]*?) \((\d+) clips\), whole processes: score {NUM}s, decode {NUM}s, ffmpeg "
+        rf"{NUM}s -> score/decode {NUM}x, score/ffmpeg {NUM}x; CPU time score/decode {NUM}x, "
+        rf"score/ffmpeg {NUM}x",
+        out,
+        re.MULTILINE,
+    ):
+        name = f"{m[1]}, {m[2]} clips"
+        rows.append(Row("score", f"`score --jobs 1` vs bare decode, {name}", f"{m[3]} s",
+                        f"decode {m[4]} s", f"{m[6]}x"))  # fmt: skip
+        rows.append(Row("score", f"`score --jobs 1` vs FFmpeg freezedetect, {name}", f"{m[3]} s",
+                        f"ffmpeg {m[5]} s", f"{m[7]}x"))  # fmt: skip
+        rows.append(Row("score", f"CPU time vs bare decode / vs FFmpeg, {name}", "-", "-",
+                        f"{m[8]}x / {m[9]}x"))  # fmt: skip
+    for m in re.finditer(rf"^(\S[^\n]*?): worst clips (\S+) {NUM}x.*?clips above 2x: (\d+) of "
+                         r"(\d+)", out, re.MULTILINE):  # fmt: skip
+        rows.append(Row("score", f"worst clip, warm ({m[1]}): {m[2]}", "-", "bare decode",
+                        f"{m[3]}x ({m[4]} of {m[5]} above 2x)"))  # fmt: skip
     rss = _find(rf"60 s / 6 s peak RSS ratio: {NUM}x", out)
     if rss:
         rows.append(Row("score", "peak RSS, 60 s clip vs 6 s clip", "-", "-", f"{rss[1]}x"))
@@ -224,6 +232,15 @@ def read_runner(out: str) -> list[Row]:
     return rows
 
 
+def read_pytest_plugin(out: str) -> list[Row]:
+    off = _find(rf"plugin disabled .*?median\s+{NUM} ms", out)
+    on = _find(rf"plugin enabled, no fixture used\s+median\s+{NUM} ms \(x{NUM}", out)
+    if not (off and on):
+        return []
+    return [Row("pytest_plugin", "pytest start-up, promptkit_sim plugin on, no fixture used",
+                f"{on[1]} ms", f"plugin off {off[1]} ms", f"{on[2]}x")]  # fmt: skip
+
+
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "lint": read_lint,
     "templates": read_templates,
@@ -232,6 +249,7 @@ READERS: dict[str, Callable[[str], list[Row]]] = {
     "sim": read_sim,
     "sim_grpc": read_sim_grpc,
     "runner": read_runner,
+    "pytest_plugin": read_pytest_plugin,
 }
 
 
@@ -330,15 +348,17 @@ Wall time per benchmark, with the machine's 1-minute load average as it started 
 times, not the like-for-like ratios): {timings}.
 
 How to read it: every ratio compares like with like, measured in the same run. Lint's cold
-start is the whole `promptkit lint` process against an empty `python -c pass`; scoring is
-compared with bare OpenCV decoding of the same clips in the same pool of processes, one thread
-each; the simulator's render rate with encoding static frames (CPU time against CPU time); poll
-latency under 50 pollers with one poller, median against median and p95 against p95. The
-runner's throughput is against the provider's ceiling: at `R` metered requests per second and at
-least a submit and a poll per clip (clip downloads are not metered, as on the real API), `R ÷ 2`
-clips per second; a short run can pass it a little on the provider's burst. Its memory and report
-rows compare the same eval at 1,000 or 200 clips with 50, and the page load with an empty page
-loaded the same way (Chromium's own start).
+start is the whole `promptkit lint` process against an empty `python -c pass`; a whole
+`promptkit score --jobs 1` process over a set of clips is compared with one process decoding the
+same clips with OpenCV (one decoder thread, `grab()` to the end) and with FFmpeg's
+`freezedetect` on each, by wall and by CPU time, and each clip warm against its own decode; the
+simulator's render rate with encoding static frames (CPU time against CPU time); poll latency
+under 50 pollers with one poller, median against median and p95 against p95. The runner's
+throughput is against the provider's ceiling: at `R` metered requests per second and at least a
+submit and a poll per clip (clip downloads are not metered, as on the real API), `R ÷ 2` clips
+per second; a short run can pass it a little on the provider's burst. Its memory and report rows
+compare the same eval at 1,000 or 200 clips with 50, and the page load with an empty page loaded
+the same way (Chromium's own start).
 """
 
 

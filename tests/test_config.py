@@ -1,4 +1,4 @@
-"""Settings load order: defaults < [tool.promptkit] in the nearest pyproject.toml < PROMPTKIT_*."""
+"""Settings load order: defaults < the closest config file < PROMPTKIT_*; how that file is found."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from promptkit.config import env_settings, find_pyproject, load_settings
+from promptkit.config import env_settings, find_config, load_settings
 from promptkit.errors import ConfigError
 
 PYPROJECT = """
@@ -34,12 +34,12 @@ def test_pyproject_table_is_read(project: Path) -> None:
     s = load_settings(project, environ={})
     assert s.get("provider") == "xai"
     assert s.section("lint") == {"select": ["PK1"], "ignore": ["PK9"]}
-    assert s.pyproject == project / "pyproject.toml"
+    assert s.source == project / "pyproject.toml"
     assert s.root == project
 
 
 def test_nearest_pyproject_is_found_from_a_subfolder(project: Path) -> None:
-    assert find_pyproject(project / "evals" / "deep") == project / "pyproject.toml"
+    assert find_config(project / "evals" / "deep") == project / "pyproject.toml"
     assert load_settings(project / "evals" / "deep", environ={}).get("budget_usd") == 5
 
 
@@ -108,11 +108,11 @@ def test_a_section_that_is_not_a_table_is_rejected(project: Path) -> None:
 
 
 def test_without_pyproject_only_the_environment_counts(tmp_path: Path) -> None:
-    if find_pyproject(tmp_path) is not None:
+    if find_config(tmp_path) is not None:
         pytest.skip("a pyproject.toml exists above the temporary folder")
     s = load_settings(tmp_path, environ={"PROMPTKIT_PROVIDER": "sim"})
     assert s.data == {"provider": "sim"}
-    assert s.pyproject is None
+    assert s.source is None
 
 
 def test_environ_defaults_to_the_process_environment(
@@ -120,3 +120,27 @@ def test_environ_defaults_to_the_process_environment(
 ) -> None:
     monkeypatch.setenv("PROMPTKIT_PROVIDER", "from-env")
     assert load_settings(project).get("provider") == "from-env"
+
+
+def test_a_pyproject_without_the_table_is_passed_over(project: Path) -> None:
+    sub = project / "pkg"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text('[project]\nname = "pkg"\n', encoding="utf-8")
+    assert find_config(sub) == project / "pyproject.toml"
+    assert load_settings(sub, environ={}).get("budget_usd") == 5
+
+
+def test_promptkit_toml_holds_the_table_at_top_level_and_wins(project: Path) -> None:
+    (project / "promptkit.toml").write_text('provider = "sim"\n', encoding="utf-8")
+    s = load_settings(project, environ={})
+    assert s.source == project / "promptkit.toml" and s.get("provider") == "sim"
+    assert s.get("budget_usd") is None  # settings are not merged across files
+
+
+def test_an_explicit_config_file_resolves_paths_from_the_cwd(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(elsewhere)
+    s = load_settings(config_file=project / "pyproject.toml", environ={})
+    assert s.get("provider") == "xai" and s.root == elsewhere

@@ -2,7 +2,8 @@
 
 Commands are looked up lazily so ``promptkit lint`` never imports the simulator, OpenCV or
 httpx. Every :class:`~promptkit.errors.PromptkitError` becomes one line on stderr and its
-``exit_code``; ``--debug`` (or ``PROMPTKIT_DEBUG=1``) shows the traceback instead.
+``exit_code``; ``--debug`` (or ``PROMPTKIT_DEBUG=1``) shows the traceback instead. A command
+whose optional dependencies are not installed says which extra to install, in one line (exit 2).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "render": "promptkit.cli.render:command",
     "lint": "promptkit.cli.lint:command",
     "rule": "promptkit.cli.rule:command",
+    "explain": "promptkit.cli.explain:command",
     "sim": "promptkit.cli.sim:command",
     "generate": "promptkit.cli.generate:command",
     "extend": "promptkit.cli.extend:command",
@@ -35,6 +37,23 @@ COMMANDS: dict[str, str] = {
     "rescore": "promptkit.cli.rescore:command",
     "report": "promptkit.cli.report:command",
     "compare": "promptkit.cli.compare:command",
+    "init": "promptkit.cli.init:command",
+}
+
+# command -> the extras it needs beyond the core install (lint, render, templates, rule, init).
+EXTRAS: dict[str, str] = {
+    "sim": "sim",
+    "generate": "client,sim",
+    "extend": "client,sim",
+    "edit": "client,sim",
+    "status": "client,sim",
+    "download": "client,sim",
+    "score": "score",
+    "eval": "eval",
+    "runs": "eval",
+    "rescore": "eval",
+    "report": "eval",
+    "compare": "eval",
 }
 
 HELP: dict[str, str] = {
@@ -42,6 +61,7 @@ HELP: dict[str, str] = {
     "render": "Render a template into a prompt (and its parameters).",
     "lint": "Lint prompts, templates and eval specs.",
     "rule": "Show the documentation of a lint rule.",
+    "explain": "Show how the linter reads a prompt and why rules fire.",
     "sim": "Run the local video API simulator.",
     "generate": "Generate one clip (simulator by default).",
     "extend": "Extend a clip.",
@@ -54,6 +74,7 @@ HELP: dict[str, str] = {
     "rescore": "Re-score a run's clips with new thresholds.",
     "report": "Re-render a run's report.",
     "compare": "Compare two runs.",
+    "init": "Scaffold a promptkit project in a folder.",
 }
 
 
@@ -121,6 +142,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except ModuleNotFoundError as exc:
+        if debug or not exc.name:
+            raise
+        click.echo(f"error: {_missing_extra(exc.name, argv)}", err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -129,3 +155,18 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     if isinstance(result, int) and result != 0:
         sys.exit(result)
+
+
+def _missing_extra(module: str, argv: list[str] | None) -> str:
+    """One line naming the missing library and the install command that brings it."""
+    args = argv if argv is not None else sys.argv[1:]
+    name = next((a for a in args if a in COMMANDS), None)
+    extra = EXTRAS.get(name or "", "all")
+    what = f"promptkit {name}" if name else "this command"
+    # With --grpc-port the simulator also needs the gRPC front's libraries.
+    if module.split(".")[0] in ("grpc", "google", "xai_sdk"):
+        extra = "grpc"
+    return (
+        f"{what} needs the Python package {module.split('.')[0]!r}, which is not installed: "
+        f"pip install 'promptkit[{extra}]'"
+    )

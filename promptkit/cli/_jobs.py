@@ -81,8 +81,11 @@ def open_provider(
         )
     try:
         from promptkit.sim import SimServer, build_config
-    except ImportError as exc:  # pragma: no cover - the simulator ships with promptkit
-        raise UsageError(f"the simulator is not available ({exc}); use --provider xai") from exc
+    except ImportError as exc:
+        raise UsageError(
+            f"the simulator needs {exc.name!r}, which is not installed: "
+            "pip install 'promptkit[sim]' (or use --provider xai)"
+        ) from exc
     # The same [tool.promptkit.sim] settings `promptkit sim` uses (its address aside).
     values = {k: v for k, v in settings.section("sim").items() if k not in ("host", "port")}
     if sim_speed is not None:

@@ -87,6 +87,7 @@ def _usd(value: str | None) -> Decimal | None:
 @click.option("--sim-url", metavar="URL", help="Use a simulator already running at URL.")
 @click.option("--quiet", "-q", is_flag=True, help="Plain progress lines even on a terminal.")
 @base_url_option
+@click.option("--example", metavar="NAME", help="Run a shipped example spec (e.g. quickstart).")
 def command(
     spec: Path | None,
     dry_run: bool,
@@ -102,6 +103,7 @@ def command(
     sim_url: str | None,
     quiet: bool,
     base_url: str | None,
+    example: str | None,
 ) -> None:
     """Run the eval SPEC: variants × replicates, generated, downloaded, scored and reported.
 
@@ -118,6 +120,12 @@ def command(
 
     if resubmit_uncertain and skip_uncertain:
         raise UsageError("--resubmit-uncertain and --skip-uncertain contradict each other")
+    if example is not None:
+        from promptkit.scaffold import example_spec
+
+        if spec is not None:
+            raise UsageError("give a SPEC or --example NAME, not both")
+        spec = example_spec(example)
     conditions = [parse_fail_on(c) for c in fail_on]
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     options = EvalOptions(

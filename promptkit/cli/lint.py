@@ -1,13 +1,23 @@
-"""``promptkit lint``: lint prompt files, templates and eval specs (exit 0 clean, 1 findings)."""
+"""``promptkit lint``: lint prompt files, templates and eval specs (exit 0 clean, 1 findings).
+
+File selection and configuration follow ruff (:mod:`promptkit.lint.discovery`): ``.`` when no
+path is given, the closest config file per file, ``--config``, ``exclude`` / ``extend-exclude``
+and ``--force-exclude``; the output options too (``--exit-zero``, ``-q``, ``--statistics``,
+``--output-file``, ``PROMPTKIT_OUTPUT_FORMAT``).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
-from promptkit.cli._options import format_option
-from promptkit.errors import UsageError
+from promptkit.errors import InputError, UsageError
+
+FORMATS = ("text", "json", "github", "sarif")
+NO_FILES = "warning: No prompt files found under the given path(s)"
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -15,10 +25,29 @@ def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return items or None
 
 
+def _anchored(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Command-line path patterns start from the cwd (config-file ones from their file's folder)."""
+    items = _selectors(patterns)
+    if items is None:
+        return None
+    cwd = Path.cwd().absolute().as_posix()
+    return tuple(f"{cwd}/{p}" if "/" in p and not p.startswith(("/", "**/")) else p for p in items)
+
+
 @click.command(name="lint")
 @click.argument("paths", nargs=-1)
 @click.option("--lines", is_flag=True, help="Treat every non-empty line as its own prompt.")
-@format_option("Output format.", ("text", "json", "github", "sarif"))
+@click.option(
+    "--format",
+    "--output-format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    envvar="PROMPTKIT_OUTPUT_FORMAT",
+    show_envvar=True,
+    help="Output format.",
+)
 @click.option(
     "--select", multiple=True, metavar="RULES", help="Only these codes, prefixes or names."
 )
@@ -36,6 +65,33 @@ def _selectors(values: tuple[str, ...]) -> tuple[str, ...] | None:
     "--reference-images", type=click.IntRange(0, 7), default=0, help="Reference images sent."
 )
 @click.option("--model", help="Model whose word budget applies.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this promptkit.toml or pyproject.toml for every file (no discovery).",
+)
+@click.option("--exclude", multiple=True, metavar="PATTERNS", help="Replace the exclude patterns.")
+@click.option(
+    "--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these patterns too."
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    default=None,
+    help="Apply exclusions to files named on the command line too (pre-commit).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings, but nothing else.")
+@click.option(
+    "--statistics", is_flag=True, help="Print how often each rule fired instead of findings."
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
 def command(
     paths: tuple[str, ...],
     lines: bool,
@@ -46,24 +102,74 @@ def command(
     duration: int | None,
     reference_images: int,
     model: str | None,
+    config_file: Path | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool | None,
+    exit_zero: bool,
+    quiet: bool,
+    statistics: bool,
+    output_file: Path | None,
 ) -> None:
-    """Lint prompts (.txt/.prompt, '-' for stdin), templates (.j2) and eval specs (.yaml)."""
-    if not paths:
-        raise UsageError("nothing to lint: give prompt files, templates, specs, or - for stdin")
-    from promptkit.config import load_settings
+    """Lint prompts (.txt/.prompt, '-' for stdin), templates (.j2) and eval specs (.yaml).
+
+    PATHS default to the current folder; folders are searched for prompt files (see
+    `include` in docs/lint.md). Exit codes: 0 clean, 1 findings, 2 usage or config error.
+    """
     from promptkit.lint.config import LintConfig
     from promptkit.lint.diagnostic import SEVERITY_RANK
-    from promptkit.lint.formats import render
-    from promptkit.lint.sources import lint_paths
+    from promptkit.lint.discovery import ConfigResolver, select_files
+    from promptkit.lint.formats import render, render_statistics
+    from promptkit.lint.sources import lint_files
 
-    config = LintConfig.from_settings(load_settings()).replace(
-        select=_selectors(select), ignore=_selectors(ignore), severity=severity, model=model
+    if statistics and fmt not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not {fmt}")
+    resolver = ConfigResolver(
+        {
+            "select": _selectors(select),
+            "ignore": _selectors(ignore),
+            "severity": severity,
+            "model": model,
+            "exclude": _anchored(exclude),
+            "force_exclude": force_exclude,
+        },
+        extend_exclude=_anchored(extend_exclude) or (),
+        config_file=config_file,
     )
-    diagnostics, prompts = lint_paths(
-        paths, config, lines=lines, duration=duration, reference_images=reference_images
+    files = select_files(paths or (".",), resolver)
+    if not files and not quiet:
+        click.echo(NO_FILES, err=True)
+    cwd = Path.cwd()
+
+    def config_for(name: str) -> LintConfig:
+        return resolver(cwd if name == "-" else Path(name).parent)
+
+    diagnostics, prompts = lint_files(
+        files,
+        config_for,
+        lines=lines,
+        duration=duration,
+        reference_images=reference_images,
     )
     diagnostics.sort(key=lambda d: d.sort_key())
-    sys.stdout.write(render(fmt, diagnostics, prompts))
-    threshold = SEVERITY_RANK[config.severity]
-    if any(d.rank >= threshold for d in diagnostics):
+    if statistics:
+        report = render_statistics(fmt, diagnostics, prompts, footer=not quiet)
+    else:
+        report = render(fmt, diagnostics, prompts, footer=bool(files) and not quiet)
+    _write(report, output_file)
+    # Each finding is weighed by the severity threshold of its own file's settings.
+    failing = any(d.rank >= SEVERITY_RANK[config_for(d.path).severity] for d in diagnostics)
+    if failing and not exit_zero:
         sys.exit(1)
+
+
+def _write(report: str, output_file: Path | None) -> None:
+    if output_file is None:
+        sys.stdout.write(report)
+        return
+    try:
+        if output_file.parent != Path(""):
+            os.makedirs(output_file.parent, exist_ok=True)
+        output_file.write_text(report, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output_file}: cannot write the report ({exc.strerror})") from exc

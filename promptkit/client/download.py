@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from promptkit.client.transport import HttpSession, _short
 from promptkit.errors import ApiError, DownloadError, Expired, StorageError
+from promptkit.files import temp_beside
 
 CHUNK = 256 * 1024
 
@@ -114,7 +114,7 @@ async def _fetch(
 ) -> Download:
     where = _short(url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = temp_beside(path, prefix=f".{path.name}.", suffix=".part")
     tmp = Path(tmp_name)
     ok = False
     try:

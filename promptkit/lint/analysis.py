@@ -1,32 +1,78 @@
-"""One pass over a prompt's words: tokens, lemmas, vocabulary matches and the cues rules read.
+"""One analysis of a prompt that every rule reads: words, tags, lemmas, classes and phrases.
 
-Rules never tokenise; they read an :class:`Analysis`. Verb-or-noun questions ("a stop sign" vs
-"the cars stop", "skis" vs "a person skis") are answered from the word's neighbours: a
-determiner, preposition or descriptor before it makes it a noun; a subject, an auxiliary or a
-conjunction makes it a verb; a participle (``-ing`` form) is a verb unless it names a thing
-("a painting") or sits in a fixed compound ("swimming pool").
+:class:`Analysis` cuts the prompt into words, tags each sentence with the part-of-speech
+model (:mod:`promptkit.lint.tagger`), gives every word its lemma and WordNet class
+(:mod:`promptkit.lint.lexicon`), and finds the curated closed-class phrases (camera moves,
+framing, stillness, time cues, negation, quality tags). What the prompt *says* (its subject
+and details, its actions, camera, lighting, style, negated instructions) is read from these
+layers by :mod:`promptkit.lint.reading`; ``promptkit explain`` prints it.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import cast
+from typing import TYPE_CHECKING
 
-from promptkit.lint.lexicon import DIRECTIONS, Vocabulary
+from promptkit.lint.lexicon import Vocabulary
+from promptkit.lint.tagger import tagger
+from promptkit.lint.tokens import TOKEN
 
-TOKEN = r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9'’]+)*"
+if TYPE_CHECKING:
+    from promptkit.lint.reading import Reading
+
 GAP_TOKEN = re.compile(rf"([^A-Za-z0-9]*)({TOKEN})")
 BOUNDARY_CHARS = frozenset('.,;:!?()[]"“”\n')
 SENTENCE_CHARS = frozenset(".!?\n")
-NOUN_MARKERS = frozenset({"determiner", "preposition"})
-VERB_MARKERS = frozenset({"auxiliary_other", "pronoun", "conjunction", "other"})
-MOTION = ("motion_verb", "event", "env", "modifier", "time", "camera_move")
-SHOT_WORDS = frozenset({"shot", "move", "movement", "motion"})
+QUOTES = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])")
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
+NUMBERS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "dozen",
+        "dozens",
+        "hundreds",
+    ]
+)
+
+
+def tags_verb(tag: str) -> bool:
+    return tag.startswith("VB")
+
+
+FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
+# What may follow a verb in a clause: a preposition, article, adverb, particle, possessive,
+# "to", or nothing. Not "and": "car mirrors and sunsets" are two nouns.
+VERB_FOLLOWERS = frozenset({"IN", "DT", "RB", "RP", "PRP$", "TO", "PRP", "VBG", "END"})
+PATH_WORDS = frozenset(
+    [
+        "away",
+        "back",
+        "up",
+        "down",
+        "out",
+        "off",
+        "around",
+        "forward",
+        "left",
+        "right",
+    ]
+)
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re"})
 
 
 class Match:
-    """A vocabulary phrase found in the prompt (token span ``start..end``)."""
+    """A curated phrase found in the prompt (token span ``start..end``)."""
 
     __slots__ = ("category", "start", "end", "payload")
 
@@ -38,7 +84,7 @@ class Match:
 
 
 class Analysis:
-    """Tokens of one prompt and everything the rules ask about them."""
+    """Tokens of one prompt with their tags, lemmas, classes and phrase matches."""
 
     def __init__(self, text: str, vocab: Vocabulary) -> None:
         self.text = text
@@ -65,31 +111,260 @@ class Analysis:
         self.starts = starts
         self.boundary = boundary
         self.sentence_start = sentence_start
-        self.words = words = [w.lower().replace("’", "'") for w in raw]
-        forms = vocab.forms
-        if vocab.fallback is None:
-            lemma_kind = [forms.get(w) or (w, "base") for w in words]
-        else:
-            lemma_kind = [vocab.lemma(w) for w in words]
-        self.lemmas = [lk[0] for lk in lemma_kind]
-        self.kinds = [lk[1] for lk in lemma_kind]
-        roles = vocab.roles
-        self.roles = [roles.get(w) for w in words]
+        self.words = [w.lower().replace("’", "'") for w in raw]
+        self.roles = [vocab.roles.get(w) for w in self.words]
+        items = vocab.classes.items
+        # What the lexicon knows of each word (verb, noun, adjective readings), looked up once.
+        self.info = [items(w) for w in self.words]
+        self.verb_lemmas = [(i.get("v") or i.get("V") or (None, None))[0] for i in self.info]
+        self.tags = self._tag()
+        self.compound_class: dict[int, str | None] = {}
+        self.shape_verbs: set[int] = set()
+        self._progressive()
+        self._predicates()
+        self.compound_tokens = self._compounds()
+        self.lemmas, self.classes = self._lemmas()
         self.matches = self._match()
         self.categories = {m.category for m in self.matches}
 
-    # -- matching -------------------------------------------------------------------------
+    # -- layers ---------------------------------------------------------------------------
+    def _tag(self) -> list[str]:
+        tags: list[str] = []
+        model = tagger()
+        lexical = self.vocab.classes.inflection_tags
+        n = len(self.raw)
+        start = 0
+        for i in range(1, n + 1):
+            if i == n or self.sentence_start[i]:
+                tags.extend(model.tag(self.raw[start:i], lexical))
+                start = i
+        return tags
+
+    def _progressive(self) -> None:
+        """A form of "be", then noun or adjective modifiers, then an -ing word the lexicon
+        knows as a verb form is a progressive verb ("is rock climbing", "are roller
+        skating"), whatever the tagger made of the -ing word alone."""
+        tags = self.tags
+        classes = self.vocab.classes
+        for i, tag in enumerate(tags):
+            if tag not in ("NN", "JJ"):
+                continue
+            licensed = classes.tags(self.words[i])
+            if "VBN" in licensed and i > 0 and self.words[i - 1] in ("being", "been", "getting"):
+                tags[i] = "VBN"  # "paint being mixed": a passive participle
+                continue
+            if "VBG" not in licensed:
+                continue
+            k = i - 1
+            while k >= 0 and not self.boundary[k + 1] and tags[k] in ("NN", "JJ", "RB"):
+                k -= 1
+            if k >= 0 and not self.boundary[k + 1] and self.words[k] in BE:
+                tags[i] = "VBG"
+
+    def _predicates(self) -> None:
+        """Give a clause the verb the tagger took for a noun, when English grammar leaves no
+        other reading:
+
+        * a clause with a subject and no verb at all: the word after the subject's noun that
+          the lexicon knows as a verb form agreeing with it is the verb ("a young couple
+          dances under the moon", "sand dunes shift in the wind");
+        * an -ing form right after a noun and before a preposition or article is a participle
+          ("a boat sailing on the water"), not a noun compound ("a forest clearing" has no
+          preposition after it... unless it has: the lexicon's compounds are checked first).
+
+        The word must be followed by what follows a verb (a preposition, article, adverb,
+        particle, possessive or the clause end), never by "and" ("car mirrors and sunsets").
+        """
+        tags = self.tags
+        words = self.words
+        classes = self.vocab.classes
+        n = len(words)
+        start = 0
+        while start < n:
+            # A clause ends at punctuation or where a conjunction or relative word opens the
+            # next one ("her forehead creases | as she reads").
+            end = start + 1
+            while (
+                end < n
+                and not self.boundary[end]
+                and not (self.roles[end] == "conjunction" or tags[end] in ("WDT", "WP"))
+            ):
+                end += 1
+            has_verb = any(tags[k] in FINITE for k in range(start, end))
+            in_phrase = False  # inside a prepositional phrase other than "with ..."
+            of_only = True  # ... and every such phrase is an "of" phrase
+            for i in range(start + 1, end):
+                if self.roles[i - 1] == "preposition" and words[i - 1] != "with":
+                    in_phrase = True
+                    of_only = of_only and words[i - 1] == "of"
+                # An adverb may stand between subject and verb ("the planet slowly floats").
+                p = i - 2 if tags[i - 1] == "RB" and i - 2 >= start else i - 1
+                prev = tags[p]
+                if tags[i] not in ("NN", "NNS") or prev not in NOUN_TAGS:
+                    continue
+                if words[i - 1].endswith(("'s", "s'")):
+                    continue  # a possessive always precedes its noun: "a butterfly's wings"
+                after = tags[i + 1] if i + 1 < n and not self.boundary[i + 1] else "END"
+                follows = (
+                    after in VERB_FOLLOWERS
+                    or (after != "END" and words[i + 1] in PATH_WORDS)
+                    # "puppies play and tumble": two verbs of one subject
+                    or (
+                        after == "CC"
+                        and i + 2 < n
+                        and not self.boundary[i + 2]
+                        and "VBP" in classes.tags(words[i + 2])
+                    )
+                )
+                licensed = classes.tags(words[i])
+                if classes.compound(f"{words[i - 1]} {words[i]}"):
+                    continue
+                if "VBN" in licensed and i + 1 < end and words[i + 1] == "by":
+                    tags[i] = "VBN"  # "a city overrun by nature": "by" names a passive's agent
+                elif (
+                    "VBG" in licensed
+                    and words[i].endswith("ing")
+                    and after != "END"
+                    and (follows or after in ("NN", "NNS") and p == i - 1)
+                ):
+                    tags[i] = "VBG"  # "a bird drinking water", "a boat sailing on the sea"
+                elif not has_verb:
+                    plural = self._plural_subject(start, i - 1)
+                    # "a couple dances": "a" makes the noun phrase singular, so an -s word
+                    # after its noun can only be the verb ("cherry blossoms" have no "a").
+                    article = words[start] in ("a", "an") and not in_phrase
+                    # An "of" phrase may close the subject ("this shot of a dog showcases its
+                    # fur") when an object or preposition follows the verb.
+                    determined = (
+                        follows
+                        and after != "END"
+                        and self.roles[start] == "determiner"
+                        and (not in_phrase or of_only)
+                    )
+                    # After "a ..." the subject is singular whatever noun ends a "with"
+                    # phrase before the verb ("a tram with no passengers climbs").
+                    singular = (article and not self._coordinated(start, i)) or (
+                        determined and not plural
+                    )
+                    if not singular and follows and after != "END":
+                        # "penguin colony a penguin moves left": the noun phrase right before
+                        # opens with "a" and stands outside any prepositional phrase.
+                        k = p
+                        while k > start and tags[k - 1] in NOUN_TAGS | ADJ_TAGS:
+                            k -= 1
+                        singular = (
+                            k > start
+                            and words[k - 1] in ("a", "an")
+                            and (k - 2 < start or self.roles[k - 2] != "preposition")
+                        )
+                    if "VBZ" in licensed and singular:
+                        tags[i] = "VBZ"
+                    elif "VBP" in licensed and plural and (follows or self._coordinated(start, i)):
+                        tags[i] = "VBP"
+                    else:
+                        continue
+                    has_verb = True
+            start = end
+
+    def _coordinated(self, start: int, i: int) -> bool:
+        """A subject made of two noun phrases ("a mother and her child feed the ducks")."""
+        return any(self.words[k] == "and" for k in range(start, i))
+
+    def _plural_subject(self, start: int, head: int) -> bool:
+        """Whether the noun phrase ending at ``head`` is plural ("dunes", "nine sheep",
+        "a mother and her child")."""
+        word = self.words[head]
+        if self.words[start] in ("a", "an") and not self._coordinated(start, head + 1):
+            return False  # "a sports ball": the article makes the phrase singular
+        if self.tags[head] in ("NNS", "NNPS") or "NNS" in self.vocab.classes.tags(word):
+            return True
+        if self.tags[head] == "NNP" and "NNS" in tagger().known_tags(word):
+            return True  # "Hailstones pelt": capitalised, but a plural noun all the same
+        for k in range(start, head):
+            word = self.words[k]
+            if word == "and" or word in NUMBERS or (word.isdigit() and word != "1"):
+                return True
+        return False
+
+    def _compounds(self) -> frozenset[int]:
+        """Tokens inside a WordNet compound noun ("swimming pool", "fire hydrant"); they are
+        tagged as nouns whatever the tagger guessed for each word alone."""
+        out: set[int] = set()
+        words = self.words
+        classes = self.vocab.classes
+        info = self.info
+        for i in range(len(words) - 1):
+            if "c" not in info[i] or self.boundary[i + 1] or self.roles[i + 1] is not None:
+                continue
+            after_noun = i > 0 and self.tags[i - 1] in NOUN_TAGS and "J" not in info[i - 1]
+            if tags_verb(self.tags[i]) and (words[i + 1] in PATH_WORDS or after_noun):
+                # "are running away", "a bird drinking water": a verb with its particle or
+                # object, not the nouns "running away" and "drinking water"
+                continue
+            last = words[i + 1]
+            singular = last[:-1] if last.endswith("s") and self.tags[i + 1] == "NNS" else last
+            for phrase in (f"{words[i]} {last}", f"{words[i]} {singular}"):
+                if classes.compound(phrase):
+                    out.update((i, i + 1))
+                    self.tags[i] = "NN"
+                    if self.tags[i + 1] not in NOUN_TAGS:
+                        self.tags[i + 1] = "NN"
+                    noun = classes.noun(phrase)
+                    self.compound_class[i + 1] = noun[1] if noun else None
+                    break
+        return frozenset(out)
+
+    def _lemmas(self) -> tuple[list[str], list[str | None]]:
+        lemmas: list[str] = []
+        kinds: list[str | None] = []
+        compound_class = self.compound_class
+        for i, (word, tag, info) in enumerate(zip(self.words, self.tags, self.info, strict=True)):
+            found: tuple[str, str] | None = None
+            if i in compound_class:  # the last word of a compound carries its class
+                lemmas.append(word)
+                kinds.append(compound_class[i])
+                continue
+            if not info:
+                lemmas.append(word)
+                kinds.append(None)
+                continue
+            if tag in VERB_TAGS:
+                if tag == "VB" or tag == "VBP":
+                    found = info.get("V") or info.get("v")
+                else:
+                    found = info.get("v") or info.get("V")
+            elif tag in NOUN_TAGS:
+                if tag.endswith("S"):
+                    found = info.get("n") or info.get("N")
+                else:
+                    found = info.get("N") or info.get("n")
+            elif tag in ADJ_TAGS:
+                found = info.get("J")
+            lemmas.append(found[0] if found else word)
+            kinds.append(found[1].rstrip("*") if found else None)
+            if found and found[1].endswith("*"):
+                self.shape_verbs.add(i)
+        return lemmas, kinds
+
     def _match(self) -> list[Match]:
+        """Curated phrases, matched on words or lemmas, not across punctuation."""
         index = self.vocab.index
         lemmas = self.lemmas
         words = self.words
         boundary = self.boundary
-        n = len(lemmas)
+        n = len(words)
         found: list[Match] = []
+        verbs = self.verb_lemmas
         for i in range(n):
-            entries = index.get(lemmas[i])
+            entries = index.get(words[i])
             if entries is None and words[i] != lemmas[i]:
-                entries = index.get(words[i])
+                entries = index.get(lemmas[i])
+            if entries is None:
+                # Camera moves and stillness phrases are verbs whatever the tagger said
+                # ("camera pans left"): try the word's verb lemma too.
+                as_verb = verbs[i]
+                if as_verb is not None and as_verb != words[i]:
+                    entries = index.get(as_verb)
             if not entries:
                 continue
             for phrase, category, payload in entries:
@@ -100,145 +375,71 @@ class Analysis:
                 if i + size > n:
                     continue
                 if all(
-                    (lemmas[i + k] == phrase[k] or words[i + k] == phrase[k])
+                    (
+                        lemmas[i + k] == phrase[k]
+                        or words[i + k] == phrase[k]
+                        or verbs[i + k] == phrase[k]
+                    )
                     and not boundary[i + k]
                     for k in range(1, size)
                 ):
                     found.append(Match(category, i, i + size, payload))
-                elif size == 2 and phrase[1] in DIRECTIONS:
-                    # A phrasal verb split by its object: "sticking tongue out", "pick it up".
-                    for k in range(i + 2, min(i + 4, n)):
-                        if boundary[k]:
-                            break
-                        if words[k] == phrase[1]:
-                            found.append(Match(category, i, k + 1, payload))
-                            break
         return found
 
+    # -- helpers the reading uses ---------------------------------------------------------
     @cached_property
-    def compound_tokens(self) -> frozenset[int]:
-        return frozenset(
-            k for m in self.matches if m.category == "compound" for k in range(m.start, m.end)
-        )
+    def quoted(self) -> frozenset[int]:
+        """Tokens inside quotation marks: on-screen text or speech, not instructions."""
+        if not any(q in self.text for q in "\"“‘'"):
+            return frozenset()
+        spans = [m.span() for m in QUOTES.finditer(self.text)]
+        return frozenset(i for i, s in enumerate(self.starts) if any(a < s < b for a, b in spans))
 
-    def prev_word(self, i: int) -> int | None:
-        """Index of the word before ``i`` in the same clause, or None."""
-        if i == 0 or self.boundary[i]:
-            return None
-        return i - 1
+    def spans(self, category: str) -> list[Match]:
+        return [m for m in self.matches if m.category == category]
 
-    def reads_as_verb(self, i: int) -> bool:
-        """Whether token ``i`` (a verb lemma) is used as a verb here."""
-        if i in self.compound_tokens:
-            return False
-        kind = self.kinds[i]
-        p = self.prev_word(i)
-        prev_role = self.roles[p] if p is not None else None
-        if kind == "ing":
-            if prev_role == "determiner":
-                # "a spinning top" (participle before a noun) vs "a painting" (a thing).
-                nxt = i + 1
-                return nxt < len(self.words) and not self.boundary[nxt] and self.roles[nxt] is None
-            return True
-        if p is None:
-            # A clause opening with a bare form is a noun ("skis", "ski slope") unless a
-            # preposition or article follows it ("Walk in the desert", "Pour the milk").
-            nxt = i + 1
-            return (
-                kind == "base"
-                and nxt < len(self.words)
-                and not self.boundary[nxt]
-                and self.roles[nxt] in NOUN_MARKERS
-            )
-        if prev_role in NOUN_MARKERS:
-            return False
-        if prev_role == "auxiliary":
-            # "is thrown", "was poured" are actions; "is clean", "is dry" describe a state.
-            return kind != "base"
-        if prev_role in VERB_MARKERS:
-            return True
-        if prev_role is not None:
-            return False
-        nxt = i + 1
-        if nxt < len(self.words) and not self.boundary[nxt] and self.roles[nxt] == "determiner":
-            return True  # an object follows: "players in purple leave the court"
-        # A descriptor before it makes it a noun ("red skis", "tropical fish"); anything else is
-        # its subject ("flowers sway", "the cars drove").
-        vocab = self.vocab
-        return not (
-            vocab.has("descriptor", self.lemmas[p]) or vocab.has("descriptor", self.words[p])
-        )
+    def has(self, category: str) -> bool:
+        return category in self.categories
 
-    # -- cues -----------------------------------------------------------------------------
-    @cached_property
-    def motion_cues(self) -> list[Match]:
-        """Everything that moves: actions, events, weather/water/crowds, camera, time cues."""
-        out = []
-        compounds = self.compound_tokens
-        for m in self.matches:
-            c = m.category
-            if c not in MOTION:
-                continue
-            if m.end - m.start == 1 and m.start in compounds:
-                continue
-            if c == "motion_verb" and not self.reads_as_verb(m.start):
-                continue
-            if m.payload == "ing" and self.kinds[m.start] != "ing":
-                continue
-            if c == "camera_move" and not self._camera_move_counts(m):
-                continue
-            if c == "camera_move" and m.payload[0] == "static":  # type: ignore[index]
-                continue
-            out.append(m)
-        return out
-
-    def _camera_move_counts(self, m: Match) -> bool:
-        payload = cast(tuple[str, "str | None", bool], m.payload)
-        ambiguous = payload[2]
-        if not ambiguous:
-            return True
-        i = m.start
-        if i in self.compound_tokens:
-            return False
-        nxt = i + 1
-        if (
-            nxt < len(self.words)
-            and not self.boundary[nxt]
-            and (self.lemmas[nxt] in DIRECTIONS or self.lemmas[nxt] in SHOT_WORDS)
-        ):
-            return True
-        return (
-            self.kinds[i] != "base"
-            and self.reads_as_verb(i)
-            or (self.prev_word(i) is not None and self.words[i - 1] == "camera")
-        )
+    def clause_start(self, i: int) -> int:
+        """Index of the first token of the clause holding ``i`` (after punctuation)."""
+        while i > 0 and not self.boundary[i]:
+            i -= 1
+        return i
 
     @cached_property
-    def camera_moves(self) -> list[Match]:
-        """Camera moves actually requested (static shots included), in prompt order."""
-        return [
-            m for m in self.matches if m.category == "camera_move" and self._camera_move_counts(m)
-        ]
+    def content(self) -> list[int]:
+        """Indices of content words (not determiners, prepositions, pronouns, ...)."""
+        return [i for i, role in enumerate(self.roles) if role is None]
 
     @cached_property
+    def reading(self) -> Reading:
+        from promptkit.lint.reading import Reading
+
+        return Reading(self)
+
+    def offset(self, i: int) -> int:
+        return self.starts[i] if i < len(self.starts) else 0
+
+    def phrase(self, m: Match) -> str:
+        return self.span_text(m.start, m.end)
+
+    def span_text(self, start: int, end: int) -> str:
+        stop = self.starts[end - 1] + len(self.raw[end - 1])
+        return self.text[self.starts[start] : stop]
+
+    # -- compatibility views the rules read -----------------------------------------------
+    @property
     def has_motion(self) -> bool:
-        return bool(self.motion_cues)
+        return self.reading.has_motion
 
-    @cached_property
+    @property
+    def camera_moves(self) -> list[Match]:
+        return self.reading.camera_moves
+
+    @property
     def stillness_request(self) -> Match | None:
-        """The phrase asking for a frozen picture, if the prompt asks for one."""
-        weak = None
-        for m in self.matches:
-            if m.category == "still_strong":
-                return m
-            if weak is None and m.category == "still_weak":
-                weak = m
-        if weak is None:
-            weak = next((m for m in self.camera_moves if m.payload[0] == "static"), None)  # type: ignore[index]
-        # A fixed camera or "standing still" only freezes the clip when nothing else moves.
-        if weak is not None and not self.has_motion:
-            return weak
-        return None
+        return self.reading.stillness
 
     @cached_property
     def shot_starts(self) -> list[int]:
@@ -253,38 +454,3 @@ class Analysis:
             1 for line in self.text.splitlines() if line.lstrip()[:2] in ("- ", "* ", "• ")
         )
         return max(1 + markers, bullets)
-
-    def spans(self, category: str) -> list[Match]:
-        return [m for m in self.matches if m.category == category]
-
-    def has(self, category: str) -> bool:
-        return category in self.categories
-
-    @cached_property
-    def content(self) -> list[int]:
-        """Indices of content words (not determiners, prepositions, pronouns, ...)."""
-        return [i for i, role in enumerate(self.roles) if role is None]
-
-    @cached_property
-    def details(self) -> set[int]:
-        """Content words that distinguish the subject or setting from a generic one."""
-        out: set[int] = set()
-        for m in self.matches:
-            if m.category in ("descriptor", "camera_term", "lighting", "style"):
-                out.update(range(m.start, m.end))
-        for m in self.motion_cues:
-            out.update(range(m.start, m.end))
-        for i in self.content:
-            raw = self.raw[i]
-            if "-" in raw or raw[0].isdigit():
-                out.add(i)
-            elif raw[0].isupper() and not self.sentence_start[i] and raw != "I":
-                out.add(i)  # a proper noun mid-sentence: "the Kinabatangan River"
-        return {i for i in out if self.roles[i] is None}
-
-    def offset(self, i: int) -> int:
-        return self.starts[i] if i < len(self.starts) else 0
-
-    def phrase(self, m: Match) -> str:
-        end = self.starts[m.end - 1] + len(self.raw[m.end - 1])
-        return self.text[self.starts[m.start] : end]

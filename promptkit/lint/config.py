@@ -1,16 +1,22 @@
-"""LintConfig: which rules run and their knobs, from ``[tool.promptkit.lint]`` and flags.
+"""LintConfig: which rules run, their knobs and which files are linted, from
+``[tool.promptkit.lint]`` and flags.
 
 Keys may be written kebab-case (``per-file-ignores``) or snake_case. Unknown keys and unknown
 rule selectors are configuration errors (one line, exit 2) so a typo never silently disables
-a rule.
+a rule. File patterns (``per-file-ignores``, ``include``, ``exclude``) follow ruff: a pattern
+without ``/`` matches a file or folder name; one with ``/`` matches the path from :attr:`root`
+(the config file's folder); ``**/`` at its start matches at any depth.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from promptkit.errors import ConfigError
@@ -18,6 +24,41 @@ from promptkit.lint.diagnostic import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from promptkit.config import Settings
+
+# Folders no one keeps prompts in (ruff's default ``exclude``).
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+# What a folder walk lints: prompt files, templates and eval specs. A ``.txt`` is a prompt only
+# in a ``prompts`` folder (so LICENSE.txt or requirements.txt never are); the pre-commit hook's
+# ``files`` pattern says the same (a test keeps them equal).
+DEFAULT_INCLUDE = ("*.prompt", "*.j2", "**/prompts/*.txt", "**/evals/*.yaml", "**/evals/*.yml")
+_PATTERN_LISTS = ("include", "extend_include", "exclude", "extend_exclude")
 
 # Mirrors promptkit.models.DEFAULT_DURATION (importing models would load pydantic on the lint
 # path); a test keeps the two equal.
@@ -38,8 +79,8 @@ class LintConfig:
     """Per-model word budgets; the entry for :attr:`model` wins over :attr:`word_budget`."""
     model: str | None = None
     min_content_words: int = 3
-    vague_max_words: int = 4
-    vague_max_content_words: int = 12
+    vague_max_words: int = 7
+    vague_max_content_words: int = 7
     max_camera_moves: int = 2
     words_per_second: float = 2.5
     seconds_per_shot: int = 4
@@ -47,6 +88,16 @@ class LintConfig:
     default_duration: int = DEFAULT_DURATION
     extra_vocab: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Extra words per vocabulary (motion_verb, env, camera_term, lighting, style, ...)."""
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    """Files a folder walk lints (files named on the command line are always linted)."""
+    extend_include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Files and folders a folder walk skips (and, with :attr:`force_exclude`, named files)."""
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    """Skip excluded files even when they are named on the command line (pre-commit)."""
+    root: Path | None = None
+    """The folder patterns with a ``/`` start from (the config file's); None: the cwd."""
     _cache: dict[Any, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,10 +122,12 @@ class LintConfig:
             )
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], model: str | None = None) -> LintConfig:
+    def from_mapping(
+        cls, data: Mapping[str, Any], model: str | None = None, root: Path | None = None
+    ) -> LintConfig:
         """Build from a ``[tool.promptkit.lint]`` table (kebab-case or snake_case keys)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        kwargs: dict[str, Any] = {}
+        names = {f.name for f in dataclasses.fields(cls)} - {"root", "_cache"}
+        kwargs: dict[str, Any] = {"root": root}
         for key, value in data.items():
             attr = key.replace("-", "_")
             if attr not in names:
@@ -86,12 +139,26 @@ class LintConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LintConfig:
-        """Build from :class:`promptkit.config.Settings` (its ``lint`` section and ``model``)."""
-        return cls.from_mapping(settings.section("lint"), model=settings.get("model"))
+        """Build from :class:`promptkit.config.Settings` (its ``lint`` section and ``model``);
+        file patterns start from the settings' root."""
+        return cls.from_mapping(
+            settings.section("lint"), model=settings.get("model"), root=settings.root
+        )
 
     def replace(self, **changes: Any) -> LintConfig:
         """A copy with command-line overrides applied (``None`` values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def includes(self, path: Path) -> bool:
+        """Whether a folder walk lints the file ``path``."""
+        return _matches(path, (*self.include, *self.extend_include), self._root())
+
+    def excludes(self, path: Path) -> bool:
+        """Whether ``path`` (a file or a folder) matches ``exclude`` or ``extend-exclude``."""
+        return _matches(path, (*self.exclude, *self.extend_exclude), self._root())
+
+    def _root(self) -> Path:
+        return (self.root or Path.cwd()).absolute()
 
     def budget(self) -> int:
         if self.model and self.model in self.word_budgets:
@@ -137,12 +204,49 @@ class LintConfig:
             codes -= registry.resolve(selector)
         posix = path.replace("\\", "/")
         for pattern, selectors in self.per_file_ignores.items():
-            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(
-                posix.rsplit("/", 1)[-1], pattern
+            # As given on the command line (``drafts/*``), or anchored like every file pattern.
+            if fnmatch.fnmatch(posix, pattern) or (
+                posix != "-" and _matches(Path(path), (pattern,), self._root())
             ):
                 for selector in selectors:
                     codes -= registry.resolve(selector)
         return frozenset(codes)
+
+
+def _matches(path: Path, patterns: Iterable[str], root: Path) -> bool:
+    name = path.name
+    full: str | None = None
+    for pattern in patterns:
+        if "/" not in pattern:
+            if fnmatch.fnmatchcase(name, pattern):
+                return True
+            continue
+        if full is None:
+            full = path.absolute().as_posix()
+        if _glob(pattern, root).fullmatch(full):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=512)
+def _glob(pattern: str, root: Path) -> re.Pattern[str]:
+    """A path pattern as a regex over absolute POSIX paths: anchored at ``root`` unless it is
+    absolute or starts with ``**/``; ``**/`` is any number of folders, ``*`` anything (also
+    ``/``, as in ruff), ``?`` one character, ``[...]`` a class."""
+    if pattern.startswith("**/"):
+        head, pattern = "(?:.*/)?", pattern[3:]
+    elif pattern.startswith("/"):
+        head = ""
+    else:
+        head = re.escape(root.as_posix().rstrip("/") + "/")
+    parts = [_translate(piece) for piece in pattern.split("**/")]
+    return re.compile(head + "(?:.*/)?".join(parts), re.DOTALL)
+
+
+def _translate(piece: str) -> str:
+    # fnmatch.translate wraps its output as "(?s:...)\Z"; keep only the pattern itself.
+    out = fnmatch.translate(piece)
+    return out[len("(?s:") : -len(")\\Z")]
 
 
 def _flatten(groups: Iterable[Iterable[str]]) -> list[str]:
@@ -158,8 +262,12 @@ def _strings(attr: str, value: Any) -> tuple[str, ...]:
 
 
 def _coerce(attr: str, value: Any) -> Any:
-    if attr in ("select", "ignore"):
+    if attr in ("select", "ignore", *_PATTERN_LISTS):
         return _strings(attr, value)
+    if attr == "force_exclude":
+        if not isinstance(value, bool):
+            raise ConfigError("lint force-exclude must be true or false")
+        return value
     if attr in ("per_file_ignores", "extra_vocab"):
         if not isinstance(value, Mapping):
             raise ConfigError(f"lint {attr.replace('_', '-')} must be a table")

@@ -28,8 +28,11 @@ def summary(diagnostics: Sequence[Diagnostic], prompts: int) -> dict[str, Any]:
     }
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic], prompts: int) -> str:
-    """The whole report in ``fmt`` (ends with a newline when non-empty)."""
+def render(
+    fmt: str, diagnostics: Sequence[Diagnostic], prompts: int, *, footer: bool = True
+) -> str:
+    """The whole report in ``fmt`` (ends with a newline when non-empty); ``footer=False``
+    leaves out the text format's closing line (``-q``, or nothing was linted)."""
     if fmt == "json":
         payload = {
             "diagnostics": [d.to_dict() for d in diagnostics],
@@ -40,24 +43,45 @@ def render(fmt: str, diagnostics: Sequence[Diagnostic], prompts: int) -> str:
         return "".join(github_line(d) + "\n" for d in diagnostics)
     if fmt == "sarif":
         return json.dumps(sarif(diagnostics), indent=2, ensure_ascii=False) + "\n"
-    return text(diagnostics, prompts)
+    return text(diagnostics, prompts, footer=footer)
 
 
-def text(diagnostics: Sequence[Diagnostic], prompts: int) -> str:
+def text(diagnostics: Sequence[Diagnostic], prompts: int, *, footer: bool = True) -> str:
     lines = []
     for d in diagnostics:
         lines.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name} {d.message}")
         lines.append(f"  help: {d.help}")
+    if footer:
+        lines.append(_summary_line(diagnostics, prompts))
+    return "".join(line + "\n" for line in lines)
+
+
+def _summary_line(diagnostics: Sequence[Diagnostic], prompts: int) -> str:
     if diagnostics:
         counts = summary(diagnostics, prompts)["by_severity"]
         parts = [f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items() if n]
         noun = "problem" if len(diagnostics) == 1 else "problems"
-        lines.append(
-            f"Found {len(diagnostics)} {noun} ({', '.join(parts)}) in {prompts} prompt(s)."
-        )
-    else:
-        lines.append(f"All checks passed ({prompts} prompt(s)).")
-    return "\n".join(lines) + "\n"
+        return f"Found {len(diagnostics)} {noun} ({', '.join(parts)}) in {prompts} prompt(s)."
+    return f"All checks passed ({prompts} prompt(s))."
+
+
+def render_statistics(
+    fmt: str, diagnostics: Sequence[Diagnostic], prompts: int, *, footer: bool = True
+) -> str:
+    """How often each rule fired, most frequent first (``--statistics``, as ruff prints it):
+    ``count<TAB>code<TAB>name`` lines and the summary line, or a JSON list."""
+    counts = Counter(d.code for d in diagnostics)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        payload = [{"code": c, "name": RULES[c].name, "count": n} for c, n in rows]
+        return json.dumps(payload, indent=2) + "\n"
+    if not rows:
+        return ""
+    width = len(str(rows[0][1]))
+    lines = [f"{n:>{width}}\t{c}\t{RULES[c].name}" for c, n in rows]
+    if footer:
+        lines.append(_summary_line(diagnostics, prompts))
+    return "".join(line + "\n" for line in lines)
 
 
 def _escape_data(value: str) -> str:

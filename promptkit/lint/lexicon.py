@@ -1,45 +1,37 @@
-"""The linter's vocabulary: curated word lists in ``data/`` plus a compiled English lexicon.
+"""The linter's vocabulary: WordNet word classes plus small closed-class phrase lists.
 
-Language understanding rests on two things:
+Two sources, kept apart on purpose:
 
-* curated vocabularies (``data/*.txt``): lemmas of motion verbs, event nouns, environmental
-  motion, camera moves and terms, lighting, style, stillness markers, descriptors, filler, and
-  function words by role; every list cites the part of PROMPTING.md it comes from;
-* ``data/lexicon.tsv``: every inflected form of those lemmas (``swam``, ``swimming`` ->
-  ``swim``), taken from simplemma's English dictionary by :func:`build`. Shipping the compiled
-  slice keeps ``promptkit lint`` fast to start (simplemma's own import plus its first English
-  lookup cost ~140 ms); a test rebuilds it from simplemma and compares, so it never goes stale.
+* open-class words (verbs, nouns, adjectives) get their class from WordNet 3.0, compiled by
+  :mod:`promptkit.lint.compile.classes` into ``data/wordnet.tsv`` (read lazily through
+  :class:`~promptkit.lint.table.Table`); inflected forms map to lemmas through the same file;
+* closed-class phrases (camera moves and framing, stillness requests, time and sequence cues,
+  negation, quality tags, function words, cinematography light and style terms) are curated
+  in ``data/*.txt``, each file citing the source of its entries.
 
-Words outside the compiled slice are taken as they are, except when the user configured extra
-vocabulary: then simplemma is imported lazily to lemmatise the extra words and unknown tokens.
+A user may add words to a category with ``extra-vocab`` in ``[tool.promptkit.lint]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
-COMPILED = DATA / "lexicon.tsv"
+from promptkit.lint.table import Table
 
-# Files of whitespace-separated single words (lemmas).
-WORD_FILES: dict[str, str] = {
-    "motion_verb": "motion_verbs.txt",
-    "env": "environment_motion.txt",
-}
+DATA = Path(__file__).parent / "data"
+WORDNET = DATA / "wordnet.tsv"
+
 # Files of entries separated by commas or new lines; a space inside an entry makes a phrase.
 PHRASE_FILES: dict[str, str] = {
-    "event": "event_nouns.txt",
-    "modifier": "motion_modifiers.txt",
+    "modifier": "motion_phrases.txt",
     "time": "time_cues.txt",
     "camera_term": "camera_terms.txt",
     "lighting": "lighting.txt",
     "style": "style.txt",
-    "compound": "compounds.txt",
     "filler": "filler.txt",
-    "descriptor": "descriptors.txt",
     "negation": "negation.txt",
 }
 # Categories a user may extend through ``extra-vocab`` in [tool.promptkit.lint].
@@ -59,7 +51,7 @@ EXTENSIBLE = frozenset(
         "still_weak",
     }
 )
-# A "?" single-word camera move must read as a verb or be followed by one of these.
+# Words after a verb that make a phrasal verb or a path ("pick it up", "thrown across").
 DIRECTIONS = frozenset(
     [
         "left",
@@ -79,27 +71,47 @@ DIRECTIONS = frozenset(
         "toward",
         "towards",
         "into",
+        "onto",
         "closer",
         "past",
         "upward",
+        "upwards",
         "downward",
+        "downwards",
         "sideways",
+        "off",
     ]
 )
 
-# (phrase as a tuple of lemmas, category, payload)
+# Particles of phrasal verbs ("sit down", "take off", "stretched out").
+PARTICLES = frozenset(
+    [
+        "up",
+        "down",
+        "out",
+        "off",
+        "in",
+        "on",
+        "away",
+        "back",
+        "over",
+        "around",
+        "along",
+        "about",
+        "through",
+    ]
+)
+# Tags a lemma entry licenses (inflected forms carry their own tags).
+LEXICAL_TAGS = {"V": ("VB", "VBP"), "N": ("NN",), "J": ("JJ",)}
+# (phrase as a tuple of words, category, payload)
 Entry = tuple[tuple[str, ...], str, object]
 
 
-def _lines(name: str) -> Iterable[str]:
+def _lines(name: str) -> Iterator[str]:
     for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line and not line.startswith("#"):
             yield line
-
-
-def _words(name: str) -> list[str]:
-    return [w.lower() for line in _lines(name) for w in line.split()]
 
 
 def _phrases(name: str) -> list[str]:
@@ -117,20 +129,14 @@ def _camera_moves() -> list[tuple[str, tuple[str, str | None, bool]]]:
     return out
 
 
-def _prefixed(name: str) -> list[tuple[str, str]]:
+def _prefixed(name: str, prefix: str = "") -> list[tuple[str, str]]:
     """Entries of a file whose lines read ``category: entry, entry``."""
     out: list[tuple[str, str]] = []
     for line in _lines(name):
         category, _, rest = line.partition(":")
-        out.extend((p.strip().lower(), category.strip()) for p in rest.split(",") if p.strip())
-    return out
-
-
-def _stillness() -> list[tuple[str, str]]:
-    out = []
-    for line in _lines("stillness.txt"):
-        strength, _, phrase = line.partition(":")
-        out.append((phrase.strip().lower(), f"still_{strength.strip()}"))
+        out.extend(
+            (p.strip().lower(), prefix + category.strip()) for p in rest.split(",") if p.strip()
+        )
     return out
 
 
@@ -144,107 +150,101 @@ def function_words() -> dict[str, str]:
     return roles
 
 
-def overrides() -> dict[str, str]:
-    out = {}
-    for line in _lines("overrides.txt"):
-        form, _, lemma = line.partition("=>")
-        out[form.strip()] = lemma.strip()
-    return out
-
-
 def raw_entries() -> list[tuple[str, str, object]]:
-    """Every vocabulary entry as written: (phrase, category, payload)."""
+    """Every curated entry as written: (phrase, category, payload)."""
     out: list[tuple[str, str, object]] = []
-    for category, name in WORD_FILES.items():
-        for word in _words(name):
-            # "make:ing": only the participle is an action ("making a snowman", "made of").
-            lemma, _, only = word.partition(":")
-            out.append((lemma, category, only or None))
     for category, name in PHRASE_FILES.items():
         out.extend((p, category, None) for p in _phrases(name))
     out.extend((p, "camera_move", payload) for p, payload in _camera_moves())
-    out.extend((p, category, None) for p, category in _stillness())
-    out.extend((p, category, None) for p, category in _prefixed("scene_markers.txt"))
+    out.extend((p, c, None) for p, c in _prefixed("stillness.txt", "still_"))
+    out.extend((p, c, None) for p, c in _prefixed("scene_markers.txt"))
     return out
 
 
-def vocabulary_words() -> set[str]:
-    """Every single word used by a vocabulary entry (the words the lexicon must know)."""
-    return {w for phrase, _, _ in raw_entries() for w in phrase.split()}
+class WordClasses:
+    """Lookups in ``data/wordnet.tsv``: a word's lemma and class as verb, noun, adjective."""
 
+    def __init__(self, path: Path = WORDNET) -> None:
+        self.table = Table(path)
+        self._cache: dict[str, dict[str, tuple[str, str]]] = {}
+        self._tags: dict[str, frozenset[str]] = {}
+        self._inflected: dict[str, frozenset[str]] = {}
 
-def _form_kind(form: str) -> str:
-    # Read once at build time from dictionary entries that are already known to be inflections
-    # of the lemma; lemmatisation itself never strips suffixes.
-    if form.endswith("ing"):
-        return "ing"
-    if form.endswith("s"):
-        return "s"
-    return "past"
+    def items(self, word: str) -> dict[str, tuple[str, str]]:
+        """{kind: (lemma, class)} for a lower-case word or compound.
 
+        Kinds: V (a verb lemma), v (an inflected verb form), N, n (the same for nouns),
+        J (an adjective), C (a compound noun), c (the first word of one).
+        """
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = {}
+            raw = self.table.get(word)
+            for item in raw.split(" ") if raw else ():
+                kind, _, rest = item.partition(":")
+                if kind in ("v", "n"):
+                    lemma, klass, _ = rest.split(":")
+                    hit.setdefault(kind, (lemma, klass))
+                else:
+                    hit[kind] = (word, rest)  # V, N, J: (word, class); C, c: (word, "")
+            self._cache[word] = hit
+        return hit
 
-def build(dictionary: Mapping[str, str] | None = None) -> str:
-    """Compile ``data/lexicon.tsv`` (form, lemma, kind) from simplemma's English dictionary.
+    def tags(self, word: str) -> frozenset[str]:
+        """Penn tags the lexicon licenses for a word ("parks": NNS from the tagger, VBZ here)."""
+        hit = self._tags.get(word)
+        if hit is None:
+            out: set[str] = set()
+            raw = self.table.get(word)
+            for item in raw.split(" ") if raw else ():
+                kind, _, rest = item.partition(":")
+                if kind in ("v", "n"):
+                    out.update(rest.split(":")[2].split(","))
+                elif rest:
+                    out.update(LEXICAL_TAGS.get(kind, ()))
+            hit = self._tags[word] = frozenset(out)
+        return hit
 
-    Only lemmas of the curated vocabularies are kept. ``promptkit.lint.lexicon.build()`` returns
-    the file's text; write it with ``COMPILED.write_text(build())``.
-    """
-    if dictionary is None:
-        from simplemma.strategies.dictionaries.dictionary_factory import (
-            DefaultDictionaryFactory,
-        )
+    def inflection_tags(self, word: str) -> frozenset[str]:
+        """The tags of the inflected forms a word is ("parks": VBZ, NNS), not the lemma tags
+        a dictionary lists for nearly every noun ("man" is also a verb): what the tagger adds
+        to a word's training tags."""
+        hit = self._inflected.get(word)
+        if hit is None:
+            hit = self._inflected[word] = frozenset(
+                t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")
+            )
+        return hit
 
-        dictionary = DefaultDictionaryFactory().get_dictionary("en")
-    fixed = overrides()
-    lemmas = {fixed.get(w) or dictionary.get(w) or w for w in vocabulary_words()}
-    rows: dict[str, str] = {}
-    for form, lemma in dictionary.items():
-        if lemma in lemmas and form != lemma and form.islower() and form.isascii():
-            rows[form] = lemma
-    for form, lemma in fixed.items():
-        rows[form] = lemma
-    lines = [f"{form}\t{lemma}\t{_form_kind(form)}" for form, lemma in sorted(rows.items())]
-    header = "# form\tlemma\tkind -- compiled by promptkit.lint.lexicon.build(); do not edit\n"
-    return header + "\n".join(lines) + "\n"
+    def verb(self, word: str, inflected: bool = True) -> tuple[str, str] | None:
+        """(lemma, class) of a verb form; ``inflected`` prefers "found" -> find over found."""
+        items = self.items(word)
+        if inflected:
+            return items.get("v") or items.get("V")
+        return items.get("V") or items.get("v")
 
+    def noun(self, word: str, plural: bool = False) -> tuple[str, str] | None:
+        items = self.items(word)
+        if plural:
+            return items.get("n") or items.get("N")
+        return items.get("N") or items.get("n")
 
-def load_compiled() -> dict[str, tuple[str, str]]:
-    """form -> (lemma, kind) from the shipped ``lexicon.tsv``."""
-    out: dict[str, tuple[str, str]] = {}
-    for line in COMPILED.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        form, lemma, kind = line.split("\t")
-        out[form] = (lemma, kind)
-    return out
+    def adjective(self, word: str) -> str | None:
+        found = self.items(word).get("J")
+        return found[1] if found else None
 
-
-@lru_cache(maxsize=4096)
-def _simplemma_lemma(word: str) -> str:
-    import simplemma
-
-    return str(simplemma.lemmatize(word, lang="en")).lower()
+    def compound(self, phrase: str) -> bool:
+        return "C" in self.items(phrase)
 
 
 @dataclass
 class Vocabulary:
-    """Lemma lookup plus a first-lemma index of every vocabulary phrase."""
+    """Closed-class phrases indexed by first word, the function words, and word classes."""
 
-    forms: dict[str, tuple[str, str]]
     roles: dict[str, str]
+    classes: WordClasses
     index: dict[str, list[Entry]] = field(default_factory=dict)
-    categories: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
-    fallback: Callable[[str], str] | None = None
-
-    def lemma(self, word: str) -> tuple[str, str]:
-        """(lemma, kind) of a lower-case word; kind is base, ing, s or past."""
-        hit = self.forms.get(word)
-        if hit is not None:
-            return hit
-        if self.fallback is not None and word.isalpha():
-            lemma = self.fallback(word)
-            return lemma, (_form_kind(word) if lemma != word else "base")
-        return word, "base"
+    extra: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:
         words = phrase.replace("’", "'").split()
@@ -252,38 +252,36 @@ class Vocabulary:
         variants = {tuple(words)}
         if len(words) > 1:
             variants.add(("-".join(words),))
-        for variant in variants:
-            key = tuple(self.lemma(w)[0] for w in variant)
-            self.categories.setdefault(category, set()).add(key)
+        for key in variants:
             bucket = self.index.setdefault(key[0], [])
             entry = (key, category, payload)
             if entry not in bucket:
                 bucket.append(entry)
                 bucket.sort(key=lambda e: -len(e[0]))
 
-    def has(self, category: str, lemma: str) -> bool:
-        return (lemma,) in self.categories.get(category, ())
+    def add_extra(self, category: str, word: str) -> None:
+        """A user's extra word: matched as a phrase and as a lemma of its class."""
+        self.extra.setdefault(category, set()).add(word.lower())
+        self.add(word.lower(), category)
 
 
 @lru_cache(maxsize=1)
 def base_vocabulary() -> Vocabulary:
     """The shipped vocabulary (built once per process)."""
-    vocab = Vocabulary(forms=load_compiled(), roles=function_words())
+    vocab = Vocabulary(roles=function_words(), classes=WordClasses())
     for phrase, category, payload in raw_entries():
         vocab.add(phrase, category, payload)
     return vocab
 
 
 def vocabulary(extra: Mapping[str, Iterable[str]] | None = None) -> Vocabulary:
-    """The shipped vocabulary, extended with a user's extra words (lemmatised by simplemma)."""
+    """The shipped vocabulary, extended with a user's extra words."""
     base = base_vocabulary()
     if not extra:
         return base
-    vocab = Vocabulary(forms=base.forms, roles=base.roles, fallback=_simplemma_lemma)
-    for key, bucket in base.index.items():
-        vocab.index[key] = list(bucket)
-    vocab.categories = {k: set(v) for k, v in base.categories.items()}
+    vocab = Vocabulary(roles=base.roles, classes=base.classes)
+    vocab.index = {key: list(bucket) for key, bucket in base.index.items()}
     for category, words in extra.items():
         for word in words:
-            vocab.add(word.lower(), category)
+            vocab.add_extra(category, word)
     return vocab

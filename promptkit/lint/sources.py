@@ -8,20 +8,21 @@
 * ``.yaml`` / ``.yml``: an eval spec, every expanded variant (``promptkit.runner``).
 
 Templates and specs import their modules lazily so plain prompt files never load Jinja, YAML
-or pydantic.
+or pydantic. Which files a folder holds for lint is :mod:`promptkit.lint.discovery`'s to say.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from promptkit.errors import InputError, PromptkitError
 from promptkit.lint.config import LintConfig
 from promptkit.lint.diagnostic import Diagnostic
+from promptkit.lint.discovery import select_files
 from promptkit.lint.engine import lint_text
 from promptkit.lint.registry import RULES
 from promptkit.lint.suppression import (
@@ -31,39 +32,9 @@ from promptkit.lint.suppression import (
     strip_trailing,
 )
 
-TEXT_SUFFIXES = (".txt", ".prompt")
 TEMPLATE_SUFFIXES = (".j2",)
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_CHOICES = 6
-
-
-def discover(paths: Sequence[str]) -> list[str]:
-    """Expand directories into the files lint understands; keep files and ``-`` as given."""
-    out: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if raw == "-" or not path.is_dir():
-            out.append(raw)
-            continue
-        for child in sorted(path.rglob("*")):
-            if not child.is_file():
-                continue
-            if _lintable(child):
-                out.append(str(child))
-    return out
-
-
-def _lintable(path: Path) -> bool:
-    if path.suffix in TEXT_SUFFIXES:
-        return True
-    if path.suffix in TEMPLATE_SUFFIXES:
-        return not _is_partial(path)
-    return path.suffix in SPEC_SUFFIXES and "evals" in path.parts
-
-
-def _is_partial(path: Path) -> bool:
-    # Macro files imported by templates are not prompts of their own.
-    return path.name.startswith("_") or "partials" in path.parts
 
 
 def lint_paths(
@@ -75,15 +46,39 @@ def lint_paths(
     duration: int | None = None,
     reference_images: int = 0,
 ) -> tuple[list[Diagnostic], int]:
-    """Lint every input; returns the diagnostics and how many prompts were checked.
+    """Lint every input with one ``config`` (folders walked by its include/exclude); returns
+    the diagnostics and how many prompts were checked.
 
     ``duration`` and ``reference_images`` are the generation parameters of plain prompt files
     (templates and specs carry their own).
     """
+    files = select_files(paths, lambda folder: config)
+    return lint_files(
+        files,
+        lambda name: config,
+        lines=lines,
+        stdin=stdin,
+        duration=duration,
+        reference_images=reference_images,
+    )
+
+
+def lint_files(
+    files: Sequence[str],
+    config_for: Callable[[str], LintConfig],
+    *,
+    lines: bool = False,
+    stdin: TextIO | None = None,
+    duration: int | None = None,
+    reference_images: int = 0,
+) -> tuple[list[Diagnostic], int]:
+    """Lint each of ``files`` (``-`` is stdin) with ``config_for(file)``: the diagnostics and
+    how many prompts were checked."""
     diagnostics: list[Diagnostic] = []
     prompts = 0
     params = {"duration": duration, "reference_images": reference_images}
-    for raw in discover(paths):
+    for raw in files:
+        config = config_for(raw)
         for item in _lint_one(raw, config, lines=lines, stdin=stdin, params=params):
             if isinstance(item, Diagnostic):
                 diagnostics.append(item)

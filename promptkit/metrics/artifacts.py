@@ -63,9 +63,9 @@ class FrameSampler:
     def process_frame(self, frame: Frame) -> None:
         i = frame.index
         if i in self._targets:
-            self.exact[i] = (frame.time_s, self._tile(frame.luma))
+            self.exact[i] = (frame.time_s, self._tile(frame.luma()))
         if i % self._stride == 0:
-            self.reservoir[i] = (frame.time_s, self._tile(frame.luma))
+            self.reservoir[i] = (frame.time_s, self._tile(frame.luma()))
             if len(self.reservoir) >= RESERVOIR:
                 self._stride *= 2
                 self.reservoir = {k: v for k, v in self.reservoir.items() if k % self._stride == 0}
@@ -108,8 +108,9 @@ def _write_jpeg(path: Path, image: np.ndarray) -> Path:
     return path
 
 
-def write_series(path: Path, fps: float, columns: dict[str, np.ndarray]) -> Path:
-    """One row per frame: ``frame, time_s`` then every series (empty where undefined)."""
+def write_series(path: Path, times: np.ndarray, columns: dict[str, np.ndarray]) -> Path:
+    """One row per frame: ``frame, time_s`` (presentation time) then every series (empty where
+    undefined)."""
     names = list(columns)
     n = max((len(v) for v in columns.values()), default=0)
     try:
@@ -117,7 +118,7 @@ def write_series(path: Path, fps: float, columns: dict[str, np.ndarray]) -> Path
             writer = csv.writer(fh)
             writer.writerow(["frame", "time_s", *names])
             for i in range(n):
-                row: list[str] = [str(i), f"{i / fps:.4f}"]
+                row: list[str] = [str(i), f"{float(times[i]):.4f}" if i < len(times) else ""]
                 for name in names:
                     v = columns[name][i] if i < len(columns[name]) else np.nan
                     if isinstance(v, np.bool_ | bool):
@@ -134,7 +135,7 @@ def write_artifacts(
     out_dir: Path,
     stem: str,
     sampler: FrameSampler,
-    fps: float,
+    times: np.ndarray,
     columns: dict[str, np.ndarray],
 ) -> Artifacts:
     """Write the sheet, the thumbnail and the series CSV into ``out_dir``."""
@@ -151,5 +152,5 @@ def write_artifacts(
         size = (THUMB_WIDTH, max(1, round(THUMB_WIDTH * h / w)))
         small = cv2.resize(middle, size, interpolation=cv2.INTER_AREA)
         thumb = _write_jpeg(out_dir / f"{stem}.thumb.jpg", small)
-    series = write_series(out_dir / f"{stem}.series.csv", fps, columns)
+    series = write_series(out_dir / f"{stem}.series.csv", times, columns)
     return Artifacts(contact_sheet=sheet, thumbnail=thumb, series_csv=series)

@@ -1,12 +1,21 @@
-"""Optical flow on pairs ≈1/8 s apart, and the global camera model fitted to it.
+"""Optical flow at two spans, and the global camera model fitted to it.
 
-Flow is DIS (preset ULTRAFAST) on the ~96 px analysis frames: about 0.1 ms per pair, within
-10–20 % of Farneback's magnitudes at 1/35 of the cost. Pairs are taken every ``lag_short`` frames
-(VBench samples at 8 fps for the same reason): motion is then measured at the content rate, so a
-generator's frame holds (each frame shown 2–3 times) do not halve the motion.
+*Motion pairs*, ≈1/8 s apart on every ≈1/8 s step, measure how much the picture moves: DIS
+(preset ULTRAFAST) on the ~96 px analysis frames, about 0.1 ms per pair, within 10–20 % of
+Farneback's magnitudes at 1/35 of the cost. At the content rate a generator's frame holds (each
+frame shown 2–3 times) do not halve the motion (VBench samples at 8 fps for the same reason).
+Every step, not every other: on a 10 fps GIF whose frames are shown twice, every other pair
+would always land on the same phase of the holds (its motion read 36 % low).
 
-Each flow field is fitted with a 4-parameter similarity model, robustly (one refit without the
-worst residuals) on a sparse grid away from the borders::
+*Camera pairs*, ≈1/2 s apart and back to back (so their displacements add up to the camera's whole
+path), measure where the camera goes: DIS solved one pyramid level finer (a 1/2-size field
+instead of 1/4), which resolves the slow moves that add up to a few pixels in half a second —
+0.25 px a frame at 720p is 0.4 analysis px — and zooms the coarse field blurs away. It costs
+about 0.4 ms per pair, once per half second.
+
+Each flow field is fitted with a 4-parameter similarity model on a sparse grid away from the
+borders, by iteratively reweighted least squares (Cauchy weights: vectors far from the model,
+walking people or a passing car, count less and less)::
 
     u = tx + a·x − b·y        v = ty + b·x + a·y        (x, y in short sides, centred)
 
@@ -16,8 +25,10 @@ worst residuals) on a sparse grid away from the borders::
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +38,8 @@ from promptkit.metrics.opencv import cv2
 
 GRID_STEP = 8  # px between the model's sample points (the flow field is smooth at ~16 px)
 BORDER = 0.08  # fraction of each side ignored by the model fit (flow is unreliable at the edges)
+CAMERA_STEPS = 4  # camera pairs span this many ≈1/8 s steps (≈1/2 s)
+REWEIGHTS = 2  # IRLS passes of the model fit
 
 
 @dataclass(frozen=True)
@@ -42,10 +55,80 @@ class FlowPair:
     zoom: float
     roll: float
     residual: float
+    start: int = -1  # index of the earlier frame
+
+
+class _SimilarityFit:
+    """Robust similarity fit of a flow field on a sparse interior grid (see the module doc).
+
+    The weighted normal equations of the similarity model have a closed form in a handful of
+    weighted sums (Σw, Σwx, Σwy, Σw(x²+y²) and four of the flow), so each reweighting is a few
+    dot products and one 4×4 solve.
+    """
+
+    def __init__(self, analysis_size: tuple[int, int]) -> None:
+        aw, ah = analysis_size
+        self.short = float(min(aw, ah))
+        bx, by = int(aw * BORDER), int(ah * BORDER)
+        # The model's sample points: a plain strided view of the flow field (no fancy indexing).
+        self.window = (slice(by, ah - by, GRID_STEP), slice(bx, aw - bx, GRID_STEP))
+        ys, xs = np.mgrid[self.window]
+        # Coordinates in short sides, centred: parameters do not depend on resolution.
+        self.x = ((xs.ravel() - (aw - 1) / 2) / self.short).astype(np.float64)
+        self.y = ((ys.ravel() - (ah - 1) / 2) / self.short).astype(np.float64)
+        self.r2 = self.x**2 + self.y**2
+        self.n = self.x.size
+
+    def __call__(self, flow: np.ndarray) -> tuple[float, float, float, float, float]:
+        """(tx, ty in analysis px; zoom; roll in rad; mean unexplained flow in analysis px)."""
+        n = self.n
+        if n < 8:
+            return 0.0, 0.0, 0.0, 0.0, 0.0
+        field = flow[self.window].reshape(-1, 2).astype(np.float64) / self.short
+        u, v = field[:, 0], field[:, 1]
+        x, y, r2 = self.x, self.y, self.r2
+        radial, tangential = u * x + v * y, v * x - u * y
+        ru, rv = u, v  # residuals of "nothing moves"
+        tx = ty = zoom = roll = 0.0
+        # The reweighting starts from "nothing moves", not from a plain least-squares fit: the
+        # majority of the picture decides, so a large subject walking across a still background
+        # does not drag the camera along, while under a real camera move every point is far from
+        # "nothing moves" alike and keeps its weight.
+        for _ in range(REWEIGHTS):
+            per_point = np.hypot(ru, rv)
+            middle = np.partition(per_point, n // 2)[n // 2]  # the median (upper, for even n)
+            # Cauchy weights at twice the robust spread: a point far from the model (a subject
+            # moving on its own) pulls less and less; the noise of the field keeps its weight.
+            scale = 2.0 * 1.4826 * float(middle) + 1e-5
+            w = 1.0 / (1.0 + (per_point / scale) ** 2)
+            s0, sx, sy, sr = w.sum(), w @ x, w @ y, w @ r2
+            normal = np.array(
+                [[s0, 0.0, sx, -sy], [0.0, s0, sy, sx], [sx, sy, sr, 0.0], [-sy, sx, 0.0, sr]]
+            )
+            rhs = np.array([w @ u, w @ v, w @ radial, w @ tangential])
+            tx, ty, zoom, roll = (float(p) for p in np.linalg.solve(normal, rhs))
+            ru = u - tx - zoom * x + roll * y
+            rv = v - ty - roll * x - zoom * y
+        res_mag = float(np.hypot(ru, rv).mean()) * self.short
+        return tx * self.short, ty * self.short, zoom, roll, res_mag
+
+
+def _dis(size: tuple[int, int], finest: int) -> Any:
+    """DIS (preset ULTRAFAST) solved down to pyramid level ``finest`` (0 = full size).
+
+    DIS builds its pyramid from the larger side (levels of 2× while that side is over about
+    four patches); asked to stop at a level finer than the coarsest it builds, it takes a slow
+    path: on a 85×85 analysis frame (a 256×256 GIF) a pair took 0.8 ms instead of 0.06. So the
+    finest level is kept within the pyramid the frame allows.
+    """
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)  # type: ignore[attr-defined]
+    coarsest = int(math.log2(max(size) / (4.0 * dis.getPatchSize())) + 0.5)
+    dis.setFinestScale(max(0, min(finest, coarsest)))
+    return dis
 
 
 class FlowDetector(Detector):
-    """Dense DIS flow every ≈1/8 s and its camera/subject decomposition."""
+    """Dense DIS flow on motion pairs (≈1/8 s) and camera pairs (≈1/2 s), with their camera fits."""
 
     MEAN = "flow_mean"
     TOP5 = "flow_top5"
@@ -53,43 +136,31 @@ class FlowDetector(Detector):
 
     def __init__(self, clock: ClipClock, analysis_size: tuple[int, int]) -> None:
         self.clock = clock
-        self._dis = cv2.DISOpticalFlow_create(  # type: ignore[attr-defined]
-            cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST
-        )
+        self._dis = _dis(analysis_size, finest=2)
+        self._fine = _dis(analysis_size, finest=1)
+        self._fit = _SimilarityFit(analysis_size)
+        # Output fields reused from pair to pair (DIS only writes them; it reads no initial
+        # flow from them: the result is the same as with a fresh field).
         aw, ah = analysis_size
-        self.short = float(min(aw, ah))
-        bx, by = int(aw * BORDER), int(ah * BORDER)
-        # The model's sample points: a plain strided view of the flow field (no fancy indexing).
-        self._window = (slice(by, ah - by, GRID_STEP), slice(bx, aw - bx, GRID_STEP))
-        ys, xs = np.mgrid[self._window]
-        gy, gx = ys.ravel(), xs.ravel()
-        # Coordinates in short sides, centred: parameters do not depend on resolution.
-        x = (gx - (aw - 1) / 2) / self.short
-        y = (gy - (ah - 1) / 2) / self.short
-        n = x.size
-        self._n = n
-        design = np.zeros((2 * n, 4))
-        design[:n, 0] = 1
-        design[:n, 2] = x
-        design[:n, 3] = -y
-        design[n:, 1] = 1
-        design[n:, 2] = y
-        design[n:, 3] = x
-        self._design = design
-        self._design_t = np.ascontiguousarray(design.T)
-        self._pinv = np.linalg.pinv(design) if n else np.zeros((4, 0))
-        self._ring: deque[np.ndarray] = deque(maxlen=clock.lag_short + 1)
+        self._flow = np.zeros((ah, aw, 2), np.float32)
+        self._fine_flow = np.zeros((ah, aw, 2), np.float32)
+        self.short = self._fit.short
+        self.camera_lag = CAMERA_STEPS * clock.lag_short
+        # (index, time, analysis frame): never the Frame, whose full-size plane is the decoder's.
+        self._ring: deque[tuple[int, float, np.ndarray]] = deque(maxlen=self.camera_lag + 1)
         self.pairs: list[FlowPair] = []
+        self.camera_pairs: list[FlowPair] = []
         self._count = 0
 
     def process_frame(self, frame: Frame) -> None:
-        self._ring.append(frame.small)
+        self._ring.append((frame.index, frame.time_s, frame.small))
         lag = self.clock.lag_short
         self._count += 1
         if self._count <= lag or (self._count - 1) % lag:
             return
-        prev, cur = self._ring[0], self._ring[-1]
-        flow = self._dis.calc(prev, cur, None)
+        ring = self._ring
+        prev, cur = ring[-1 - lag], ring[-1]
+        flow = self._dis.calc(prev[2], cur[2], self._flow)
         # ULTRAFAST solves patches at a quarter of the frame's size and spreads them over 16 px:
         # every second vector carries the same distribution at a quarter of the cost.
         sub = flow[::2, ::2]
@@ -98,44 +169,24 @@ class FlowDetector(Detector):
         mean = cv2.mean(mag)[0]
         mag.partition(mag.size - k)  # in place: mag is ours and its order no longer matters
         top5 = float(mag[-k:].mean())
-        tx, ty, zoom, roll, residual = self._fit(flow)
-        self.pairs.append(
-            FlowPair(
-                index=frame.index,
-                dt=lag / self.clock.fps,
-                mean=mean,
-                top5=top5,
-                tx=tx,
-                ty=ty,
-                zoom=zoom,
-                roll=roll,
-                residual=residual,
-            )
-        )
+        self.pairs.append(self._pair(prev, cur, flow, mean, top5))
+        cam = self.camera_lag
+        if (self._count - 1) % cam == 0 and len(ring) > cam:
+            start = ring[0]
+            fine = self._fine.calc(start[2], cur[2], self._fine_flow)
+            self.camera_pairs.append(self._pair(start, cur, fine, 0.0, 0.0))
 
-    def _fit(self, flow: np.ndarray) -> tuple[float, float, float, float, float]:
-        n = self._n
-        if n < 8:
-            return 0.0, 0.0, 0.0, 0.0, 0.0
-        # obs = [u of every point, then v of every point], in short sides.
-        obs = flow[self._window].reshape(-1, 2).T.ravel() / self.short
-        params = self._pinv @ obs
-        resid = np.abs(obs - self._design @ params)
-        per_point = resid[:n] + resid[n:]
-        # The median by partition (np.median's generic path costs more than the fit itself).
-        part = np.partition(per_point, ((n - 1) // 2, n // 2))
-        cut = max(3.0 * float((part[(n - 1) // 2] + part[n // 2]) / 2), 1e-4)
-        keep = per_point <= cut
-        kept = int(np.count_nonzero(keep))
-        if kept >= 8 and kept < n:
-            # Least squares on the kept points, via the 4×4 normal equations (the design is
-            # well conditioned; 10× cheaper than lstsq on the masked copy).
-            weighted = self._design_t * np.concatenate([keep, keep])
-            params = np.linalg.solve(weighted @ self._design, weighted @ obs)
-            resid = np.abs(obs - self._design @ params)
-        res_mag = float(np.hypot(resid[:n], resid[n:]).mean()) * self.short
-        tx, ty, zoom, roll = (float(p) for p in params)
-        return tx * self.short, ty * self.short, zoom, roll, res_mag
+    def _pair(
+        self,
+        prev: tuple[int, float, np.ndarray],
+        cur: tuple[int, float, np.ndarray],
+        flow: np.ndarray,
+        mean: float,
+        top5: float,
+    ) -> FlowPair:
+        tx, ty, zoom, roll, residual = self._fit(flow)
+        dt = max(cur[1] - prev[1], 1e-6)
+        return FlowPair(cur[0], dt, mean, top5, tx, ty, zoom, roll, residual, prev[0])
 
     def series(self) -> dict[str, np.ndarray]:
         """Flow magnitudes on the frames where a pair ended (NaN elsewhere), in analysis px."""

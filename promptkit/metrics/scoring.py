@@ -7,16 +7,15 @@ for a bad video — an undecodable file scores ``unreadable`` with the reason �
 
 Decoding is the cost, so clips are scored in parallel processes with one decoder thread each
 (faster than frame-threaded decoding of one clip at a time on small machines). ``score_clip``
-limits OpenCV to one thread itself when it runs in a child process, so it is also safe to call
-from any ``ProcessPoolExecutor``.
+runs OpenCV on one thread while it scores (and gives the caller's setting back), so it is also
+safe to call from any ``ProcessPoolExecutor``.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,8 @@ from promptkit.metrics import camera, conformance, events
 from promptkit.metrics.artifacts import Artifacts, FrameSampler, write_artifacts
 from promptkit.metrics.conformance import Expected
 from promptkit.metrics.detectors import BrightnessDetector, ClipClock, DiffDetector
-from promptkit.metrics.flow import FlowDetector
-from promptkit.metrics.frames import PREFETCH, FrameSource
+from promptkit.metrics.flow import FlowDetector, FlowPair
+from promptkit.metrics.frames import FrameSource
 from promptkit.metrics.opencv import cv2
 from promptkit.metrics.thresholds import Thresholds
 from promptkit.metrics.verdict import Evidence, decide, unreadable
@@ -104,14 +103,21 @@ def _video_path(path: Path) -> Path:
     return path
 
 
-def _in_worker() -> bool:
-    return multiprocessing.parent_process() is not None
+@contextlib.contextmanager
+def _one_opencv_thread() -> Iterator[None]:
+    """OpenCV single-threaded while a clip is scored, as it was before afterwards.
 
-
-def _limit_threads_in_workers() -> None:
-    # In a pool worker every core already runs a clip: more threads only contend.
-    if _in_worker():
-        cv2.setNumThreads(1)
+    Every image the detectors touch is ~15 000 pixels: OpenCV's thread pool spends more on
+    handing such work out than it saves (a 4 s 720p clip took 37 % more CPU time with two
+    threads, for a 30 % shorter wall time on an idle machine and none on a busy one), and in a
+    pool every core already scores a clip of its own.
+    """
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
 
 
 def score_clip(
@@ -121,22 +127,13 @@ def score_clip(
     thresholds: Thresholds | None = None,
     artifacts_dir: Path | None = None,
     stem: str | None = None,
-    prefetch: bool | None = None,
 ) -> ClipScore:
-    """Score one clip in a single decode pass (see the module docstring for the contract).
-
-    ``prefetch`` decodes in a thread of its own, a few frames ahead of the detectors: the same
-    work, less waiting when a core is free (see ``promptkit.metrics.prefetch``). By default a
-    clip scored in the calling process is prefetched and one scored in a pool worker is not:
-    a pool already keeps the cores busy with whole clips, and two threads per clip only add
-    handoffs there (a full pool measured 1.30× of decoding inline, 1.44× prefetching).
-    """
+    """Score one clip in a single decode pass (see the module docstring for the contract)."""
     path = _video_path(path)
-    _limit_threads_in_workers()
     th = thresholds or Thresholds()
     try:
-        ahead = not _in_worker() if prefetch is None else prefetch
-        return _score(path, expected, th, artifacts_dir, stem or path.stem, ahead)
+        with _one_opencv_thread():
+            return _score(path, expected, th, artifacts_dir, stem or path.stem)
     except UnreadableVideo as exc:
         v = unreadable(str(exc))
         return ClipScore(path=path, verdict=v.verdict, flags=v.flags, reason=v.reason)
@@ -151,46 +148,56 @@ def _score(
     th: Thresholds,
     artifacts_dir: Path | None,
     stem: str,
-    prefetch: bool,
 ) -> ClipScore:
-    with FrameSource(path, prefetch=PREFETCH if prefetch else 0) as src:
+    with FrameSource(path) as src:
         info = src.info
         clock = ClipClock.for_fps(info.fps)
         size = src.analysis_size
-        diff = DiffDetector(clock, size, still_ceiling=th.still_ceiling)
+        diff = DiffDetector(clock, size)
         bright = BrightnessDetector(diff)  # after diff: it reuses the frame mean
         flow = FlowDetector(clock, size)
+        times: list[float] = []
         steps: list[Any] = [diff.process_frame, bright.process_frame, flow.process_frame]
         sampler = None
         if artifacts_dir is not None:
             sampler = FrameSampler(info.declared_frames, info.width, info.height)
             steps.append(sampler.process_frame)
         for frame in src:
+            times.append(frame.time_s)
             for step in steps:
                 step(frame)
         n = src.frames_read
+        duration = src.duration_s
 
     series = {**diff.series(), **bright.series()}
-    fps = clock.fps
-    duration = n / fps
-    noise, thr = events.still_threshold(series, th)
-    still, freezes = events.still_runs(series, clock, th, thr)
+    t = np.asarray(times)
+    fps = n / duration if duration > 0 else clock.fps
+    floor = events.noise_floor(series, th)
+    moving = events.moving_frames(series, clock, th, flow.short)
+    still, freezes = events.still_runs(moving, series, th, t, duration)
     cut_frames = events.cuts(series, clock, th)
     black = events.black_frames(series, th)
     dup_ratio, dup_run = events.duplicates(series, freezes, black, th)
     d8, ds, ratio = events.progress(series)
     flick = events.flicker_luma(series, clock)
 
-    # Flow pairs that span a cut measure the cut, not motion.
-    lag = clock.lag_short
-    pairs = [p for p in flow.pairs if not any(p.index - lag < c <= p.index for c in cut_frames)]
-    block8 = np.nan_to_num(series[DiffDetector.BLOCK8], nan=np.inf)
-    pair_still = [bool(block8[p.index] <= thr * th.short_lag_factor) for p in pairs]
-    motion = camera.summarise(pairs, flow.short, pair_still, th)
+    def keep(p: FlowPair) -> bool:  # pairs that span a cut measure the cut, not motion
+        return not any(p.start < c <= p.index for c in cut_frames)
+
+    def moves(p: FlowPair) -> bool:  # a pair with a moving frame between its ends
+        return bool(moving[p.start + 1 : p.index + 1].any())
+
+    pairs = [p for p in flow.pairs if keep(p)]
+    pair_moves = [moves(p) for p in pairs]
+    cam_pairs = [p for p in flow.camera_pairs if keep(p)]
+    motion = camera.summarise(
+        pairs, cam_pairs, flow.short, pair_moves, [moves(p) for p in cam_pairs], th
+    )
 
     problems = conformance.check(
         expected, duration_s=duration, width=info.width, height=info.height, fps=fps, th=th
     )
+    noise, thr = floor.adjacent, floor.thresholds["1"]
     d1 = series[DiffDetector.DIFF1]
     finite_d1 = d1[np.isfinite(d1)]
     first_last, _ = diff.first_last()
@@ -242,12 +249,13 @@ def _score(
     arts = Artifacts()
     if sampler is not None and artifacts_dir is not None:
         columns = {**series, **flow.series(), "still": still, "black_frame": black}
-        # The headline motion per pair (short sides/s, still pairs as 0): what reports plot.
+        # The headline motion per pair (short sides/s, pairs outside the moving part as 0, as
+        # the headline counts them): what reports plot, on one scale across a run.
         per_pair = np.full(n, np.nan)
-        for p, is_still in zip(pairs, pair_still, strict=True):
-            per_pair[p.index] = 0.0 if is_still else p.mean / flow.short / p.dt
+        for p, is_moving in zip(pairs, pair_moves, strict=True):
+            per_pair[p.index] = p.mean / flow.short / p.dt if is_moving else 0.0
         columns["motion"] = per_pair
-        arts = write_artifacts(Path(artifacts_dir), stem, sampler, fps, columns)
+        arts = write_artifacts(Path(artifacts_dir), stem, sampler, t, columns)
     return ClipScore(
         path=path,
         verdict=v.verdict,
@@ -299,6 +307,10 @@ def score_many(items: Sequence[ScoreJob], jobs: int | None = None) -> Iterator[C
         for job in items:
             yield _run_job(job)
         return
+    # Imported here: a single process never pays for the pool machinery.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: workers never inherit a parent's OpenCV/BLAS thread pools mid-flight.
     ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as ex:

@@ -22,26 +22,42 @@ class Thresholds(BaseModel):
 
     # --- freezes -------------------------------------------------------------------------------
     noise_multiplier: float = Field(
-        default=7.0,
+        default=10.0,
         gt=0,
-        description="Still threshold = this × the clip's noise floor (block median).",
+        description="Local-change threshold = this × the clip's noise floor at that span.",
     )
     still_floor: float = Field(
-        default=1.0,
+        default=5.0,
         ge=0,
-        description="Lowest still threshold, grey levels (block max, adjacent frames).",
+        description="Lowest local-change threshold, grey levels (busiest block of a pair).",
     )
     still_ceiling: float = Field(
-        default=1.5,
+        default=12.0,
         gt=0,
-        description="Highest still threshold, grey levels (caps noisy or busy clips).",
+        description="Highest local-change threshold, grey levels (caps noisy or busy clips).",
     )
-    short_lag_factor: float = Field(
-        default=1.5, ge=1, description="Still threshold multiplier for the ≈1/8 s lag."
+    local_ratio: float = Field(
+        default=3.0,
+        gt=1,
+        description="A local change is this many times the pair's typical block (noise, grain "
+        "and requantisation change every block alike).",
     )
-    long_lag_factor: float = Field(
-        default=2.5, ge=1, description="Still threshold multiplier for the ≈1 s lag (codec drift)."
+    uniform_change: float = Field(
+        default=0.25,
+        gt=0,
+        description="A whole-picture change (typical block) of this share of the frame's "
+        "contrast (standard deviation) is a new picture, not codec noise.",
     )
+    still_shift: float = Field(
+        default=0.0016,
+        gt=0,
+        description="Global motion (shift, or zoom/roll at the edge) between two frames that "
+        "counts as moving, short sides (0.15 px of the analysis frame).",
+    )
+    # No longer read: each span now has its own measured noise floor. Accepted so that settings
+    # written for earlier versions still load.
+    short_lag_factor: float = Field(default=1.5, ge=1, description="Unused (older settings).")
+    long_lag_factor: float = Field(default=2.5, ge=1, description="Unused (older settings).")
     fade_rate: float = Field(
         default=6.0,
         gt=0,
@@ -113,7 +129,10 @@ class Thresholds(BaseModel):
         default=0.1, ge=0, description="Flag black-frames from this much black."
     )
     camera_static: float = Field(
-        default=0.03, gt=0, description="Camera moves above this edge displacement, short sides/s."
+        default=0.004,
+        gt=0,
+        description="Camera moves from this rate, short sides/s (pan, tilt; zoom and roll as "
+        "their displacement half a short side out).",
     )
     camera_shake: float = Field(
         default=0.03,

@@ -101,16 +101,17 @@ def prompt_intent(text: str) -> Intent:
     from promptkit.lint.engine import default_config
 
     analysis = Analysis(text, default_config().vocabulary())
+    reading = analysis.reading
     found: list[tuple[Move, int, int, str]] = []
-    for m in analysis.camera_moves:
+    for m in reading.camera_moves:
         family, direction, _ = cast(tuple[str, "str | None", bool], m.payload)
         found.append((Move(family, direction), m.start, m.end, analysis.phrase(m)))
     camera = _first_specific(found)
-    stillness = analysis.stillness_request
+    stillness = reading.stillness
     return Intent(
         camera=camera[0] if camera else None,
         camera_phrase=camera[1] if camera else None,
-        motion=analysis.has_motion,
+        motion=reading.has_motion,
         stillness=analysis.phrase(stillness) if stillness is not None else None,
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from promptkit.errors import InputError
+from promptkit.files import temp_beside
 from promptkit.runner.layout import RunLayout
 
 SCHEMA_VERSION = 2
@@ -307,7 +307,7 @@ def write_text_atomic(path: Path, text: str | Iterable[str], *, fsync: bool = Fa
     """Write ``text`` (a string, or its pieces) to ``path`` via a temporary file in the same
     folder and a rename, so a reader sees the old file or the new one, never half of one
     (``fsync``: also on disk)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             if isinstance(text, str):

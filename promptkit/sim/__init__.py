@@ -16,11 +16,29 @@ the same state (``sim.grpc_target``; needs the ``grpc`` extra).
 
 from __future__ import annotations
 
-from promptkit.sim.app import ConnectionDropped, SimApp, create_app
-from promptkit.sim.config import SimConfig, build_config
-from promptkit.sim.jobs import ManualClock, MonotonicClock
-from promptkit.sim.server import SimServer
-from promptkit.sim.state import SimState
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from promptkit.sim.app import ConnectionDropped, SimApp, create_app
+    from promptkit.sim.config import SimConfig, build_config
+    from promptkit.sim.jobs import ManualClock, MonotonicClock
+    from promptkit.sim.server import SimServer
+    from promptkit.sim.state import SimState
+
+# public name -> owner module, imported on first access: the pytest plugin lives in this
+# package and must not load Starlette, uvicorn, NumPy or PyAV when pytest starts.
+_EXPORTS: dict[str, str] = {
+    "ConnectionDropped": "promptkit.sim.app",
+    "ManualClock": "promptkit.sim.jobs",
+    "MonotonicClock": "promptkit.sim.jobs",
+    "SimApp": "promptkit.sim.app",
+    "SimConfig": "promptkit.sim.config",
+    "SimServer": "promptkit.sim.server",
+    "SimState": "promptkit.sim.state",
+    "build_config": "promptkit.sim.config",
+    "create_app": "promptkit.sim.app",
+}
 
 __all__ = [
     "ConnectionDropped",
@@ -33,3 +51,10 @@ __all__ = [
     "build_config",
     "create_app",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    owner = _EXPORTS.get(name)
+    if owner is None:
+        raise AttributeError(f"module 'promptkit.sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(owner), name)

@@ -1,30 +1,40 @@
-"""pytest plugin (entry point ``pytest11``): a ``promptkit_sim`` fixture for testing your own app.
+"""pytest plugin (entry point ``pytest11``, name ``promptkit_sim``): simulators for your tests.
 
-The fixture starts a simulator on a free loopback port with fast, generous defaults (instant-ish
-jobs, no rate limit surprises) and yields a :class:`SimFixture`::
+Three fixtures, all on free loopback ports with fast, permissive defaults (instant-ish jobs, no
+rate-limit surprises):
 
-    def test_my_app_handles_failures(promptkit_sim):
-        promptkit_sim.faults(fail_rate=1.0)
-        run_my_app(base_url=promptkit_sim.base_url, api_key=promptkit_sim.api_key)
-        assert promptkit_sim.stats()["by_status"] == {"failed": 1}
+* ``promptkit_sim`` — a fresh simulator per test, stopped after it::
 
-For apps built on the official ``xai-sdk``, ``promptkit_sim.grpc_target`` serves the same
-simulator over gRPC: ``Client(api_key=promptkit_sim.api_key, api_host=promptkit_sim.grpc_target,
-use_insecure_channel=True)``.
+      def test_my_app_handles_failures(promptkit_sim):
+          promptkit_sim.faults(fail_rate=1.0)
+          run_my_app(base_url=promptkit_sim.base_url, api_key=promptkit_sim.api_key)
+          assert promptkit_sim.stats()["by_status"] == {"failed": 1}
 
-Mark a test with ``@pytest.mark.promptkit_sim(dialect="blog", rps=1)`` to change the settings
-the simulator starts with.
+  ``@pytest.mark.promptkit_sim(dialect="blog", rps=1)`` changes the settings it starts with.
+* ``promptkit_sim_session`` — one simulator shared by the whole session (no start/stop per
+  test). Its counters and ledger accumulate, and a ``faults(...)`` change stays until
+  ``restore()``.
+* ``promptkit_sim_factory`` — ``promptkit_sim_factory(**settings)`` starts another simulator
+  (as many as a test needs); all are stopped after the test.
+
+For apps built on the official ``xai-sdk``, ``.grpc_target`` serves the same simulator over gRPC:
+``Client(api_key=sim.api_key, api_host=sim.grpc_target, use_insecure_channel=True)``.
+
+This module imports nothing but pytest until a fixture is used, so installing promptkit costs
+a test session no start-up time. ``pytest -p no:promptkit_sim`` turns the plugin off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from promptkit.sim.config import SimConfig, build_config
-from promptkit.sim.server import SimServer
+if TYPE_CHECKING:
+    from promptkit.sim.config import SimConfig
+    from promptkit.sim.server import SimServer
 
 # Fast and permissive, so a user's test suite does not wait or trip limits by accident.
 FIXTURE_DEFAULTS: dict[str, Any] = {
@@ -38,10 +48,11 @@ FIXTURE_DEFAULTS: dict[str, Any] = {
 
 
 class SimFixture:
-    """What the ``promptkit_sim`` fixture yields."""
+    """A running simulator, as the fixtures yield it."""
 
     def __init__(self, server: SimServer) -> None:
         self.server = server
+        self._initial = server.state.config
 
     @property
     def base_url(self) -> str:
@@ -65,11 +76,33 @@ class SimFixture:
         """Switch faults or limits on the running simulator (``fail_rate=1.0``, ``rps=1``, ...)."""
         return self.server.configure(**changes)
 
+    def restore(self) -> SimConfig:
+        """Put back the settings the simulator started with (undoes every :meth:`faults`)."""
+        return self.server.configure(**self._initial.model_dump())
+
     def stats(self) -> dict[str, Any]:
         return self.server.stats()
 
     def ledger(self) -> list[dict[str, Any]]:
         return self.server.ledger_entries()
+
+
+@contextlib.contextmanager
+def running_simulator(**settings: Any) -> Iterator[SimFixture]:
+    """A simulator with :data:`FIXTURE_DEFAULTS` overlaid by ``settings``, stopped on exit.
+
+    For a fixture of your own scope::
+
+        @pytest.fixture(scope="module")
+        def blog_sim():
+            with running_simulator(dialect="blog") as sim:
+                yield sim
+    """
+    from promptkit.sim.config import build_config
+    from promptkit.sim.server import SimServer
+
+    with SimServer(build_config(**{**FIXTURE_DEFAULTS, **settings})) as server:
+        yield SimFixture(server)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,6 +115,23 @@ def pytest_configure(config: pytest.Config) -> None:
 def promptkit_sim(request: pytest.FixtureRequest) -> Iterator[SimFixture]:
     """A running simulator on a free loopback port, stopped after the test."""
     marker = request.node.get_closest_marker("promptkit_sim")
-    settings = {**FIXTURE_DEFAULTS, **(marker.kwargs if marker else {})}
-    with SimServer(build_config(**settings)) as server:
-        yield SimFixture(server)
+    with running_simulator(**(marker.kwargs if marker else {})) as sim:
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def promptkit_sim_session() -> Iterator[SimFixture]:
+    """One running simulator for the whole test session."""
+    with running_simulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def promptkit_sim_factory() -> Iterator[Callable[..., SimFixture]]:
+    """``make(**settings)`` starts a simulator; every one made is stopped after the test."""
+    with contextlib.ExitStack() as stack:
+
+        def make(**settings: Any) -> SimFixture:
+            return stack.enter_context(running_simulator(**settings))
+
+        yield make

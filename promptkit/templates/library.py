@@ -20,10 +20,10 @@ from typing import Any
 
 import jinja2
 
-import promptkit
 from promptkit.config import Settings, load_settings
 from promptkit.errors import ConfigError, TemplateNotFound, TemplateVariableError
 from promptkit.models import Prompt
+from promptkit.resources import shipped_dir
 from promptkit.templates import environment
 from promptkit.templates.environment import TEMPLATE_SUFFIX
 from promptkit.templates.metadata import RenderedPrompt, TemplateInfo, TemplateVar, read_template
@@ -33,13 +33,7 @@ TemplateRef = str | Path | TemplateInfo
 
 def builtin_templates_dir() -> Path:
     """The shipped templates: the checkout's ``templates/`` or the wheel's bundled copy."""
-    package = Path(promptkit.__file__).resolve().parent
-    checkout = package.parent
-    # Only trust ``../templates`` beside a pyproject.toml: in site-packages a stray top-level
-    # ``templates`` folder may belong to another distribution.
-    if (checkout / "pyproject.toml").is_file() and (checkout / "templates").is_dir():
-        return checkout / "templates"
-    return package / "_builtin_templates"
+    return shipped_dir("templates", "_builtin_templates")
 
 
 def configured_folders(settings: Settings) -> list[Path]:

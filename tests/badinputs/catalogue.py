@@ -205,7 +205,13 @@ CASES: tuple[Case, ...] = (
     Case("render", "YAML alias bomb in the front matter", ("render", "tpl/alias.j2"), 2),
     Case("render", "template file over 1 MiB", ("render", "tpl/huge.j2"), 2),
     # lint
-    Case("lint", "nothing to lint", ("lint",), 2),
+    Case("lint", "config file that does not exist", ("lint", "--config", "nope.toml"), 2),
+    Case(
+        "lint",
+        "--statistics in a format that has none",
+        ("lint", "--statistics", "--format", "sarif", "prompt.txt"),
+        2,
+    ),  # fmt: skip
     Case("lint", "file that does not exist", ("lint", "nope.txt"), 2),
     Case("lint", "bytes that are not UTF-8", ("lint", "binary.txt"), 2),
     Case("lint", "unknown rule selector", ("lint", "--select", "PK999", "prompt.txt"), 2),
@@ -258,6 +264,7 @@ CASES: tuple[Case, ...] = (
     # eval specs
     Case("eval", "no spec given", ("eval",), 2),
     Case("eval", "spec file that does not exist", ("eval", "specs/nope.yaml"), 2),
+    Case("eval", "unknown shipped example", ("eval", "--example", "nope"), 2),
     Case("eval", "invalid YAML", ("eval", "specs/bad_yaml.yaml", "--dry-run"), 2),
     Case("eval", "empty spec", ("eval", "specs/empty.yaml", "--dry-run"), 2),
     Case("eval", "spec that is a list", ("eval", "specs/list.yaml", "--dry-run"), 2),

@@ -1,8 +1,12 @@
-"""schemathesis against the simulator's own ``/openapi.json``: bad requests never get a 5xx.
+"""schemathesis against the simulator's own ``/openapi.json``: bad requests never get a 5xx,
+and the document (generated from the request models) says what the server does.
 
-Both positive and negative (schema-violating) requests are generated for every documented
-operation, in both dialects, and sent to the ASGI app in-process. Jobs are configured to fail
-(``fail_rate=1``) so accepted requests never start a render; the API surface is the same.
+The in-process tests generate positive and negative (schema-violating) requests for every
+documented operation, in both dialects, against the ASGI app. The CLI test runs ``schemathesis
+run --checks all`` with every phase, the stateful one included (submits link to their poll),
+against a real ``promptkit sim`` process, and accepts only the failures docs/simulator.md lists
+as choices copied from the real API. Jobs are configured to fail (``fail_rate=1``) so accepted
+requests never start a render; the API surface is the same.
 
 Checks: no 5xx (a malformed ``video.url`` such as ``http://[`` once was one), status codes,
 content types, headers and bodies as documented, schema-violating requests refused, 405s that
@@ -13,6 +17,14 @@ because the simulator only reads its own clips).
 """
 
 from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import httpx
 import pytest
@@ -77,3 +89,74 @@ async def test_malformed_video_url_is_refused_with_400_not_500(endpoint: str, ur
             headers={"Authorization": f"Bearer {KEY}"},
         )
     assert answer.status_code == 400
+
+
+# The failures `schemathesis run --checks all` may report, each a choice copied from the real
+# API (docs/simulator.md, "OpenAPI"): (check code, HTTP status, words of the answer's error).
+DOCUMENTED_CHOICES = (
+    # A wrong key is 400 INVALID_ARGUMENT on the real API (official dialect); ST401 wants 401.
+    ("ST401", 400, "Incorrect API key provided"),
+    # The real API downloads an input video; a URL it cannot download is refused.
+    ("ST202", 400, "video.url could not be downloaded"),
+    # A data URI's bytes must decode as an image or video, which JSON Schema cannot say.
+    ("ST202", 400, "cannot be decoded"),
+    # serde refuses 8.0 for an integer; JSON Schema counts 8.0 as an integer.
+    ("ST202", 422, "invalid type: floating point"),
+)
+_FAILURE = re.compile(r"- (ST\d+) [^\n]*\n.*?\[(\d{3})\][^\n]*\n\s*`(.*?)`\n", re.DOTALL)
+
+
+def _schemathesis() -> str:
+    found = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
+    assert Path(found).exists(), "schemathesis is part of the test extra"
+    return found
+
+
+def _failures(junit: Path) -> list[tuple[str, str, int, str]]:
+    """(operation, check code, status, answer) of every failure in a JUnit report."""
+    out = []
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        for failure in case:
+            for code, status, body in _FAILURE.findall(failure.text or ""):
+                out.append((str(case.get("name")), code, int(status), body))
+    return out
+
+
+@pytest.mark.slow
+def test_schemathesis_cli_with_all_checks_and_the_stateful_phase_finds_only_documented_choices(
+    tmp_path: Path,
+) -> None:
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "promptkit", "sim", "--port", "0", "--api-key", KEY, "--rps", "0",
+         "--rpm", "0", "--fail-rate", "1", "--speed", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert sim.stdout is not None
+        base = re.search(r"serving (http://\S+)", sim.stdout.readline())
+        assert base, "the simulator did not start"
+        done = subprocess.run(
+            [_schemathesis(), "run", f"{base[1]}/openapi.json", "--checks", "all",
+             "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "15",
+             "--generation-deterministic", "-H", f"Authorization: Bearer {KEY}",
+             "--report", "junit,json", "--report-dir", str(tmp_path / "report")],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        )  # fmt: skip
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
+    report = json.loads(next((tmp_path / "report").glob("json-*.json")).read_text())
+    assert report["errors"] == [], done.stdout[-3000:]
+    assert report["phases"]["stateful"]["status"] in ("success", "failure"), report["phases"]
+    assert report["test_cases"]["generated"] > 100
+    failures = _failures(next((tmp_path / "report").glob("junit-*.xml")))
+    assert len(failures) == sum(f["count"] for f in report["failures"]), done.stdout[-3000:]
+    unexplained = [
+        f
+        for f in failures
+        if not any(
+            f[1] == code and f[2] == status and words in f[3]
+            for code, status, words in DOCUMENTED_CHOICES
+        )
+    ]
+    assert unexplained == [], done.stdout[-3000:]

@@ -49,9 +49,11 @@ def test_missing_file_is_one_line_and_exit_two(run_cli) -> None:
     assert result.stderr == "error: nope.txt: no such file\n"
 
 
-def test_no_paths_is_a_usage_error(run_cli) -> None:
-    result = run_cli("lint")
-    assert result.exit_code == 2 and result.stderr.startswith("error: nothing to lint")
+def test_no_paths_lints_the_current_folder(run_cli, tmp_path) -> None:
+    write(tmp_path, "prompts/bad.txt", BAD)
+    result = run_cli("lint", "--select", "PK001")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{Path('prompts/bad.txt')}:1:1: PK001")
 
 
 def test_unknown_selector_is_a_config_error(run_cli, tmp_path) -> None:
@@ -127,11 +129,15 @@ def test_select_and_ignore_take_codes_prefixes_and_names(run_cli, tmp_path) -> N
 
 
 def test_severity_threshold_decides_the_exit_code(run_cli, tmp_path) -> None:
-    write(tmp_path, "p.txt", "A tram climbs a steep street at dusk, wide shot.\n")  # info only
+    write(
+        tmp_path, "p.txt", "A red tram climbs a steep cobbled street at dusk, wide shot.\n"
+    )  # info
     assert run_cli("lint", "p.txt").exit_code == 0
     assert run_cli("lint", "--severity", "info", "p.txt").exit_code == 1
     write(
-        tmp_path, "w.txt", "A tram with no passengers climbs a steep street at dusk, wide shot.\n"
+        tmp_path,
+        "w.txt",
+        "A red tram with no passengers climbs a steep cobbled street, wide shot.\n",
     )
     assert run_cli("lint", "w.txt").exit_code == 1
     assert run_cli("lint", "--severity", "error", "w.txt").exit_code == 0
@@ -146,7 +152,7 @@ def test_pyproject_lint_table_selects_ignores_and_per_file_ignores(run_cli, tmp_
     )
     write(tmp_path, "drafts/a.txt", "A white ceramic coffee mug on a wooden table.\n")
     write(tmp_path, "final/a.txt", "A white ceramic coffee mug on a wooden table.\n")
-    payload = json.loads(run_cli("lint", "--format", "json", "drafts", "final").stdout)
+    payload = json.loads(run_cli("lint", "--format", "json", "drafts/a.txt", "final/a.txt").stdout)
     assert [(d["path"], d["code"]) for d in payload["diagnostics"]] == [
         (str(Path("final/a.txt")), "PK001")
     ]
@@ -220,12 +226,13 @@ def test_pre_commit_hook_follows_ruff_conventions(repo_root) -> None:
     hooks = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "promptkit-lint")
     assert hook["language"] == "python" and hook["require_serial"] is False
-    assert hook["entry"].split()[:2] == ["promptkit", "lint"]
+    # pre-commit passes every changed file: the project's exclusions must apply to them too
+    assert hook["entry"].split() == ["promptkit", "lint", "--force-exclude"]
     files = re.compile(hook["files"])
     for path in ("prompts/a.txt", "b.prompt", "templates/c.j2", "evals/quickstart.yaml"):
         assert files.search(path), path
-    assert not files.search("config/settings.yaml")
-    assert re.search(hook["exclude"], "requirements.txt")
+    for path in ("config/settings.yaml", "LICENSE.txt", "CMakeLists.txt", "requirements.txt"):
+        assert not files.search(path), path
     # the entry is a real command: the console script or the module's lint command
     from promptkit.cli import COMMANDS
 

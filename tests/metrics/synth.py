@@ -7,7 +7,7 @@ crf 23 like a typical generator output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -51,21 +51,40 @@ def view(
 
 
 def write(
-    path: Path, frames: Iterable[np.ndarray], fps: int = FPS, crf: int = 23, bt709: bool = False
+    path: Path,
+    frames: Iterable[np.ndarray],
+    fps: int = FPS,
+    crf: int = 23,
+    bt709: bool = False,
+    pix_fmt: str = "yuv420p",
+    rotation: int = 0,
+    times: Sequence[float] | None = None,
 ) -> Path:
-    """Encode grey frames as H.264 yuv420p (``bt709``: tag the colour space, as cameras do)."""
+    """Encode grey frames as H.264 (``bt709``: tag the colour space, as cameras do; ``rotation``:
+    a display rotation in degrees, as phones write; ``times``: presentation times in seconds,
+    for a variable frame rate)."""
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=Fraction(fps))
         stream.width, stream.height = W, H
-        stream.pix_fmt = "yuv420p"
+        stream.pix_fmt = pix_fmt
         stream.options = {"crf": str(crf), "preset": "veryfast"}
+        if times is not None:
+            stream.codec_context.time_base = Fraction(1, 1000)
+        if rotation:
+            stream.set_display_rotation(rotation)
         if bt709:
             ctx = stream.codec_context
             ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # BT.709
             ctx.color_range = 1  # limited ("tv")
-        for img in frames:
+        for i, img in enumerate(frames):
             rgb = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            if pix_fmt != "yuv420p":
+                frame = frame.reformat(format=pix_fmt)
+            if times is not None:
+                frame.pts = int(round(times[i] * 1000))
+                frame.time_base = Fraction(1, 1000)
+            for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
@@ -108,11 +127,33 @@ def zoom(path: Path, start: float, end: float, seconds: float = 2.0) -> Path:
     return write(path, (view(tex, scale=start + (end - start) * i / (n - 1)) for i in range(n)))
 
 
-def pan(path: Path, vx: float, vy: float, seconds: float = 2.0, bt709: bool = False) -> Path:
+def pan(
+    path: Path,
+    vx: float,
+    vy: float,
+    seconds: float = 2.0,
+    bt709: bool = False,
+    pix_fmt: str = "yuv420p",
+    rotation: int = 0,
+) -> Path:
     """Content moves by (vx, vy) px per frame."""
     tex = texture(4)
     frames = (view(tex, dx=vx * i, dy=vy * i) for i in range(int(seconds * FPS)))
-    return write(path, frames, bt709=bt709)
+    return write(path, frames, bt709=bt709, pix_fmt=pix_fmt, rotation=rotation)
+
+
+def vfr_freeze(path: Path) -> tuple[Path, float, float]:
+    """A pan at 24 fps for 1 s, then 12 fps, frozen from 2.0 to 3.5 s of presentation time
+    (frames 36-53), moving again to 4.5 s; returns (path, freeze start, freeze end). Timing by
+    frame index over the average rate would put this freeze about 0.5 s early."""
+    times = [i / 24 for i in range(24)] + [1 + i / 12 for i in range(42)]
+    tex = texture(13)
+
+    def position(t: float) -> float:
+        return 2.0 * 24 * (min(t, 2.0) + max(0.0, t - 3.5))
+
+    frames = [view(tex, dx=position(t)) for t in times]
+    return write(path, frames, times=times), 2.0, 3.5
 
 
 def roll(path: Path, degrees_per_frame: float, seconds: float = 2.0) -> Path:

@@ -47,10 +47,17 @@ def test_page_summary_and_terminal_name_the_winner_with_interval_and_caveat(ship
 
 
 @pytest.mark.parametrize("name", ["quickstart", "ab_motion_vs_vague"])
-def test_the_vague_arm_that_never_moves_ranks_last(shipped_run, name):
+def test_the_vague_arm_that_barely_moves_ranks_last(shipped_run, name):
     results = read_results(shipped_run(name).root)
-    vague = [c for c in results.clips if c.arm == "vague_baseline"]
-    assert vague and all(c.motionless for c in vague if c.measured)
+
+    def motionless_rate(arm: str) -> float:
+        measured = [c for c in results.clips if c.arm == arm and c.measured]
+        assert measured
+        return sum(c.motionless for c in measured) / len(measured)
+
+    # The simulator lets a share of motionless prompts drift slowly (as real models do), and
+    # the scorer measures that drift, so not every vague clip is motionless; most are.
+    assert motionless_rate("vague_baseline") >= 0.5 > motionless_rate("nature_documentary")
     summary = (shipped_run(name).root / "summary.md").read_text()
     assert re.search(r"^\| 2 \| vague_baseline \|", summary, re.M)
 

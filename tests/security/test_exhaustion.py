@@ -64,7 +64,10 @@ TEMPLATES: dict[str, tuple[str | None, str]] = {
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("exhaustion")
+    # Nested in a folder of its own, so "nothing written outside it" can look one level up
+    # without seeing other tests' files come and go.
+    root = tmp_path_factory.mktemp("exhaustion") / "work"
+    root.mkdir()
     (root / "ok.yaml").write_text(OK_SPEC, encoding="utf-8")
     (root / "ok.j2").write_text(FRONT + "A {{ subject }} runs, the camera pans left.\n")
     return root
@@ -157,6 +160,7 @@ def test_run_id_that_is_a_path_is_refused_and_writes_nothing(
     assert attack.code == 2
     assert "--run-id" in attack.one_error() and "it names a folder under --out" in attack.stderr
     assert sorted(p for p in work.parent.rglob("*")) == before
+    assert not Path("/tmp/escape").exists()
     assert_bounded(attack, baseline["eval"])
 
 

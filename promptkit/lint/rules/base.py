@@ -7,7 +7,6 @@ it and a test fails when a section is missing.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -62,6 +61,8 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
+        import inspect  # only ``promptkit rule`` and SARIF output read the docs
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod

@@ -12,9 +12,10 @@ class FillerWords(Rule):
     """Praise words and tag soup with no concrete content.
 
     ## What it does
-    Flags prompts with two or more filler terms ("masterpiece", "best quality", "8k",
-    "beautiful", "stunning", "trending on artstation"), or any filler term inside a tag list
-    (six or more short comma-separated fragments).
+    Flags prompts with two or more filler terms: quality tags ("masterpiece", "best quality",
+    "8k", "trending on artstation") and evaluative adjectives (WordNet's clusters of
+    beautiful, good, nice, impressive: "beautiful", "stunning", "amazing"), or any filler term
+    inside a tag list (six or more short comma-separated fragments).
 
     ## Why is this bad?
     These words describe nothing a camera could film. Image-model tag lists carry over badly
@@ -42,15 +43,15 @@ class FillerWords(Rule):
     severity = "info"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
-        fillers = analysis.spans("filler")
+        fillers = analysis.reading.filler
         if not fillers:
             return
         fragments = [f for f in analysis.text.split(",") if f.strip()]
         tag_soup = len(fragments) >= 6 and all(len(f.split()) <= 4 for f in fragments)
         if len(fillers) >= 2 or tag_soup:
-            words = ", ".join(dict.fromkeys(analysis.phrase(m).lower() for m in fillers))
+            words = ", ".join(dict.fromkeys(analysis.span_text(s, e).lower() for s, e in fillers))
             yield Finding(
-                analysis.offset(fillers[0].start),
+                analysis.offset(fillers[0][0]),
                 f"filler words with no concrete content: {words}",
-                "replace praise and quality tags with what is on screen: materials, light, motion",
+                f"replace {words} with what is on screen: materials, light, motion",
             )

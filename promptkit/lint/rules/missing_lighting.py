@@ -40,7 +40,7 @@ class MissingLighting(Rule):
     severity = "info"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
-        if not analysis.words or analysis.has("lighting"):
+        if not analysis.words or analysis.reading.has_class("lighting", "light"):
             return
         yield Finding(
             0,

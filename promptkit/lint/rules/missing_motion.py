@@ -13,12 +13,14 @@ class MissingMotion(Rule):
 
     ## What it does
     Flags a prompt with no subject action ("a horse gallops", "a person is rock climbing"),
-    no event ("a horse race"), no environmental motion (wind, water, smoke, fire, crowds,
-    traffic), no camera movement (pan, dolly, orbit, tracking, handheld) and no change over
-    time (time-lapse, slow motion, "changes from blue to brown", "then"). Verb forms are
-    recognised through the compiled lexicon ("swam", "swimming", "swims" -> swim) and read in
-    context, so "a stop sign" or "skis" are nouns, while "the cars stop" is an action. A prompt
-    that asks for stillness on purpose is left to `static-request` instead.
+    no act or event ("a horse race", "a pleasant stroll"), no natural motion (rain, wind,
+    fire, waves, crowds, traffic), no camera movement (pan, dolly, orbit, tracking, handheld)
+    and no change over time (time-lapse, slow motion, "ripens to red", "then"). Words are
+    tagged in context and classed by WordNet: "a stop sign" and "skis" are nouns, "the cars
+    stop" is an action; "sits", "wears" and "shines" are states; "parked" and "filled with"
+    are resulting states. The message names the words it read and why none of them moves
+    (`promptkit explain` shows the whole reading). A prompt that asks for stillness on
+    purpose is left to `static-request` instead.
 
     ## Why is this bad?
     Text-to-video models animate what the prompt says moves. A prompt that only describes a
@@ -49,9 +51,20 @@ class MissingMotion(Rule):
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
         if not analysis.words or analysis.has_motion or analysis.stillness_request:
             return
+        reading = analysis.reading
+        read = [c.why for c in reading.cues if c.why != "negated"][:3]
+        read += [
+            f"'{analysis.phrase(m)}' frames the shot but does not move the camera"
+            for m in analysis.spans("camera_term")
+            if m.end - m.start > 1 or "-" in analysis.raw[m.start]
+        ][:1]
+        because = f" ({'; '.join(read)})" if read else ""
+        subject = reading.subject
+        who = f"'{analysis.raw[subject]}'" if subject is not None else "the subject"
         yield Finding(
             0,
-            "nothing in the prompt moves: no action, event, environmental motion, "
-            "camera move or change over time",
-            "say what moves and how, e.g. 'steam curls upward', 'the camera slowly dollies in'",
+            "nothing in the prompt moves: no action, event, environmental motion, camera move or "
+            f"change over time{because}",
+            f"give {who} a visible action with a motion verb, or add motion around it, e.g. "
+            "'steam curls upward', 'the camera slowly dollies in'",
         )

@@ -39,7 +39,7 @@ class MissingStyle(Rule):
     severity = "info"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
-        if not analysis.words or analysis.has("style"):
+        if not analysis.words or analysis.reading.has_class("style", "style"):
             return
         yield Finding(
             0,

@@ -12,9 +12,11 @@ class Negation(Rule):
     """Negation in the prompt ("no people", "without clouds", "don't").
 
     ## What it does
-    Flags negation words and phrases ("no", "not", "without", "never", "don't", "free of",
-    "lack of") in the prompt text. Explicit stillness phrases ("no movement") are reported by
-    `static-request` instead.
+    Flags negations that ask the model to leave something out: "no" or "without" before a
+    thing ("no people", "without text"), "free of X", and imperatives ("don't show", "do not
+    add", "avoid"). Negation that describes the scene ("the flowers are not alone", "without
+    looking back") and negation inside quoted on-screen text ("NO PARKING") are not flagged;
+    explicit stillness phrases ("no movement") are reported by `static-request`.
 
     ## Why is this bad?
     Video models condition on the words, not the logic: "a fruit basket with no bananas"
@@ -42,16 +44,14 @@ class Negation(Rule):
     severity = "warning"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
-        still = analysis.stillness_request
-        for m in analysis.spans("negation"):
-            if still is not None and still.start <= m.start < still.end:
+        for negation in analysis.reading.negations:
+            if not negation.instruction:
                 continue
-            phrase = analysis.phrase(m)
-            nxt = analysis.raw[m.end] if m.end < len(analysis.raw) else ""
-            shown = f"{phrase} {nxt}".strip()
+            end = min(negation.end + 1, len(analysis.raw))
+            shown = analysis.span_text(negation.start, end)
             yield Finding(
-                analysis.offset(m.start),
-                f"negation '{shown}': models often add what is negated",
-                "describe what should be there instead ('a clear sky', 'an empty street'), or "
-                "use a negative-prompt field",
+                analysis.offset(negation.start),
+                f"'{shown}' {negation.why}: models often add what is negated",
+                f"describe what should be there instead of '{shown}' ('a clear sky', 'an empty "
+                "street'), or put it in the provider's negative-prompt field",
             )

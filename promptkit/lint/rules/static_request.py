@@ -12,10 +12,11 @@ class StaticRequest(Rule):
     """The prompt asks for stillness, so the clip will look frozen.
 
     ## What it does
-    Flags explicit stillness requests: "in a still frame", "frozen in time", "a tranquil
-    tableau", "still life", "motionless" always; "static shot", "fixed camera", "stationary"
-    only when nothing else in the prompt moves (a locked-off camera watching a moving subject
-    is fine).
+    Flags explicit requests for a frozen picture: "in a still frame", "frozen in time",
+    "freeze frame", "no movement" always; picture-like scenes and fixed cameras ("a tranquil
+    tableau", "still life", "motionless", "static shot", "fixed camera") only when nothing
+    else in the prompt moves (a locked-off camera watching a dancer is fine, and a "tableau"
+    does not stop a raging blizzard).
 
     ## Why is this bad?
     A video model takes the request literally: the result is a still image with codec noise,
@@ -50,5 +51,6 @@ class StaticRequest(Rule):
         yield Finding(
             analysis.offset(match.start),
             f"'{phrase}' asks for stillness: the clip will look frozen",
-            "describe what moves instead (a flame flickers, leaves drift, the camera pushes in)",
+            f"drop '{phrase}' and describe what moves instead (a flame flickers, leaves drift, "
+            "the camera pushes in)",
         )

@@ -12,11 +12,17 @@ class VagueSubject(Rule):
     """The subject is only generic, with no distinguishing detail and no specific setting.
 
     ## What it does
-    Counts the details that set a subject apart: descriptors (colour, material, age, size,
-    texture, weather), proper names, numbers, compound modifiers ("rain-streaked"), actions,
-    camera, lighting and style words. A short prompt with no detail ("a horse", "a car on a
-    road", "bedroom"), or with a single detail and at most `vague-max-words` content words
-    ("a red bicycle"), is flagged.
+    Finds the subject (the head of the first noun phrase, looking through "a close-up of")
+    and counts the details that set it or its scene apart: descriptive adjectives (any
+    WordNet adjective except evaluative ones like "beautiful" or "amazing"), participles
+    describing a noun ("embossed", "woven"), compound modifiers ("rain-streaked"), proper
+    names and "with" attributes ("with a beard"). Actions, numbers, camera, lighting and style
+    tags are not details: "a pineapple, hand-held camera" or "a man eating an apple" are
+    still generic. Flags a prompt with no detail in at most `vague-max-content-words` (7)
+    content words, or with one detail in at most `vague-max-words` (7) content words
+    (camera, style and lighting tags left out). Seven content words hold a subject, a simple
+    action with its object and a place ("a man on a boat fighting a large fish"); a prompt
+    longer than that, of several sentences, or with three or more actions describes a scene.
 
     ## Why is this bad?
     Generic subjects give generic, random-looking output: the model fills every unstated
@@ -43,15 +49,23 @@ class VagueSubject(Rule):
     severity = "warning"
 
     def check(self, analysis: Analysis, ctx: Context) -> Iterable[Finding]:
-        content = analysis.content
+        reading = analysis.reading
+        content = [i for i in analysis.content if i not in reading.tagged]
         if not content or len(content) > ctx.config.vague_max_content_words:
             return
-        details = len(analysis.details)
-        if details == 0 or (details == 1 and len(content) <= ctx.config.vague_max_words):
-            words = " ".join(analysis.raw[i] for i in content)
-            yield Finding(
-                analysis.offset(content[0]),
-                f"generic subject with {details} distinguishing detail(s): '{words}'",
-                "add what sets it apart (colour, material, age, a named place, lighting), "
-                "e.g. 'a white ceramic mug on a wooden table beside a rain-streaked window'",
-            )
+        details = reading.details
+        if len(details) >= 2 or (details and len(content) > ctx.config.vague_max_words):
+            return
+        if reading.sentences > 1 or reading.verbs >= 3:
+            return  # several sentences or a chain of actions describe a scene, not a bare subject
+        subject = reading.subject
+        head = analysis.raw[subject] if subject is not None else analysis.raw[content[0]]
+        found = ", ".join(f"'{analysis.span_text(s, e)}'" for s, e, _ in details) or "none"
+        yield Finding(
+            analysis.offset(subject if subject is not None else content[0]),
+            f"generic subject '{head}' with {len(details)} distinguishing detail(s) "
+            f"(found: {found})",
+            f"say what sets this '{head}' apart: two or more of colour, material, age, size, "
+            "texture, clothing or a named place, e.g. 'a white ceramic mug on a wooden table "
+            "beside a rain-streaked window'",
+        )

@@ -1,0 +1,96 @@
+"""A sorted ``key<TAB>value`` text file read lazily: binary search first, a dict when busy.
+
+The linter's compiled data (word classes, tagger weights) is a few megabytes of sorted lines.
+Reading and parsing it all costs tens of milliseconds, more than linting one prompt, so a
+:class:`Table` maps the file into memory (``mmap``: nothing is read until a page is touched),
+answers its first lookups by binary search over the raw bytes (no index is built: a probe
+finds the line around a byte offset) and memoises the answers. Once a process has asked for
+more than :data:`BULK` distinct keys (linting many prompts) the whole file is parsed into a
+dict in one pass, which is cheaper from then on.
+
+Rows are sorted by key as Python sorts strings, which is the byte order of their UTF-8 form.
+"""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+
+BULK = 3000
+MISSING = "\x00"
+
+
+class Table:
+    """Lookups in one sorted table; the rows follow the first blank line."""
+
+    __slots__ = ("path", "_data", "_start", "_memo", "_full")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: mmap.mmap | bytes | None = None
+        self._start = 0
+        self._memo: dict[str, str] = {}
+        self._full: dict[str, str] | None = None
+
+    def _open(self) -> mmap.mmap | bytes:
+        if self._data is None:
+            with self.path.open("rb") as handle:
+                try:
+                    data: mmap.mmap | bytes = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                except (ValueError, OSError):  # an empty file, or no mmap on this platform
+                    data = handle.read()
+            self._start = data.find(b"\n\n") + 2
+            self._data = data
+        return self._data
+
+    def get(self, key: str) -> str | None:
+        full = self._full
+        if full is not None:
+            return full.get(key)
+        memo = self._memo
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = self._search(key)
+            if len(memo) > BULK:
+                self.load()
+        return None if hit == MISSING else hit
+
+    def load(self) -> dict[str, str]:
+        """Parse every row (once) and answer from a dict from now on."""
+        if self._full is None:
+            data = self._open()
+            text = bytes(data[self._start :]).decode("utf-8")
+            self._full = dict(line.split("\t", 1) for line in text.splitlines())
+            self._memo.clear()
+        return self._full
+
+    def _search(self, key: str) -> str:
+        data = self._open()
+        wanted = key.encode("utf-8")
+        lo, hi = self._start, len(data)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo, mid) + 1
+            if start == 0:
+                start = lo
+            tab = data.find(b"\t", start)
+            found = data[start:tab]
+            if found == wanted:
+                end = data.find(b"\n", tab)
+                return bytes(data[tab + 1 : end if end >= 0 else len(data)]).decode("utf-8")
+            if found < wanted:
+                lo = data.find(b"\n", tab) + 1
+                if lo == 0:
+                    break
+            else:
+                hi = start
+        return MISSING
+
+
+def write(header: list[str], rows: dict[str, str]) -> str:
+    """A table's text: ``#`` header lines, a blank line, then the rows sorted by key."""
+    for key, value in rows.items():
+        if "\t" in key or "\n" in key or "\n" in value or not key:
+            raise ValueError(f"bad table row {key!r}")
+    body = "".join(f"{key}\t{rows[key]}\n" for key in sorted(rows))
+    return "\n".join(f"# {line}" if line else "#" for line in header) + "\n\n" + body
