@@ -8,13 +8,17 @@ and ``--force-exclude``; the output options too (``--exit-zero``, ``-q``, ``--st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from promptkit.errors import InputError, UsageError
+from promptkit.files import temp_beside
 
 FORMATS = ("text", "json", "github", "sarif")
 NO_FILES = "warning: No prompt files found under the given path(s)"
@@ -117,10 +121,10 @@ def command(
     `include` in docs/lint.md). Exit codes: 0 clean, 1 findings, 2 usage or config error.
     """
     from promptkit.lint.config import LintConfig
-    from promptkit.lint.diagnostic import SEVERITY_RANK
+    from promptkit.lint.diagnostic import SEVERITY_RANK, Diagnostic
     from promptkit.lint.discovery import ConfigResolver, select_files
-    from promptkit.lint.formats import render, render_statistics
-    from promptkit.lint.sources import lint_files
+    from promptkit.lint.formats import Tally, render_statistics, write
+    from promptkit.lint.sources import lint_stream
 
     if statistics and fmt not in ("text", "json"):
         raise UsageError(f"--statistics prints text or json, not {fmt}")
@@ -144,32 +148,55 @@ def command(
     def config_for(name: str) -> LintConfig:
         return resolver(cwd if name == "-" else Path(name).parent)
 
-    diagnostics, prompts = lint_files(
-        files,
-        config_for,
-        lines=lines,
-        duration=duration,
-        reference_images=reference_images,
-    )
-    diagnostics.sort(key=lambda d: d.sort_key())
-    if statistics:
-        report = render_statistics(fmt, diagnostics, prompts, footer=not quiet)
-    else:
-        report = render(fmt, diagnostics, prompts, footer=bool(files) and not quiet)
-    _write(report, output_file)
-    # Each finding is weighed by the severity threshold of its own file's settings.
-    failing = any(d.rank >= SEVERITY_RANK[config_for(d.path).severity] for d in diagnostics)
+    failing = False
+
+    def weighed(items: Iterable[Diagnostic | int]) -> Iterator[Diagnostic | int]:
+        # Each finding is weighed by the severity threshold of its own file's settings.
+        nonlocal failing
+        for item in items:
+            if isinstance(item, Diagnostic) and not failing:
+                failing = item.rank >= SEVERITY_RANK[config_for(item.path).severity]
+            yield item
+
+    found = weighed(lint_stream(files, config_for, lines=lines, duration=duration,
+                                reference_images=reference_images))  # fmt: skip
+    # Findings go out as they are found (a file at a time), so memory stays flat however many
+    # prompts are linted; --statistics keeps only counts.
+    with _output(output_file) as out:
+        if statistics:
+            tally = Tally()
+            for item in found:
+                if isinstance(item, Diagnostic):
+                    tally.add(item)
+                else:
+                    tally.prompts += item
+            out.write(render_statistics(fmt, tally, footer=not quiet))
+        else:
+            write(out, fmt, found, footer=bool(files) and not quiet)
     if failing and not exit_zero:
         sys.exit(1)
 
 
-def _write(report: str, output_file: Path | None) -> None:
+@contextlib.contextmanager
+def _output(output_file: Path | None) -> Iterator[TextIO]:
+    """Stdout, or ``output_file`` written beside itself and renamed into place when the report
+    is complete (a run stopped by an error leaves the file as it was)."""
     if output_file is None:
-        sys.stdout.write(report)
+        yield sys.stdout
         return
     try:
         if output_file.parent != Path(""):
             os.makedirs(output_file.parent, exist_ok=True)
-        output_file.write_text(report, encoding="utf-8")
+        fd, tmp = temp_beside(output_file, prefix=f".{output_file.name}.", suffix=".tmp")
     except OSError as exc:
         raise InputError(f"{output_file}: cannot write the report ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+        os.replace(tmp, output_file)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{output_file}: cannot write the report ({exc.strerror})") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table
+from promptkit.lint.table import Table, remember
 
 DATA = Path(__file__).parent / "data"
 WORDNET = DATA / "wordnet.tsv"
@@ -187,7 +187,7 @@ class WordClasses:
                     hit.setdefault(kind, (lemma, klass))
                 else:
                     hit[kind] = (word, rest)  # V, N, J: (word, class); C, c: (word, "")
-            self._cache[word] = hit
+            remember(self._cache, word, hit)
         return hit
 
     def tags(self, word: str) -> frozenset[str]:
@@ -202,7 +202,7 @@ class WordClasses:
                     out.update(rest.split(":")[2].split(","))
                 elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
-            hit = self._tags[word] = frozenset(out)
+            hit = remember(self._tags, word, frozenset(out))
         return hit
 
     def inflection_tags(self, word: str) -> frozenset[str]:
@@ -211,8 +211,10 @@ class WordClasses:
         to a word's training tags."""
         hit = self._inflected.get(word)
         if hit is None:
-            hit = self._inflected[word] = frozenset(
-                t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")
+            hit = remember(
+                self._inflected,
+                word,
+                frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")),
             )
         return hit
 

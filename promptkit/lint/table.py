@@ -15,9 +15,25 @@ from __future__ import annotations
 
 import mmap
 from pathlib import Path
+from typing import TypeVar
+
+V = TypeVar("V")
 
 BULK = 3000
 MISSING = "\x00"
+MEMO_LIMIT = 10_000
+"""Words a per-word memo keeps before it starts again (:func:`remember`). Prompts bring ever
+new words (names, numbers, ids): 100,000 of them would otherwise keep about 1 KB each in the
+tagger's and the lexicon's memos. The common words are back in the memo at once."""
+
+
+def remember(memo: dict[str, V], key: str, value: V) -> V:
+    """``memo[key] = value`` (returned), emptying ``memo`` first when it holds
+    :data:`MEMO_LIMIT` keys."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 class Table:

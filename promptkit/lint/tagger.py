@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table
+from promptkit.lint.table import Table, remember
 
 MODEL = Path(__file__).parent / "data" / "tagger.tsv"
 START = ("-START-", "-START2-")
@@ -124,7 +124,7 @@ class Tagger:
         for word in words:
             entry = cache.get(word)
             if entry is None:
-                entry = cache[word] = self._word_entry(word, lexical)
+                entry = remember(cache, word, self._word_entry(word, lexical))
             entries.append(entry)
         context = [*START, *(e[3] for e in entries), *END]
         prev, prev2 = START
