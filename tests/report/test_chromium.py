@@ -20,10 +20,11 @@ REVEAL_ALL = """(async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
   const loaded = i => i.complete ? null :
     new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); });
-  for (const box of document.querySelectorAll('.media')) {
+  for (const box of document.querySelectorAll('.media, img[loading="lazy"]')) {
     box.scrollIntoView();
     for (let n = 0; n < 20 && box.hasAttribute('data-later'); n++) { await frame(); }
-    await Promise.all(Array.from(box.querySelectorAll('img')).map(loaded));
+    const pictures = box.tagName === 'IMG' ? [box] : Array.from(box.querySelectorAll('img'));
+    await Promise.all(pictures.map(loaded));
   }
   window.scrollTo(0, 0);
   return document.querySelectorAll('.media[data-later]').length;
@@ -31,7 +32,8 @@ REVEAL_ALL = """(async () => {
 
 
 def reveal_all(browser: Browser) -> None:
-    """Scroll every replicate into view, as a reader would, so all its media are put in."""
+    """Scroll every replicate and lazy picture into view, as a reader would, so all its media
+    are put in and loaded."""
     assert browser.evaluate(REVEAL_ALL) == 0
 
 
