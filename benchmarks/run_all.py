@@ -68,6 +68,11 @@ def read_lint(out: str) -> list[Row]:
     if tok and warm:
         rows.append(Row("lint", "warm throughput, all rules", f"{warm[1]} prompts/s",
                         f"tokenise only {tok[1]} prompts/s", f"{warm[2]}x the time"))  # fmt: skip
+    memory = (rf"^memory lint --lines (\w+)\s+([0-9,]+) prompts: peak\s+{NUM} MiB .*?"
+              rf"1,000 prompts: peak\s+{NUM} MiB \(x{NUM}")  # fmt: skip
+    for m in re.finditer(memory, out, re.MULTILINE):
+        rows.append(Row("lint", f"`lint --lines --format {m[1]}`, {m[2]} prompts: peak RSS",
+                        f"{m[3]} MiB", f"1,000 prompts {m[4]} MiB", f"{m[5]}x"))  # fmt: skip
     return rows
 
 
