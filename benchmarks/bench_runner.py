@@ -78,6 +78,17 @@ def say(line: str = "") -> None:
     print(line, flush=True)
 
 
+def silent() -> object:
+    """A progress display that shows nothing (the benchmark prints its own lines)."""
+    from promptkit.runner.progress import Progress
+
+    class Silent(Progress):
+        def update(self, counts, *, force: bool = False) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+    return Silent()
+
+
 # --- a simulator in its own process ---------------------------------------------------------
 
 
@@ -302,14 +313,9 @@ def part_stall(clips: int = 400, at: float = 20.0, stall: float = 5.0, slower: f
     from promptkit.runner.expand import Job, Variant
     from promptkit.runner.journal import Journal
     from promptkit.runner.layout import RunLayout
-    from promptkit.runner.progress import Progress
     from promptkit.runner.resume import plan_resume
     from promptkit.runner.scheduler import Scheduler, SchedulerOptions
     from promptkit.sim import SimConfig, SimServer
-
-    class Silent(Progress):
-        def update(self, counts, *, force: bool = False) -> None:  # type: ignore[no-untyped-def]
-            pass
 
     say(f"stall: {clips} one-second clips; after {at:g} s, for {stall:g} s, the provider's jobs "
         f"take {slower:g} times as long (the simulator's speed {SPEED:g} -> {SPEED / slower:g}); "
@@ -329,7 +335,7 @@ def part_stall(clips: int = 400, at: float = 20.0, stall: float = 5.0, slower: f
 
         async def go() -> None:
             async with VideoClient(client_config) as client:
-                scheduler = Scheduler(journal, layout, client, options, progress=Silent())
+                scheduler = Scheduler(journal, layout, client, options, progress=silent())
                 start = time.monotonic()
 
                 async def watch() -> None:
@@ -390,14 +396,9 @@ def part_loop(clips: int = 24, concurrency: int = 8) -> None:
     from promptkit.runner.expand import Job, Variant
     from promptkit.runner.journal import Journal
     from promptkit.runner.layout import RunLayout
-    from promptkit.runner.progress import Progress
     from promptkit.runner.resume import plan_resume
     from promptkit.runner.scheduler import Scheduler, SchedulerOptions
     from promptkit.runner.scoring import make_pool
-
-    class Silent(Progress):
-        def update(self, counts, *, force: bool = False) -> None:  # type: ignore[no-untyped-def]
-            pass
 
     rps, rpm = 1.0, 60
     params = GenerationParams(duration=1, resolution="480p")
@@ -416,7 +417,7 @@ def part_loop(clips: int = 24, concurrency: int = 8) -> None:
         pool = make_pool()
         try:
             async with VideoClient(config(url, poll)) as client:
-                scheduler = Scheduler(journal, layout, client, options, progress=Silent(),
+                scheduler = Scheduler(journal, layout, client, options, progress=silent(),
                                       pool=pool)  # fmt: skip
                 stats = await scheduler.run(plan_resume(journal, layout))
                 requests, limited = client.stats.requests, client.stats.rate_limited

@@ -330,6 +330,7 @@ class Scheduler:
                 # The client already retried; the job itself is fine. Try again later.
                 self.stats.poll_errors += 1
                 self.journal.event("poll-error", str(exc), job_id)
+                first = False  # the answer that comes later was not aimed by the model
                 if self.clock() - started > policy.timeout:
                     return self._tr(job_id, "error", error=f"polling kept failing: {exc}")
                 delay = policy.max_interval
