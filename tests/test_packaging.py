@@ -111,7 +111,8 @@ def test_init_then_the_packaged_quickstart_run_from_the_wheel(clean_venv: Path, 
         preexec_fn=lambda: os.umask(0o022),
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    report = Path(run.stdout.strip().removeprefix("report: "))
+    # The first line names the report; the decision and the arm table follow it.
+    report = Path(run.stdout.splitlines()[0].removeprefix("report: "))
     index = report if report.is_absolute() else project / report
     assert index.is_file(), run.stdout
     run_dir = index.parent

@@ -203,10 +203,12 @@ async def _submit(sim: SimState, request: Request, endpoint: Endpoint) -> Respon
     except Refused as refusal:
         return _refused(sim, refusal)
     drop = roll_drop(sim)
-    if drop == "before":
-        return _drop(request)
     try:
         raw = await _read_body(request, sim.config.max_body_bytes)
+        if drop == "before":
+            # Closed after the request arrived whole, as a server that fails before accepting
+            # it would: bytes left unread would make the close a reset instead of an EOF.
+            return _drop(request)
         data = parse_body(raw)
         prepared = await run_in_threadpool(prepare, sim, endpoint, data)
     except WireError as exc:

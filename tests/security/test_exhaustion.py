@@ -19,7 +19,12 @@ from tests.badinputs.catalogue import MANY_JOBS, alias_bomb
 from tests.security.bounded import Baseline, Bounded, assert_bounded, run_bounded
 
 FRONT = "{#---\ndescription: x\nvariables:\n  subject: {description: who, default: a fox}\n---#}\n"
-OK_SPEC = "version: 1\nname: ok\nprompts: ['a red fox runs, the camera pans left']\nlint: 'off'\n"
+# A prompt that lints clean, so the harmless baselines exit 0 whatever rules are selected.
+OK_PROMPT = (
+    "A red fox with a frost-tipped coat pads across fresh snow, the camera pans left. "
+    "Soft golden-hour backlight, 16mm film look."
+)
+OK_SPEC = f"version: 1\nname: ok\nprompts: ['{OK_PROMPT}']\nlint: 'off'\n"
 
 
 SPECS: dict[str, tuple[str, str]] = {
@@ -69,7 +74,11 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("exhaustion") / "work"
     root.mkdir()
     (root / "ok.yaml").write_text(OK_SPEC, encoding="utf-8")
-    (root / "ok.j2").write_text(FRONT + "A {{ subject }} runs, the camera pans left.\n")
+    (root / "ok.j2").write_text(
+        FRONT.replace("default: a fox", "default: a red fox with a frost-tipped coat")
+        + "Across fresh snow, {{ subject }} pads toward the trees, the camera pans left. "
+        "Soft golden-hour backlight, 16mm film look.\n"
+    )
     return root
 
 
