@@ -1,11 +1,14 @@
-"""Lint speed: cold start of ``promptkit lint one.txt`` and warm throughput of ``lint_prompt``.
+"""Lint speed and memory: cold start of ``promptkit lint one.txt``, warm throughput of
+``lint_prompt``, and the peak memory of ``promptkit lint --lines`` on 100,000 prompts.
 
-Run: ``python benchmarks/bench_lint.py``. Targets: cold start <= 150 ms median and <= 4x
-``python -c pass`` measured in the same run (interleaved, with the package's bytecode compiled
-first, as an installed wheel has it); warm >= 10,000 prompts/s on the development set
+Run: ``python benchmarks/bench_lint.py [--skip-memory]``. Targets: cold start <= 150 ms median
+and <= 4x ``python -c pass`` measured in the same run (interleaved, with the package's bytecode
+compiled first, as an installed wheel has it); warm >= 10,000 prompts/s on the development set
 (``../shared/corpora/prompts/labelled``: every distinct prompt linted once, after a warm-up on
 the other prompt corpora so the tables are loaded but no prompt is seen twice), printed next to
-a tokenise-only baseline over the same prompts.
+a tokenise-only baseline over the same prompts; ``lint --lines`` on a file of 100,000 prompts
+under 100 MB peak RSS in every format, printed next to the same command on 1,000 of them (the
+prompt corpora cycled, each line made distinct by a take number).
 """
 
 from __future__ import annotations
@@ -121,9 +124,56 @@ def warm() -> None:
     )
 
 
+# The lint command, with its peak RSS written out as it exits.
+PEAK = """
+import sys
+from promptkit.cli import main
+try:
+    main()
+finally:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KIB " + line.split()[1] + "\\n")
+"""
+MEMORY_PROMPTS = 100_000
+
+
+def _peak_lint(path: Path, fmt: str) -> tuple[float, float]:
+    """(peak RSS in MiB, wall seconds) of ``promptkit lint --lines --format fmt path``."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK, "lint", "--lines", "--exit-zero",
+                           "--format", fmt, str(path)], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)  # fmt: skip
+    wall = time.perf_counter() - start
+    return int(done.stderr.rsplit("PEAK_KIB ", 1)[1]) / 1024, wall
+
+
+def memory() -> None:
+    from promptkit.lint.formats import FORMATS
+
+    texts = [t for path in sorted(CORPUS.rglob("*.txt")) for t in _lines(path)]
+    texts = [t for t in texts if not t.startswith("#")] or FALLBACK
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for n in (1_000, MEMORY_PROMPTS):
+            files[n] = Path(tmp) / f"prompts{n}.txt"
+            with files[n].open("w", encoding="utf-8") as out:
+                for i in range(n):
+                    out.write(f"{texts[i % len(texts)]} Take {i + 1}.\n")
+        for fmt in FORMATS:
+            small, _ = _peak_lint(files[1_000], fmt)
+            large, wall = _peak_lint(files[MEMORY_PROMPTS], fmt)
+            met = "met" if large * 1.048576 < 100 else "NOT met"
+            print(f"memory lint --lines {fmt:6s} {MEMORY_PROMPTS:,} prompts: peak {large:6.1f} MiB "
+                  f"in {wall:5.1f} s; 1,000 prompts: peak {small:6.1f} MiB "
+                  f"(x{large / small:.2f}; target < 100 MB: {met})")  # fmt: skip
+
+
 def main() -> None:
     cold()
     warm()
+    if "--skip-memory" not in sys.argv[1:]:
+        memory()
 
 
 if __name__ == "__main__":

@@ -68,6 +68,11 @@ def read_lint(out: str) -> list[Row]:
     if tok and warm:
         rows.append(Row("lint", "warm throughput, all rules", f"{warm[1]} prompts/s",
                         f"tokenise only {tok[1]} prompts/s", f"{warm[2]}x the time"))  # fmt: skip
+    memory = (rf"^memory lint --lines (\w+)\s+([0-9,]+) prompts: peak\s+{NUM} MiB .*?"
+              rf"1,000 prompts: peak\s+{NUM} MiB \(x{NUM}")  # fmt: skip
+    for m in re.finditer(memory, out, re.MULTILINE):
+        rows.append(Row("lint", f"`lint --lines --format {m[1]}`, {m[2]} prompts: peak RSS",
+                        f"{m[3]} MiB", f"1,000 prompts {m[4]} MiB", f"{m[5]}x"))  # fmt: skip
     return rows
 
 
@@ -125,6 +130,23 @@ def read_score(out: str) -> list[Row]:
     return rows
 
 
+def _latency_rows(area: str, what: str, lone: re.Match[str] | None,
+                  many: re.Match[str] | None) -> list[Row]:  # fmt: skip
+    """Median against median and p95 against p95 of one poller and of 50 (like with like)."""
+    if not (lone and many):
+        return []
+    return [
+        Row(
+            area,
+            f"{what}, 50 pollers while rendering vs 1 poller ({stat})",
+            f"{m} ms",
+            f"1 poller {one} ms",
+            f"{_num(m) / _num(one):.1f}x",
+        )  # fmt: skip
+        for stat, one, m in (("median", lone[1], many[1]), ("p95", lone[2], many[2]))
+    ]
+
+
 def read_sim(out: str) -> list[Row]:
     rows = []
     base = _find(rf"baseline: encode .*?:\s+{NUM} clip-s/CPU-s", out)
@@ -133,42 +155,84 @@ def read_sim(out: str) -> list[Row]:
             baseline = f"static encode {base[1]} clip-s/CPU-s"
             rows.append(Row("sim", f"render rate, {m[1].strip()}", f"{m[2]} clip-s/CPU-s",
                             baseline, f"{m[3]}x the CPU"))  # fmt: skip
-    lone = _find(rf"1 poller .*?median\s+{NUM} ms", out)
-    many = _find(rf"50 pollers .*?median\s+{NUM} ms, p95\s+{NUM} ms, max\s+{NUM} ms", out)
-    if lone and many:
-        ratio = _num(many[3]) / _num(lone[1])
-        rows.append(Row("sim", "poll latency, 50 pollers while rendering (max)", f"{many[3]} ms",
-                        f"1 poller median {lone[1]} ms", f"{ratio:.1f}x"))  # fmt: skip
-    return rows
+    lone = _find(rf"^1 poller .*?median\s+{NUM} ms, p95\s+{NUM} ms", out)
+    many = _find(rf"^50 pollers .*?median\s+{NUM} ms, p95\s+{NUM} ms", out)
+    return rows + _latency_rows("sim", "poll latency", lone, many)
 
 
 def read_sim_grpc(out: str) -> list[Row]:
     rows = []
     rest = _find(rf"^REST, 1 poller\s+median\s+{NUM} ms", out)
-    lone = _find(rf"^gRPC, 1 poller\s+median\s+{NUM} ms", out)
-    many = _find(rf"^gRPC, 50 pollers\s+median\s+{NUM} ms, p95\s+{NUM} ms, max\s+{NUM} ms", out)
+    lone = _find(rf"^gRPC, 1 poller\s+median\s+{NUM} ms, p95\s+{NUM} ms", out)
+    many = _find(rf"^gRPC, 50 pollers\s+median\s+{NUM} ms, p95\s+{NUM} ms", out)
     if rest and lone:
         ratio = _num(lone[1]) / _num(rest[1])
         rows.append(Row("sim_grpc", "poll latency over gRPC, 1 poller (median)", f"{lone[1]} ms",
                         f"REST median {rest[1]} ms", f"{ratio:.2f}x"))  # fmt: skip
-    if lone and many:
-        rows.append(Row("sim_grpc", "poll latency over gRPC, 50 pollers while rendering (max)",
-                        f"{many[3]} ms", f"1 poller median {lone[1]} ms",
-                        f"{_num(many[3]) / _num(lone[1]):.1f}x"))  # fmt: skip
-    return rows
+    return rows + _latency_rows("sim_grpc", "poll latency over gRPC", lone, many)
+
+
+SCALE_ROW = re.compile(
+    rf"^\s*(\d+)\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}\s+(\d+)\s+{NUM}M\s+{NUM}M\s+{NUM}\s+"
+    rf"({NUM[1:-1]}|-)\s+(\d+)/(\d+)\s*$",
+    re.MULTILINE,
+)
 
 
 def read_runner(out: str) -> list[Row]:
     rows = []
-    ceiling = _find(rf"= {NUM} clips/min", out)
+    ceiling = _find(rf"= {NUM} clips/s", out)
+    empty = _find(rf"an empty page loads in {NUM} s", out)
+    scale = list(SCALE_ROW.finditer(out))
+    first = scale[0] if scale else None
+    for m in scale:
+        n, per_s, share, _metered, polls = m[1], m[2], m[3], m[4], m[5]
+        rss, write, page = m[7], m[9], m[10]
+        what = f"eval of {int(n):,} clips:"
+        if ceiling:
+            rows.append(Row("runner", f"{what} throughput", f"{per_s} clips/s",
+                            f"provider's ceiling {ceiling[1]} clips/s", f"{share}x"))  # fmt: skip
+        rows.append(Row("runner", f"{what} polls per clip", polls, "1 (the fewest possible)",
+                        f"{_num(polls):.2f}x"))  # fmt: skip
+        if first is not None and m is not first:
+            small = f"{int(first[1]):,} clips"
+            rows.append(Row("runner", f"{what} peak RSS of the eval", f"{rss} MiB",
+                            f"{small} {first[7]} MiB",
+                            f"{_num(rss) - _num(first[7]):+.1f} MiB"))  # fmt: skip
+            rows.append(
+                Row(
+                    "runner",
+                    f"{what} report write",
+                    f"{write} s",
+                    f"{small} {first[9]} s",
+                    f"{_num(write) / _num(first[9]):.1f}x",
+                )
+            )
+        if page != "-" and empty:
+            rows.append(
+                Row(
+                    "runner",
+                    f"{what} page load in Chromium (--dump-dom)",
+                    f"{page} s",
+                    f"empty page {empty[1]} s",
+                    f"{_num(page) / _num(empty[1]):.1f}x",
+                )
+            )
+    stall = _find(rf"first-poll aim: {NUM} s before the stall, peak {NUM} s, back within 20 % "
+                  rf"({NUM} s|not within the run)", out)  # fmt: skip
+    if stall:
+        rows.append(Row("runner", "first-poll aim back within 20 % after a 5 s stall", stall[3],
+                        f"aim {stall[1]} s before, peak {stall[2]} s", "-"))  # fmt: skip
+    loop_ceiling = _find(rf"= {NUM} clips/min", out)
     for label in ("runner (adaptive)", "fixed 5 s polling"):
         m = _find(rf"^{re.escape(label)}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}", out)
-        if m and ceiling:
-            rows.append(Row("runner", f"throughput, {label}", f"{m[1]} clips/min",
-                            f"rate-limit ceiling {ceiling[1]} clips/min", f"{m[2]}x"))  # fmt: skip
+        if m and loop_ceiling:
+            rows.append(Row("runner", f"1 rps, jobs of ~11 s: throughput, {label}",
+                            f"{m[1]} clips/min", f"provider's ceiling {loop_ceiling[1]} clips/min",
+                            f"{m[2]}x"))  # fmt: skip
     vs = _find(rf"runner / fixed-5s: throughput ×{NUM}, polls per clip ×{NUM}", out)
     if vs:
-        rows.append(Row("runner", "polls per clip, runner vs fixed 5 s loop", "-", "-",
+        rows.append(Row("runner", "1 rps: polls per clip, runner vs fixed 5 s loop", "-", "-",
                         f"{vs[2]}x"))  # fmt: skip
     return rows
 
@@ -204,6 +268,8 @@ class Result:
     seconds: float
     output: str
     rows: list[Row]
+    load: tuple[float, float] = (0.0, 0.0)
+    """The machine's 1-minute load average as the benchmark started and as it ended."""
 
 
 def discover() -> list[str]:
@@ -216,6 +282,7 @@ def discover() -> list[str]:
 def run_one(area: str, timeout: float) -> Result:
     """Run ``bench_<area>.py``'s main in a fresh interpreter and read its rows."""
     script = HERE / f"bench_{area}.py"
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True,
@@ -229,7 +296,7 @@ def run_one(area: str, timeout: float) -> Result:
     if not rows:
         why = "timed out" if code == -1 else f"exit {code}" if code else "no ratio found in output"
         rows = [Row(area, f"bench_{area}.py: {why}", "-", "-", "-")]
-    return Result(area, code, seconds, output, rows)
+    return Result(area, code, seconds, output, rows, (load_before, os.getloadavg()[0]))
 
 
 def machine() -> dict[str, str]:
@@ -264,7 +331,9 @@ def table(results: list[Result]) -> str:
 
 def document(results: list[Result], info: dict[str, str], when: str) -> str:
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
-    timings = ", ".join(f"{r.area} {r.seconds:.0f} s" for r in results)
+    timings = ", ".join(
+        f"{r.area} {r.seconds:.0f} s (load {r.load[0]:.1f} → {r.load[1]:.1f})" for r in results
+    )
     return f"""# Benchmarks
 
 `python -m benchmarks` runs every `benchmarks/bench_*.py` (each in a fresh interpreter, one
@@ -279,15 +348,22 @@ Latest run: {when}, on
 
 {table(results)}
 
-Wall time per benchmark: {timings}.
+Wall time per benchmark, with the machine's 1-minute load average as it started and ended (on a
+2-core machine a load above 2 means other work was competing for the CPU, which moves absolute
+times, not the like-for-like ratios): {timings}.
 
-How to read it: lint's cold start is the whole `promptkit lint` process against an empty
-`python -c pass`; a whole `promptkit score --jobs 1` process over a set of clips is compared
-with one process decoding the same clips with OpenCV (one decoder thread, `grab()` to the end)
-and with FFmpeg's `freezedetect` on each, by wall and by CPU time, and each clip warm against
-its own decode; the simulator's render
-rate is compared with encoding static frames; the runner's throughput is compared with the
-ceiling the rate limit allows (three limited requests per clip).
+How to read it: every ratio compares like with like, measured in the same run. Lint's cold
+start is the whole `promptkit lint` process against an empty `python -c pass`; a whole
+`promptkit score --jobs 1` process over a set of clips is compared with one process decoding the
+same clips with OpenCV (one decoder thread, `grab()` to the end) and with FFmpeg's
+`freezedetect` on each, by wall and by CPU time, and each clip warm against its own decode; the
+simulator's render rate with encoding static frames (CPU time against CPU time); poll latency
+under 50 pollers with one poller, median against median and p95 against p95. The runner's
+throughput is against the provider's ceiling: at `R` metered requests per second and at least a
+submit and a poll per clip (clip downloads are not metered, as on the real API), `R ÷ 2` clips
+per second; a short run can pass it a little on the provider's burst. Its memory and report rows
+compare the same eval at 1,000 or 200 clips with 50, and the page load with an empty page loaded
+the same way (Chromium's own start).
 """
 
 
@@ -295,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run every benchmark; print one ratio table.")
     parser.add_argument("--only", default="", help="comma-separated areas to run (default: all)")
     parser.add_argument("--skip", default="", help="comma-separated areas to leave out")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per benchmark")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per benchmark")
     parser.add_argument("--write", action="store_true", help=f"also write {DOC.name}")
     parser.add_argument("--verbose", "-v", action="store_true", help="print each full output")
     args = parser.parse_args(argv)
@@ -316,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         if args.verbose or result.code:
             print(result.output, file=sys.stderr)
+    info["load average at end (1/5/15 min)"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(", ".join(f"{k}: {v}" for k, v in info.items()))
     print(table(results))
     if args.write:

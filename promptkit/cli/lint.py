@@ -23,7 +23,8 @@ from promptkit.errors import InputError, UsageError
 
 TYPE_CHECKING = False  # typing is for the type checker only: `lint` starts without it
 if TYPE_CHECKING:
-    from typing import Any, NoReturn
+    from collections.abc import Iterable, Iterator
+    from typing import Any, NoReturn, TextIO
 
 FORMATS = ("text", "json", "github", "sarif")
 NO_FILES = "warning: No prompt files found under the given path(s)"
@@ -70,10 +71,10 @@ def lint(
     `include` in docs/lint.md). Exit codes: 0 clean, 1 findings, 2 usage or config error.
     """
     from promptkit.lint.config import LintConfig
-    from promptkit.lint.diagnostic import SEVERITY_RANK
+    from promptkit.lint.diagnostic import SEVERITY_RANK, Diagnostic
     from promptkit.lint.discovery import ConfigResolver, select_files
-    from promptkit.lint.formats import render, render_statistics
-    from promptkit.lint.sources import lint_files
+    from promptkit.lint.formats import Tally, render_statistics, write
+    from promptkit.lint.sources import lint_stream
 
     if statistics and fmt not in ("text", "json"):
         raise UsageError(f"--statistics prints text or json, not {fmt}")
@@ -97,35 +98,77 @@ def lint(
     def config_for(name: str) -> LintConfig:
         return resolver(cwd if name == "-" else Path(name).parent)
 
-    diagnostics, prompts = lint_files(
-        files,
-        config_for,
-        lines=lines,
-        duration=duration,
-        reference_images=reference_images,
-    )
-    diagnostics.sort(key=lambda d: d.sort_key())
-    if statistics:
-        report = render_statistics(fmt, diagnostics, prompts, footer=not quiet)
-    else:
-        report = render(fmt, diagnostics, prompts, footer=bool(files) and not quiet)
-    _write(report, output_file)
-    # Each finding is weighed by the severity threshold of its own file's settings.
-    failing = any(d.rank >= SEVERITY_RANK[config_for(d.path).severity] for d in diagnostics)
+    failing = False
+
+    def weighed(items: Iterable[Diagnostic | int]) -> Iterator[Diagnostic | int]:
+        # Each finding is weighed by the severity threshold of its own file's settings.
+        nonlocal failing
+        for item in items:
+            if isinstance(item, Diagnostic) and not failing:
+                failing = item.rank >= SEVERITY_RANK[config_for(item.path).severity]
+            yield item
+
+    found = weighed(lint_stream(files, config_for, lines=lines, duration=duration,
+                                reference_images=reference_images))  # fmt: skip
+    # Findings go out as they are found (a file at a time), so memory stays flat however many
+    # prompts are linted; --statistics keeps only counts.
+    with _output(output_file) as out:
+        if statistics:
+            tally = Tally()
+            for item in found:
+                if isinstance(item, Diagnostic):
+                    tally.add(item)
+                else:
+                    tally.prompts += item
+            out.write(render_statistics(fmt, tally, footer=not quiet))
+        else:
+            write(out, fmt, found, footer=bool(files) and not quiet)
     if failing and not exit_zero:
         sys.exit(1)
 
 
-def _write(report: str, output_file: Path | None) -> None:
-    if output_file is None:
-        sys.stdout.write(report)
-        return
-    try:
-        if output_file.parent != Path(""):
-            os.makedirs(output_file.parent, exist_ok=True)
-        output_file.write_text(report, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{output_file}: cannot write the report ({exc.strerror})") from exc
+class _output:  # noqa: N801 - used as a function: ``with _output(path) as out``
+    """Stdout, or ``output_file`` written beside itself and renamed into place when the report
+    is complete (a run stopped by an error leaves the file as it was). A class, not a
+    contextlib generator: the lint path starts without importing contextlib."""
+
+    def __init__(self, output_file: Path | None) -> None:
+        self.path = output_file
+        self.tmp = ""
+        self.fh: TextIO = sys.stdout
+
+    def __enter__(self) -> TextIO:
+        path = self.path
+        if path is None:
+            return self.fh
+        from promptkit.files import temp_beside  # tempfile loads shutil: only when asked
+
+        try:
+            if path.parent != Path(""):
+                os.makedirs(path.parent, exist_ok=True)
+            fd, self.tmp = temp_beside(path, prefix=f".{path.name}.", suffix=".tmp")
+            self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+        return self.fh
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        path = self.path
+        if path is None:
+            return
+        try:
+            self.fh.close()
+            if kind is None:
+                os.replace(self.tmp, path)
+                return
+        except OSError as error:
+            Path(self.tmp).unlink(missing_ok=True)
+            raise InputError(f"{path}: cannot write the report ({error.strerror})") from error
+        Path(self.tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
 
 
 class _Formatter(argparse.HelpFormatter):

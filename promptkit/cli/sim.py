@@ -37,6 +37,13 @@ from promptkit.errors import UsageError
     default=None,
     help="Requests per minute per account (default 60; 0 = no limit).",
 )
+@click.option(
+    "--burst",
+    "burst_s",
+    type=float,
+    default=None,
+    help="Seconds of the rps rate that may arrive together (default 5).",
+)
 @click.option("--fail-rate", type=float, default=None, help="Share of jobs that fail (0-1).")
 @click.option(
     "--error-rate",
@@ -104,7 +111,8 @@ def command(host: str | None, port: int | None, grpc_port: int | None, **options
     try:
         server.start()
         config = server.state.config
-        limits = f"{config.rps or 'unlimited'} rps / {config.rpm or 'unlimited'} rpm per account"
+        rps = f"{config.rps} rps (burst {config.burst_s:g} s)" if config.rps else "unlimited rps"
+        limits = f"{rps} / {config.rpm or 'unlimited'} rpm per account"
         click.echo(
             f"promptkit sim serving {server.base_url} ({config.dialect} dialect, "
             f"speed {config.speed:g}, {limits}); Ctrl-C to stop"

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from promptkit.client.config import ClientConfig
 from promptkit.client.download import Download, fetch_once, target_path
+from promptkit.client.metering import Metering
 from promptkit.client.polling import PollPolicy, next_poll_delay
 from promptkit.client.ratelimit import Clock, RateLimiter, Sleep
 from promptkit.client.retry import RetryPolicy
@@ -35,7 +36,6 @@ from promptkit.client.transport import (
     HttpSession,
     carries,
     error_for_response,
-    same_origin,
 )
 from promptkit.client.wire import JobStatus, parse_request_id, parse_status
 from promptkit.errors import (
@@ -141,6 +141,7 @@ class VideoClient:
             max_retry_after=config.max_retry_after,
         )
         self.stats = ClientStats()
+        self.metering = Metering(config.base_url, config.meter_downloads)
         self._session = HttpSession(config, transport)
 
     def __repr__(self) -> str:
@@ -177,6 +178,7 @@ class VideoClient:
             self.stats.requests += 1
             try:
                 result = await self._session.send(method, path, json=json, submit=submit)
+                self.metering.saw_api_answer(result.headers)
                 if not 200 <= result.status < 300:
                     raise error_for_response(
                         result,
@@ -342,6 +344,11 @@ class VideoClient:
 
     # -- downloads ------------------------------------------------------------------------
 
+    def meters_download(self, url: str) -> bool:
+        """Whether downloading ``url`` counts against the provider's rate limit (and so waits
+        for the shared limiter); see :mod:`promptkit.client.metering`."""
+        return self.metering.meters_download(url)
+
     async def download(self, url: str, dest: Path, *, request_id: str | None = None) -> Download:
         """Fetch a clip to ``dest`` (a file path, or a folder to put it in), verified.
 
@@ -351,8 +358,8 @@ class VideoClient:
         path = target_path(url, Path(dest))
         attempt = 0
         while True:
-            if same_origin(url, self.config.base_url):
-                # Clips served by the API host itself count against its rate limit.
+            # Only a download the provider counts waits for a token (see client.metering).
+            if self.metering.meters_download(url):
                 await self.limiter.acquire()
             self.stats.requests += 1
             try:
@@ -363,8 +370,13 @@ class VideoClient:
                     max_bytes=self.config.max_download_bytes,
                     request_id=request_id,
                     timeout=self.config.download_timeout,
+                    on_headers=lambda headers: self.metering.saw_download(url, headers),
                 )
             except ApiError as exc:  # DownloadError is one too
+                if exc.status_code == 429:
+                    self.stats.rate_limited += 1
+                    self.metering.saw_refusal(url)
+                    self.limiter.slow_down()
                 await self._pause_before_retry(exc, attempt, f"download {path.name}")
                 attempt += 1
                 continue

@@ -57,6 +57,9 @@ class ClientConfig:
     api_key: str | None = field(default=None, repr=False)
     rps: float = 1.0
     rpm: int = 60
+    meter_downloads: bool | None = None
+    """Whether clip downloads wait for the rate limiter: None follows the provider (clips on
+    another host never do; on the API host until its answers show they are not counted)."""
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     write_timeout: float = 60.0
@@ -101,6 +104,10 @@ class ClientConfig:
             if not number or not math.isfinite(value) or not 0 < value <= top:
                 shown = f" and at most {top:g} seconds" if name in seconds else ""
                 raise ConfigError(f"client.{name}: {value!r} must be a positive number{shown}")
+        if self.meter_downloads is not None and not isinstance(self.meter_downloads, bool):
+            raise ConfigError(
+                f"client.meter_downloads: {self.meter_downloads!r} must be true or false"
+            )
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
             raise ConfigError(f"client.max_retries: {self.max_retries!r} must be 0 or more")
 

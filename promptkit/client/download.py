@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,16 +62,26 @@ async def fetch_once(
     max_bytes: int,
     request_id: str | None = None,
     timeout: float | None = None,
+    on_headers: Callable[[Mapping[str, str]], None] | None = None,
 ) -> Download:
     """One download attempt; raises DownloadError (``retryable`` when worth another go).
 
     ``timeout`` bounds the whole attempt (httpx's read timeout restarts with every byte, so a
     server trickling the clip would otherwise hold it forever); running out is final.
+    ``on_headers`` is shown the headers of a successful answer (the client's metering reads
+    them).
     """
     where = _short(url)
     try:
         async with asyncio.timeout(timeout):
-            return await _fetch(session, url, path, max_bytes=max_bytes, request_id=request_id)
+            return await _fetch(
+                session,
+                url,
+                path,
+                max_bytes=max_bytes,
+                request_id=request_id,
+                on_headers=on_headers,
+            )
     except TimeoutError:
         raise too_slow(where, timeout or 0.0, request_id) from None
     except OSError as exc:
@@ -93,7 +104,13 @@ def too_slow(where: str, timeout: float, request_id: str | None = None) -> Downl
 
 
 async def _fetch(
-    session: HttpSession, url: str, path: Path, *, max_bytes: int, request_id: str | None
+    session: HttpSession,
+    url: str,
+    path: Path,
+    *,
+    max_bytes: int,
+    request_id: str | None,
+    on_headers: Callable[[Mapping[str, str]], None] | None,
 ) -> Download:
     where = _short(url)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +123,8 @@ async def _fetch(
             size = 0
             async with session.stream(url) as response:
                 _check_status(response.status_code, where, request_id, response)
+                if on_headers is not None:
+                    on_headers(response.headers)
                 expected = _content_length(response.headers.get("content-length"))
                 if expected is not None and expected > max_bytes:
                     raise DownloadError(

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table
+from promptkit.lint.table import Table, remember
 
 DATA = Path(__file__).parent / "data"
 WORDNET = DATA / "wordnet.tsv"
@@ -186,7 +186,7 @@ class WordClasses:
                     hit.setdefault(kind, (lemma, klass))
                 else:
                     hit[kind] = (word, rest)  # V, N, J: (word, class); C, c: (word, "")
-            self._cache[word] = hit
+            remember(self._cache, word, hit)
         return hit
 
     def tags(self, word: str) -> frozenset[str]:
@@ -201,7 +201,7 @@ class WordClasses:
                     out.update(rest.split(":")[2].split(","))
                 elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
-            hit = self._tags[word] = frozenset(out)
+            hit = remember(self._tags, word, frozenset(out))
         return hit
 
     def inflection_tags(self, word: str) -> frozenset[str]:
@@ -210,8 +210,10 @@ class WordClasses:
         to a word's training tags."""
         hit = self._inflected.get(word)
         if hit is None:
-            hit = self._inflected[word] = frozenset(
-                t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")
+            hit = remember(
+                self._inflected,
+                word,
+                frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")),
             )
         return hit
 
@@ -310,7 +312,7 @@ class Vocabulary:
             lower = raw.lower().replace("’", "'")
             info = self.classes.items(lower)
             verb = info.get("v") or info.get("V")
-            hit = self._words[raw] = (lower, self.roles.get(lower), info, verb and verb[0])
+            hit = remember(self._words, raw, (lower, self.roles.get(lower), info, verb and verb[0]))
         return hit
 
     def noun_adjective_classes(self, word: str) -> frozenset[str]:
@@ -320,7 +322,9 @@ class Vocabulary:
             info = self.classes.items(word)
             noun = info.get("N") or info.get("n")
             adj = info.get("J")
-            hit = self._named[word] = frozenset(x[1] for x in (noun, adj) if x is not None and x[1])
+            hit = remember(
+                self._named, word, frozenset(x[1] for x in (noun, adj) if x is not None and x[1])
+            )
         return hit
 
     def reading(self, word: str, tag: str) -> tuple[str, str | None, bool, str]:
@@ -328,7 +332,7 @@ class Vocabulary:
         key = (word, tag)
         hit = self._readings.get(key)
         if hit is None:
-            hit = self._readings[key] = _reading(self.classes.items(word), word, tag)
+            hit = remember(self._readings, key, _reading(self.classes.items(word), word, tag))
         return hit
 
     def add_extra(self, category: str, word: str) -> None:

@@ -14,7 +14,7 @@ or pydantic. Which files a folder holds for lint is :mod:`promptkit.lint.discove
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from promptkit.errors import InputError, PromptkitError
@@ -74,19 +74,54 @@ def lint_files(
     duration: int | None = None,
     reference_images: int = 0,
 ) -> tuple[list[Diagnostic], int]:
-    """Lint each of ``files`` (``-`` is stdin) with ``config_for(file)``: the diagnostics and
-    how many prompts were checked."""
+    """Lint each of ``files`` (``-`` is stdin) with ``config_for(file)``: the diagnostics (in
+    report order) and how many prompts were checked."""
     diagnostics: list[Diagnostic] = []
     prompts = 0
-    params = {"duration": duration, "reference_images": reference_images}
-    for raw in files:
-        config = config_for(raw)
-        for item in _lint_one(raw, config, lines=lines, stdin=stdin, params=params):
-            if isinstance(item, Diagnostic):
-                diagnostics.append(item)
-            else:
-                prompts += item
+    for item in lint_stream(
+        files, config_for, lines=lines, stdin=stdin, duration=duration,
+        reference_images=reference_images,
+    ):  # fmt: skip
+        if isinstance(item, Diagnostic):
+            diagnostics.append(item)
+        else:
+            prompts += item
     return diagnostics, prompts
+
+
+def lint_stream(
+    files: Sequence[str],
+    config_for: Callable[[str], LintConfig],
+    *,
+    lines: bool = False,
+    stdin: TextIO | None = None,
+    duration: int | None = None,
+    reference_images: int = 0,
+) -> Iterator[Diagnostic | int]:
+    """:func:`lint_files` as a stream: every finding in report order (by file, line, column and
+    code) and a 1 for each prompt checked, a file at a time, so that reporting on 100,000 prompts
+    holds one prompt's findings at once, not all of them.
+
+    Prompt files yield in order as they are read (a prompt's findings are sorted, and with
+    ``--lines`` each prompt is a later line); a template's or spec's findings are sorted per
+    file. A file that does not exist is an error before anything is yielded.
+    """
+    for raw in files:
+        if raw != "-" and not Path(raw).is_file():
+            raise InputError(f"{raw}: no such file")
+    params = {"duration": duration, "reference_images": reference_images}
+    for raw in sorted(files):
+        items = _lint_one(raw, config_for(raw), lines=lines, stdin=stdin, params=params)
+        if raw == "-" or Path(raw).suffix not in (*TEMPLATE_SUFFIXES, *SPEC_SUFFIXES):
+            yield from items
+            continue
+        found: list[Diagnostic] = []
+        for item in items:
+            if isinstance(item, Diagnostic):
+                found.append(item)
+            else:
+                yield item
+        yield from sorted(found, key=Diagnostic.sort_key)
 
 
 def _lint_one(
@@ -103,6 +138,8 @@ def _lint_one(
         yield from lint_template(path, config)
     elif path.suffix in SPEC_SUFFIXES:
         yield from lint_spec(path, config)
+    elif lines:
+        yield from _lint_file_lines(raw, path, config, params)
     else:
         yield from _lint_text_source(raw, _read(path), config, lines=lines, params=params)
 
@@ -116,6 +153,31 @@ def _read(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
+def _file_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file as ``str.splitlines`` splits its text, read a line at a time."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for physical in fh:
+                yield from physical.splitlines() or [""]
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _lint_file_lines(
+    name: str, path: Path, config: LintConfig, params: dict[str, Any]
+) -> Iterator[Diagnostic | int]:
+    """``--lines`` on a file without holding it: one pass for its file-wide ``noqa`` markers
+    (which also finds a file that is not UTF-8 before any finding is reported), then one that
+    lints it a line at a time."""
+    file_noqa = Suppression()
+    for line in _file_lines(path):
+        if "noqa" in line:
+            file_noqa = file_noqa.merged(strip_marker_lines(line)[1])
+    yield from _prompt_lines(name, _file_lines(path), config, file_noqa, params)
+
+
 def _lint_text_source(
     name: str, text: str, config: LintConfig, *, lines: bool, params: dict[str, Any]
 ) -> Iterator[Diagnostic | int]:
@@ -125,7 +187,19 @@ def _lint_text_source(
             yield 1
             yield from lint_text(text, config=config, path=name, suppression=file_noqa, **params)
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    yield from _prompt_lines(name, text.splitlines(), config, file_noqa, params)
+
+
+def _prompt_lines(
+    name: str,
+    lines: Iterable[str],
+    config: LintConfig,
+    file_noqa: Suppression,
+    params: dict[str, Any],
+) -> Iterator[Diagnostic | int]:
+    """Each non-empty, non-comment line as its own prompt (``--lines``); marker lines are
+    comments, so they are skipped here as they are blanked in whole-file mode."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         prompt, noqa = strip_trailing(line)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table
+from promptkit.lint.table import Table, remember
 
 MODEL = Path(__file__).parent / "data" / "tagger.tsv"
 START = ("-START-", "-START2-")
@@ -91,7 +91,7 @@ class Tagger:
             if raw:
                 parts = raw.split(" ")
                 found = {parts[k]: float(parts[k + 1]) for k in range(0, len(parts), 2)}
-            self._weights[feature] = found
+            remember(self._weights, feature, found)
         return found
 
     def candidates(
@@ -139,7 +139,7 @@ class Tagger:
         for word in words:
             entry = cache.get(word)
             if entry is None:
-                entry = cache[word] = self._word_entry(word, lexical)
+                entry = remember(cache, word, self._word_entry(word, lexical))
             entries.append(entry)
         context = [*START, *(e[3] for e in entries), *END]
         prev, prev2 = START
@@ -212,7 +212,7 @@ class Tagger:
                     )
                 else:
                     pairs = ()
-                projections[feature] = pairs
+                remember(projections, feature, pairs)
             for k, value in pairs:
                 scores[k] += value
         best = 0

@@ -1,10 +1,15 @@
 """The run's ``index.html``: one self-contained page rendered from ``results.json``.
 
 Inline CSS and JS, pictures and clips by path relative to the run folder, no external request,
-readable without JavaScript. Every string from ``results.json`` (prompts above all) goes through
-the report's own Jinja environment with autoescaping on, so a prompt holding ``<script>`` is shown
-as text. A Content-Security-Policy allows only the page's own script (by hash) as a second line of
-defence.
+readable without JavaScript. It opens fast at any size: no clip is fetched until it is played
+(``preload="none"``), pictures load as their card scrolls into view (the page's script sets
+their ``src``; a ``<noscript>`` copy serves readers without it), every picture carries its size,
+and cards off screen are not laid out (``content-visibility``). The page is written to its file
+as it is rendered, card by card, so no run is too large to hold in memory as one string.
+
+Every string from ``results.json`` (prompts above all) goes through the report's own Jinja
+environment with autoescaping on, so a prompt holding ``<script>`` is shown as text. A
+Content-Security-Policy allows only the page's own script (by hash) as a second line of defence.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -30,6 +36,7 @@ from promptkit.report.clips import Variant, motion_of, verdict_counts, verdict_r
 from promptkit.report.confusion import Confusion
 from promptkit.report.decision import Decision
 from promptkit.report.glossary import BY_KEY, TERMS, decision_method
+from promptkit.report.media import image_size
 from promptkit.report.svg import Series, motion_curve_svg, read_series, series_peak
 from promptkit.runner.adherence import describe
 from promptkit.runner.results import ClipRecord, RunResults
@@ -76,14 +83,22 @@ def _script_hash() -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
+def _page_context() -> dict[str, Any]:
+    return {
+        "css": Markup(_asset("report.css")),
+        "js": Markup(_asset("report.js")),
+        "script_hash": _script_hash(),
+    }
+
+
 def render_template(name: str, **context: Any) -> str:
     """Render one of the report's templates with its inline CSS and hash-pinned script."""
-    return _template(name).render(
-        css=Markup(_asset("report.css")),
-        js=Markup(_asset("report.js")),
-        script_hash=_script_hash(),
-        **context,
-    )
+    return _template(name).render(**_page_context(), **context)
+
+
+def stream_template(name: str, **context: Any) -> Iterator[str]:
+    """:func:`render_template` in pieces, produced as the template runs (for large pages)."""
+    return _template(name).generate(**_page_context(), **context)
 
 
 @dataclass
@@ -96,6 +111,8 @@ class ReplicateView:
     sheet: str | None
     thumb: str | None
     video: str | None
+    picture_size: tuple[int, int] | None
+    """Pixel size of the picture shown (the contact sheet, else the thumbnail)."""
     curve: Markup | None
     curve_note: str
     facts: list[tuple[str, str]] = field(default_factory=list)
@@ -133,19 +150,16 @@ def _metric_facts(metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(k.replace("_", " "), fmt.num(numeric[k])) for k in keys[:MAX_METRICS]]
 
 
-def load_series(run_dir: Path, clips: list[ClipRecord]) -> dict[str, Series | None]:
-    """Each clip's plotted series by job id (None when it has none or it cannot be read)."""
-    out: dict[str, Series | None] = {}
+def run_peaks(run_dir: Path, clips: list[ClipRecord]) -> dict[str, float]:
+    """The largest value of each plotted column across the run: the curves' common scale.
+
+    Each clip's series is read, measured and dropped: a card reads its own again when it is
+    rendered, so no more than one series is held at a time, whatever the run's size.
+    """
+    peaks: dict[str, float] = {}
     for clip in clips:
         rel = fmt.safe_relpath(clip.artifacts.series_csv)
-        out[clip.job_id] = read_series(run_dir / rel) if rel is not None else None
-    return out
-
-
-def run_peaks(series: dict[str, Series | None]) -> dict[str, float]:
-    """The largest value of each plotted column across the run: the curves' common scale."""
-    peaks: dict[str, float] = {}
-    for s in series.values():
+        s = read_series(run_dir / rel) if rel is not None else None
         if s is not None:
             peaks[s.column] = max(peaks.get(s.column, 0.0), series_peak(s))
     return peaks
@@ -207,15 +221,19 @@ def replicate_view(
     facts.append(("cost", fmt.usd(clip.cost_ticks)))
     if clip.sha256:
         facts.append(("sha256", clip.sha256[:16] + "…"))
+    sheet = fmt.safe_relpath(art.contact_sheet)
+    thumb = fmt.safe_relpath(art.thumbnail)
+    shown = sheet or thumb
     return ReplicateView(
         job_id=clip.job_id,
         replicate=clip.replicate,
         status=clip.status,
         verdict=clip.verdict,
         flags=list(clip.flags),
-        sheet=fmt.safe_relpath(art.contact_sheet),
-        thumb=fmt.safe_relpath(art.thumbnail),
+        sheet=sheet,
+        thumb=thumb,
         video=fmt.safe_relpath(clip.file),
+        picture_size=image_size(run_dir / shown) if shown else None,
         curve=curve,
         curve_note=note,
         facts=facts,
@@ -235,12 +253,7 @@ def _params_text(params: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def card_view(
-    run_dir: Path,
-    variant: Variant,
-    series: dict[str, Series | None] | None = None,
-    peaks: dict[str, float] | None = None,
-) -> CardView:
+def card_view(run_dir: Path, variant: Variant, peaks: dict[str, float] | None = None) -> CardView:
     first = variant.first
     measured = len(variant.measured)
     parts = [f"{len(variant.clips)} replicate{'s' if len(variant.clips) != 1 else ''}"]
@@ -279,9 +292,7 @@ def card_view(
         segments=fmt.prompt_segments(first.prompt, first.lint),
         lint=list(first.lint),
         facts=facts,
-        replicates=[
-            replicate_view(run_dir, c, (series or {}).get(c.job_id), peaks) for c in variant.clips
-        ],
+        replicates=[replicate_view(run_dir, c, peaks=peaks) for c in variant.clips],
     )
 
 
@@ -294,14 +305,13 @@ def render_index(
     decision: Decision,
     outcomes: list[ArmOutcome],
     confusion: Confusion | None,
-) -> str:
-    """The complete ``index.html`` text of a run."""
+) -> Iterator[str]:
+    """The ``index.html`` text of a run, in pieces as it is rendered (a card at a time)."""
     verdicts = verdict_counts(results.clips)
     statuses = Counter(c.status for c in results.clips)
-    series = load_series(run_dir, results.clips)
-    peaks = run_peaks(series)
-    cards = [card_view(run_dir, v, series, peaks) for v in variants]
-    return render_template(
+    peaks = run_peaks(run_dir, results.clips)
+    cards = (card_view(run_dir, v, peaks) for v in variants)
+    return stream_template(
         "index.html.j2",
         run=results,
         verdict_counts=verdicts,
@@ -319,9 +329,10 @@ def render_index(
         confusion=confusion,
         glossary=TERMS,
         cards=cards,
+        card_count=len(variants),
         filter_verdicts=[v for v, _ in verdicts],
-        filter_arms=sorted({c.arm for c in cards if c.arm}),
-        filter_tags=sorted({t for c in cards for t in c.tags}),
+        filter_arms=sorted({v.first.arm for v in variants if v.first.arm}),
+        filter_tags=sorted({t for v in variants for t in v.tags}),
     )
 
 

@@ -1,7 +1,10 @@
 """Statistical primitives for reports: intervals, tests, effect sizes, multiplicity, power.
 
 Every function here is pure and deterministic: resampling methods take a ``seed`` so a report
-re-rendered from the same ``results.json`` shows the same numbers. Where scipy has the method it
+re-rendered from the same ``results.json`` shows the same numbers. Memory stays bounded at any
+run size: resampling goes in batches of at most :data:`RESAMPLE_CELLS` values at a time (the
+bootstrap's resamples, its jackknife, the permutations), and Cliff's delta is computed from
+ranks, never from the table of every pair. Where scipy has the method it
 is used (Wilson interval, bootstrap, permutation test, Fisher exact, exact binomial for McNemar);
 the rest (Newcombe's hybrid-score difference interval, Cohen's h, Hedges' g, Cliff's delta,
 Holm's step-down adjustment, minimum detectable effect, sample size for a target power) is
@@ -28,6 +31,14 @@ N_PERMUTATIONS = 9999
 # "more" in any sense a reader can use, so reports print it as "> 3" and lean on Cliff's delta.
 G_READABLE = 3.0
 MAX_SAMPLE = 100_000
+RESAMPLE_CELLS = 1 << 18
+"""Values resampled per vectorised batch (2 MiB of float64): 9,999 permutations of 1,000 clips
+at once would need 80 MB for each array scipy builds."""
+
+
+def _batch(*samples: np.ndarray) -> int:
+    """Resamples per batch so that one batch holds at most :data:`RESAMPLE_CELLS` values."""
+    return max(1, RESAMPLE_CELLS // max(1, sum(int(x.size) for x in samples)))
 
 
 class Estimate(NamedTuple):
@@ -86,6 +97,7 @@ def _bootstrap(
                 confidence_level=confidence,
                 method=method,
                 vectorized=True,
+                batch=_batch(*data),
                 rng=np.random.default_rng(seed),
             )
             low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
@@ -139,6 +151,7 @@ def _permutation_p(x: np.ndarray, y: np.ndarray, kind: str, seed: int, n_resampl
         alternative="two-sided",
         n_resamples=n_resamples,
         vectorized=True,
+        batch=_batch(x, y),
         rng=np.random.default_rng(seed),
     )
     return float(min(1.0, res.pvalue))
@@ -225,8 +238,11 @@ def cliffs_delta(a: Sequence[float], b: Sequence[float]) -> float | None:
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.size == 0 or y.size == 0:
         return None
-    diff = np.sign(x[:, None] - y[None, :])
-    return float(diff.mean())
+    # From the Mann-Whitney U of a (ties count half): P(a > b) + P(a = b) / 2 = U / (n·m), so
+    # delta = 2U / (n·m) − 1, in O((n + m) log(n + m)) time and memory instead of an n×m table.
+    ranks = stats.rankdata(np.concatenate([x, y]))
+    u = float(ranks[: x.size].sum()) - x.size * (x.size + 1) / 2
+    return 2 * u / (x.size * y.size) - 1
 
 
 def holm(pvalues: Sequence[float | None]) -> list[float | None]:

@@ -3,7 +3,8 @@
 :func:`write_report` is what ``promptkit eval`` calls at the end of a run and what
 ``promptkit report RUN`` calls to re-render an old one. It reads only ``results.json`` (through the
 versioned reader) and the scorer's artifacts it names, so the same run always renders the same
-page. Each file is written to a temporary name and renamed, so a reader never sees half a page.
+page. Each file is written to a temporary name and renamed, so a reader never sees half a page;
+the page is streamed to its file as it is rendered, a card at a time.
 """
 
 from __future__ import annotations

@@ -21,8 +21,14 @@ from promptkit.runner.spec import EvalSpec
 
 # Simulator settings for evals when the spec says nothing: fast and unthrottled enough that a
 # small eval finishes in seconds, while still going through real HTTP and real MP4s.
-LIMIT_MARGIN = 0.97
 EVAL_SIM_DEFAULTS: dict[str, Any] = {"speed": 4.0, "rps": 20.0, "rpm": 1200.0}
+
+
+def _margin(sim_config: Any) -> float:
+    """How far under the built-in simulator's limit the client keeps. Requests spaced exactly
+    1/rps apart can arrive closer; a bucket that holds at least a second of requests absorbs
+    that, one that holds less (``burst_s`` < 1) answers 429, so stay 3 % under it then."""
+    return 1.0 if sim_config.burst_s >= 1 else 0.97
 
 
 @dataclass
@@ -74,9 +80,8 @@ def open_provider(
             settings,
             base_url=server.base_url,
             api_key=server.api_key,
-            # The simulator's limits are the provider's: the client keeps a little under them,
-            # since requests spaced exactly 1/rps apart can arrive closer (and earn a 429).
-            rps=(sim_config.rps or 1000.0) * LIMIT_MARGIN,
-            rpm=max(1, int((sim_config.rpm or 60000) * LIMIT_MARGIN)),
+            # The simulator's limits are the provider's: the client spends all of them.
+            rps=(sim_config.rps or 1000.0) * _margin(sim_config),
+            rpm=max(1, int((sim_config.rpm or 60000) * _margin(sim_config))),
         )
         yield Provider(config, builtin=True, lookup=server.state.jobs_of)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -301,13 +303,17 @@ def results_from_data(path: Path, data: Any) -> RunResults:
         raise InputError(f"{path}: {loc}: {msg}") from None
 
 
-def write_text_atomic(path: Path, text: str, *, fsync: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename, so a
-    reader sees the old file or the new one, never half of one (``fsync``: also on disk)."""
+def write_text_atomic(path: Path, text: str | Iterable[str], *, fsync: bool = False) -> None:
+    """Write ``text`` (a string, or its pieces) to ``path`` via a temporary file in the same
+    folder and a rename, so a reader sees the old file or the new one, never half of one
+    (``fsync``: also on disk)."""
     fd, tmp = temp_beside(path, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -322,6 +328,24 @@ def write_results(run_dir: Path, results: RunResults) -> Path:
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     target = RunLayout(run_dir).results
-    text = json.dumps(results.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    write_text_atomic(target, text, fsync=True)
+    write_text_atomic(target, results_json(results), fsync=True)
     return target
+
+
+def results_json(results: RunResults) -> Iterator[str]:
+    """The text of ``results.json``, a clip at a time: what ``json.dumps(results.model_dump(),
+    indent=2)`` writes, without holding the whole run as one dict and one string."""
+    head = json.dumps(
+        {**results.model_dump(mode="json", exclude={"clips"}), "clips": []},
+        indent=2,
+        ensure_ascii=False,
+    )
+    if not results.clips:
+        yield head + "\n"
+        return
+    yield head[: head.rindex("[]")] + "[\n"
+    last = len(results.clips) - 1
+    for i, clip in enumerate(results.clips):
+        item = json.dumps(clip.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        yield textwrap.indent(item, "    ") + (",\n" if i < last else "\n")
+    yield "  ]\n}\n"

@@ -72,8 +72,9 @@ class SchedulerOptions:
     """Sent as the API's ``user`` field: ``<prefix><job_id>`` names the job in provider logs."""
     thresholds: dict[str, Any] | None = None
     score: bool = True
-    first_poll_quantile: float = 0.9
-    """Which quantile of learned latencies the first poll aims at (higher: fewer polls)."""
+    first_poll_quantile: float = 0.93
+    """Share of first polls meant to find their job done (higher: fewer polls, later
+    downloads); see :class:`~promptkit.runner.pacing.LatencyModel`."""
     gate_slots: int = 4
     """Requests let into the client's rate-limiter queue at once (downloads first)."""
     min_free_bytes: int = 64 * MiB
@@ -116,7 +117,7 @@ class Scheduler:
         self.progress = progress or Progress()
         self.pool = pool
         self.clock = clock
-        self.latency = LatencyModel()
+        self.latency = LatencyModel(options.first_poll_quantile)
         self.gate = RequestGate(options.gate_slots)
         self.stats = RunStats()
         self._slots = asyncio.Semaphore(options.concurrency)
@@ -299,9 +300,14 @@ class Scheduler:
         started = now - max(0.0, time.time() - (row.submitted_at or time.time()))
         samples: list[tuple[float, int | None]] = [(started, 0)]
         probe = False
+        aimed_at = self.latency.estimate(key)
         delay = self._first_delay(key, now - started)
         if delay is None:
             probe, delay = await self._probe_or_wait(key, started)
+            aimed_at = None if probe else self.latency.estimate(key)
+        # Only a first poll sent at the model's aim (or the probe's) says something about it: a
+        # job resumed long after its submit, or one that waited past the aim, does not.
+        first = probe or (delay > 0 and self.options.poll.adaptive)
         while True:
             if not await self._pause(max(0.0, delay)):
                 return row  # halting: the job stays as the journal has it, for a resume
@@ -324,6 +330,7 @@ class Scheduler:
                 # The client already retried; the job itself is fine. Try again later.
                 self.stats.poll_errors += 1
                 self.journal.event("poll-error", str(exc), job_id)
+                first = False  # the answer that comes later was not aimed by the model
                 if self.clock() - started > policy.timeout:
                     return self._tr(job_id, "error", error=f"polling kept failing: {exc}")
                 delay = policy.max_interval
@@ -339,12 +346,15 @@ class Scheduler:
             self.stats.polls += 1
             self.journal.count_poll(job_id)
             now = self.clock()
+            if first:
+                # Done or not, the first answer teaches the model (done: "done by then").
+                first = False
+                self.latency.observe(key, now - started, status.terminal, status.progress, aimed_at)
             if status.terminal:
                 return self._finish(row, status)
             if row.state != "submitted":
                 row = self._tr(job_id, "submitted", detail="pending again")
             samples.append((now, status.progress))
-            self.latency.observe(key, now - started, status.progress)
             if now - started > policy.timeout:
                 return self._tr(
                     job_id,
@@ -358,21 +368,21 @@ class Scheduler:
         policy = self.options.poll
         if not policy.adaptive:
             return max(0.0, policy.interval - elapsed)
-        estimate = self.latency.estimate(key, self.options.first_poll_quantile)
-        if estimate is None:
-            return None
-        # Aim just after the expected finish: a poll that comes too early costs a request.
-        return max(0.0, estimate * 1.03 + 0.2 - elapsed)
+        aim = self.latency.estimate(key)
+        return None if aim is None else max(0.0, aim - elapsed)
 
     async def _probe_or_wait(self, key: tuple[Any, ...], started: float) -> tuple[bool, float]:
-        """One job of an unknown kind probes at the fixed interval; the rest wait for its answer.
+        """One job of an unknown kind probes early; the rest wait for its answer.
 
-        Without this, a first wave of N jobs would each spend a poll just to learn the rate.
+        Without this, a first wave of N jobs would each spend a poll just to learn the rate. The
+        probe polls after ``min_interval``: found pending, its progress tells the rate; found
+        done later (at the 5 s ``interval``), it would tell only "at most 5 s", and the first
+        jobs of a fast kind would wait for polls aimed far too late.
         """
         policy = self.options.poll
         if key not in self._probing:
             self._probing.add(key)
-            return True, max(0.0, policy.clamp(policy.interval) - (self.clock() - started))
+            return True, max(0.0, policy.min_interval - (self.clock() - started))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._learned(key).wait(), timeout=policy.max_interval * 2)
         elapsed = self.clock() - started
@@ -415,7 +425,7 @@ class Scheduler:
         for attempt in range(2):
             assert row.video_url is not None
             try:
-                async with self.gate.slot(DOWNLOAD_FIRST):
+                async with self._download_slot(row.video_url):
                     got = await self.client.download(row.video_url, dest, request_id=rid)
             except Expired as exc:
                 self.journal.event("url-expired", str(exc), job_id)
@@ -448,6 +458,13 @@ class Scheduler:
             self.stats.last_download = self.clock()
             return self._tr(job_id, "downloaded", file=rel, sha256=got.sha256)
         return None
+
+    def _download_slot(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """The gate for a download the provider meters; none for one it does not (a clip on a
+        media host): holding a slot there would only keep polls and submits waiting."""
+        if self.client.meters_download(url):
+            return self.gate.slot(DOWNLOAD_FIRST)
+        return contextlib.nullcontext()
 
     def _expire(self, row: JobRow, cost: int | None) -> None:
         """End a job whose clip URL expired for good: terminal, so no resume polls it again."""

@@ -24,13 +24,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from promptkit.sim.calls import (
     NOT_FOUND,
     Refused,
     accept,
     admit,
+    allowance_headers,
     check_credits,
     find_job,
     job_body,
@@ -45,6 +46,7 @@ from promptkit.sim.state import SimState
 from promptkit.sim.wire import INVALID_ARGUMENT, Endpoint, WireError, parse_body, too_large
 
 _RAW_SEND = "promptkit.sim.raw_send"
+_METERED = "promptkit.sim.metered"
 
 
 class ConnectionDropped(ConnectionResetError):
@@ -61,7 +63,22 @@ class SimApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Keep the server's own send so a drop can close the real socket, whatever wraps it.
         scope[_RAW_SEND] = send
+        if scope["type"] == "http":
+            send = self._with_allowance(scope, send)
         await self.starlette(scope, receive, send)
+
+    def _with_allowance(self, scope: Scope, send: Send) -> Send:
+        """``send`` that adds the rate-limit headers to the answer of a metered call."""
+
+        async def sending(message: Message) -> None:
+            account = scope.get(_METERED)
+            if message["type"] == "http.response.start" and account is not None:
+                extra = [(k.encode(), v.encode()) for k, v in allowance_headers(
+                    self.state, account).items()]  # fmt: skip
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+            await send(message)
+
+        return sending
 
 
 def create_app(config: SimConfig | None = None, *, clock: Clock | None = None) -> SimApp:
@@ -147,11 +164,18 @@ def _refused(sim: SimState, refusal: Refused) -> Response:
 
 
 def _gate(sim: SimState, request: Request) -> Response | str:
-    """The shared gate (:func:`~promptkit.sim.calls.admit`); the key when it passes."""
+    """The shared gate (:func:`~promptkit.sim.calls.admit`); the key when it passes.
+
+    A metered call (one that got past auth) is marked, so its answer carries the allowance.
+    """
     try:
-        return admit(sim, request.headers.get("authorization"))
+        token = admit(sim, request.headers.get("authorization"))
     except Refused as refusal:
+        if refusal.account is not None:
+            request.scope[_METERED] = refusal.account
         return _refused(sim, refusal)
+    request.scope[_METERED] = sim.account(token)
+    return token
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

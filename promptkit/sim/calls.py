@@ -36,6 +36,10 @@ STORAGE_UNSUPPORTED = (
     "storage_options is not supported by the simulator (it has no Files API); "
     "download the clip from its url instead"
 )
+# OpenAI's names for the same facts, which clients already read; see docs/simulator.md.
+LIMIT_HEADER = "x-ratelimit-limit-requests"
+REMAINING_HEADER = "x-ratelimit-remaining-requests"
+RESET_HEADER = "x-ratelimit-reset-requests"
 _CLIP_PATH = re.compile(r"/clips/([A-Za-z0-9_-]{16,})\.mp4$")
 # (HTTP status, REST code, message, gRPC status): what a gateway error looks like from each side.
 _5XX = (
@@ -63,6 +67,8 @@ class Refused(Exception):
     body: dict[str, Any]
     grpc_code: str
     retry_after: float | None = None
+    account: str | None = None
+    """The account whose rate limit the call met (None: refused before it was metered)."""
 
     @property
     def message(self) -> str:
@@ -82,7 +88,11 @@ class Prepared:
 
 
 def admit(sim: SimState, authorization: str | None) -> str:
-    """Auth, rate limits and injected 5xx shared by every API call; the key when it passes."""
+    """Auth, rate limits and injected 5xx shared by every API call; the key when it passes.
+
+    A call that gets past auth is metered (it counts against the account's limit, or is refused
+    by it): a refusal from then on names the account, so its answer can carry the allowance.
+    """
     cfg = sim.config
     if not authorization:
         raise Refused(
@@ -104,7 +114,8 @@ def admit(sim: SimState, authorization: str | None) -> str:
         raise Refused(status, {"code": code, "error": message}, "UNAUTHENTICATED")
     now = sim.clock.now()
     # Limits count per account, as on the real API: rotating keys buys nothing.
-    limited = sim.limiter.check(sim.account(token), cfg, now)
+    account = sim.account(token)
+    limited = sim.limiter.check(account, cfg, now)
     random_429 = limited is None and sim.faults.roll("random_429", cfg.random_429_rate)
     if limited is not None or random_429:
         sim.counters.add("rate_limited")
@@ -123,12 +134,30 @@ def admit(sim: SimState, authorization: str | None) -> str:
             {"code": EXHAUSTED, "error": message},
             "RESOURCE_EXHAUSTED",
             retry_after=wait if told else None,
+            account=account,
         )
+    sim.counters.add("metered")
     if sim.faults.roll("error_5xx", cfg.error_5xx_rate):
         sim.counters.add("errors_5xx_injected")
         status, code, message, grpc_code = sim.faults.rng("error_5xx_kind").choice(_5XX)
-        raise Refused(status, {"code": code, "error": message}, grpc_code)
+        raise Refused(status, {"code": code, "error": message}, grpc_code, account=account)
     return token
+
+
+def allowance_headers(sim: SimState, account: str) -> dict[str, str]:
+    """The rate-limit headers of a metered answer: what the account may still send.
+
+    Only metered answers carry them (API calls, refused ones included), never a clip download:
+    a client tells from them which of its requests the provider counts.
+    """
+    allowance = sim.limiter.allowance(account, sim.config, sim.clock.now())
+    if allowance is None:
+        return {}
+    return {
+        LIMIT_HEADER: str(allowance.limit),
+        REMAINING_HEADER: str(allowance.remaining),
+        RESET_HEADER: f"{allowance.reset_s:g}s",
+    }
 
 
 def check_credits(sim: SimState) -> None:

@@ -1,8 +1,10 @@
 """Every knob of the simulator in one validated model: auth, dialect, latency, limits and faults.
 
-Defaults are realistic but never flaky: no random faults, a 1 rps / 60 rpm limit per account (polls
-count, as on the real API), latency of tens of seconds at ``speed=1``. Tests and the eval runner
-raise the limits and the speed. All randomness comes from RNGs seeded with ``seed``.
+Defaults are realistic but never flaky: no random faults, the real API's limit for its video
+models (1 request per second per account, derived from a 60-per-minute budget, with a burst of a
+few seconds: polls count, clip downloads do not), latency of tens of seconds at ``speed=1``.
+Tests and the eval runner raise the limits and the speed. All randomness comes from RNGs seeded
+with ``seed``.
 """
 
 from __future__ import annotations
@@ -50,9 +52,17 @@ class SimConfig(BaseModel):
     latency_720p_factor: float = Field(default=1.8, ge=0)
     latency_jitter: Probability = Field(default=0.2, ge=0, le=1)
 
-    # Rate limits per account (a key's team); None disables a bucket.
+    # Rate limits per account (a key's team); None disables a bucket. They meter API calls
+    # (submits and polls); clip downloads come from the media host and are never metered.
     rps: float | None = Field(default=1.0, gt=0)
     rpm: float | None = Field(default=60.0, gt=0)
+    burst_s: float = Field(
+        default=5.0,
+        ge=0,
+        lt=60,
+        description="Seconds of the rps rate the per-second bucket holds: how many requests may "
+        "arrive together after a quiet spell (at least one).",
+    )
     random_429_rate: Probability = Field(default=0.0, ge=0, le=1)
     retry_after_rate: Probability = Field(
         default=1.0, ge=0, le=1, description="Share of 429 answers carrying Retry-After."

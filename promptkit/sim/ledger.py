@@ -126,6 +126,7 @@ class Stats:
             "by_via": dict(sorted(by_via.items())),
             "responses": responses,
             "grpc_responses": grpc_responses,
+            "metered": counts.get("metered", 0),
             "rate_limited": counts.get("rate_limited", 0),
             "credits_exhausted": counts.get("credits_exhausted", 0),
             "errors_5xx_injected": counts.get("errors_5xx_injected", 0),

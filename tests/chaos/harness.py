@@ -35,6 +35,7 @@ import promptkit.runner.results as results
 real = results.write_text_atomic
 
 def stalled(path, text, *, fsync=False):
+    text = text if isinstance(text, str) else "".join(text)  # results and pages come in pieces
     if path.name == os.environ["PK_STALL_FILE"]:
         fd, _ = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
         os.write(fd, text[: len(text) // 2].encode())

@@ -213,7 +213,8 @@ async def test_loopback_client_under_the_servers_limit_never_sees_a_429(tmp_path
 
 
 async def test_loopback_client_over_the_servers_limit_slows_down_and_succeeds() -> None:
-    with loopback(rps=5, rpm=600) as server:
+    # A bucket of one second's requests: nine sent at once cannot all fit.
+    with loopback(rps=5, rpm=600, burst_s=1.0) as server:
         async with loopback_client(server, rps=50, rpm=5000, backoff_base=0.2) as client:
             rid = await client.submit_generation(PROMPT, PARAMS)
             for _ in range(8):

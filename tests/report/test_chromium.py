@@ -16,9 +16,40 @@ pytestmark = pytest.mark.chromium
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+REVEAL_ALL = """(async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  const loaded = i => i.complete ? null :
+    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); });
+  for (const box of document.querySelectorAll('.media, img[loading="lazy"]')) {
+    box.scrollIntoView();
+    for (let n = 0; n < 20 && box.hasAttribute('data-later'); n++) { await frame(); }
+    const pictures = box.tagName === 'IMG' ? [box] : Array.from(box.querySelectorAll('img'));
+    await Promise.all(pictures.map(loaded));
+  }
+  window.scrollTo(0, 0);
+  return document.querySelectorAll('.media[data-later]').length;
+})()"""
+
+
+def reveal_all(browser: Browser) -> None:
+    """Scroll every replicate and lazy picture into view, as a reader would, so all its media
+    are put in and loaded."""
+    assert browser.evaluate(REVEAL_ALL) == 0
+
+
+# The page's text as a reader scrolling through it sees it: cards off screen are not laid out
+# (content-visibility: auto), and innerText leaves out what is not laid out.
+PAGE_TEXT = (
+    "(() => { document.querySelectorAll('.card, .replicate')"
+    ".forEach(e => { e.style.contentVisibility = 'visible'; });"
+    " return document.body.innerText; })()"
+)
+
+
 def check_page(browser: Browser, page: Path, shot: Path) -> None:
     """The checks every report page must pass, whatever it shows."""
     browser.navigate(page.as_uri())
+    reveal_all(browser)
     images = browser.evaluate(
         "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete,"
         " i.naturalWidth, i.alt])"
@@ -41,7 +72,7 @@ def check_page(browser: Browser, page: Path, shot: Path) -> None:
 def test_hand_built_report_loads_cleanly_and_shows_markup_as_text(browser, hand_run):
     index = write_report(hand_run)
     check_page(browser, index, hand_run / "screenshot.png")
-    text = browser.evaluate("document.body.innerText")
+    text = browser.evaluate(PAGE_TEXT)
     assert "<script>window.__pwned=1</script> a cat sits still" in text
     assert '"><img src=x onerror="window.__pwned=1"> a dog runs' in text
     assert browser.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
@@ -79,7 +110,7 @@ def test_page_is_complete_without_javascript(browser, hand_run):
         # Runtime.evaluate still runs; only the page's own script is off.
         shown = browser.evaluate("document.querySelectorAll('article.card:not([hidden])').length")
         controls_hidden = browser.evaluate("document.getElementById('controls').hidden")
-        text = browser.evaluate("document.body.innerText")
+        text = browser.evaluate(PAGE_TEXT)
     finally:
         browser.call("Emulation.setScriptExecutionDisabled", {"value": False}, session=True)
     assert shown == 8 and controls_hidden is True
@@ -108,19 +139,22 @@ def test_compare_page_loads_cleanly(browser, tmp_path):
         b.write_run(tmp_path / name, b.run(clips, run_id=name))
     index = compare_runs(tmp_path / "old", tmp_path / "new")
     check_page(browser, index, tmp_path / "compare.png")
-    assert "-100 pts" in browser.evaluate("document.body.innerText")
+    assert "-100 pts" in browser.evaluate(PAGE_TEXT)
 
 
 def test_real_simulator_run_report_loads_cleanly_with_its_clips(browser, sim_run):
     index = write_report(sim_run)
     check_page(browser, index, sim_run / "screenshot.png")
+    # Clips are fetched only when played: ask each player for its clip's header, as Play does.
     videos = browser.evaluate(
-        "Array.from(document.querySelectorAll('video')).map(v => [v.readyState, v.error, "
-        "v.videoWidth])"
+        "Promise.all(Array.from(document.querySelectorAll('video')).map(v => {"
+        " v.preload = 'metadata'; v.load();"
+        " return new Promise(r => { v.onloadedmetadata = v.onerror = r; })"
+        "   .then(() => [v.readyState, v.error, v.videoWidth]); }))"
     )
     assert len(videos) == 8
     assert all(state >= 1 and error is None and width > 0 for state, error, width in videos)
-    text = browser.evaluate("document.body.innerText")
+    text = browser.evaluate(PAGE_TEXT)
     assert "<script>window.__pwned=1</script> a cat sits perfectly still" in text
     assert '"><img src=x onerror="window.__pwned=1"> a dog runs' in text
     assert browser.evaluate("document.querySelectorAll('svg.curve polyline').length") == 8

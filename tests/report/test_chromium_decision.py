@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from .cdp import Browser
-from .test_chromium import check_page
+from .test_chromium import check_page, reveal_all
 
 pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 
@@ -108,6 +108,7 @@ def test_quickstart_page_shows_the_winner_first_and_explains_every_statistic_onc
 def test_motion_curves_share_one_scale_in_the_headline_unit(browser: Browser, shipped_run):
     run = shipped_run("quickstart")
     browser.navigate((run.root / "index.html").as_uri())
+    reveal_all(browser)
     labels = browser.evaluate(
         "Array.from(document.querySelectorAll('svg.curve text.axis:first-of-type'))"
         ".map(t => t.textContent)"

@@ -20,11 +20,13 @@ def test_every_clip_gets_a_replicate_with_sheet_curve_and_video(sim_run):
     assert len(results.clips) == 8
     for clip in results.clips:
         block = html[html.index(f'id="{clip.job_id}"') :].split("</section>", 1)[0]
-        assert f'src="{clip.artifacts.contact_sheet}"' in block
-        assert f'<video controls preload="metadata" src="{clip.file}"' in block
+        assert f'src="{clip.artifacts.contact_sheet}" loading="lazy"' in block
+        # No clip is fetched before it is played; the card links it too.
+        assert f'<video controls preload="none" src="{clip.file}"' in block
+        assert f'<a class="clip" href="{clip.file}">' in block
         assert "<polyline" in block
         assert clip.request_id in block
-    for src in re.findall(r' src="([^"]+)"', html):
+    for src in re.findall(r' (?:src|href|poster)="((?:clips|artifacts)/[^"]+)"', html):
         assert (sim_run / src).is_file(), src
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -179,3 +180,39 @@ def test_min_permutation_pvalue_matches_exhaustive_extreme_split():
     assert stats.min_permutation_pvalue(2, 2) == pytest.approx(1 / 3)
     assert stats.permutation_pvalue([0, 0], [1, 1]) == pytest.approx(1 / 3)
     assert stats.min_permutation_pvalue(4, 4) == pytest.approx(2 / 70)
+
+
+def test_cliffs_delta_from_ranks_equals_the_count_over_every_pair() -> None:
+    rng = np.random.default_rng(5)
+    for n, m in [(1, 1), (3, 7), (40, 25)]:
+        a = rng.integers(0, 6, n).astype(float)  # small integers: plenty of ties
+        b = rng.integers(0, 6, m).astype(float)
+        pairs = np.sign(a[:, None] - b[None, :]).mean()
+        assert stats.cliffs_delta(a, b) == pytest.approx(pairs)
+    assert stats.cliffs_delta([3.0, 4.0], [1.0, 2.0]) == 1.0
+    assert stats.cliffs_delta([], [1.0]) is None
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        lambda a, b: stats.permutation_pvalue(a, b),
+        lambda a, b: stats.paired_permutation_pvalue(a, b),
+        lambda a, b: stats.bootstrap_mean_difference(a, b),
+        lambda a, b: stats.bootstrap_mean(a),
+        lambda a, b: stats.cliffs_delta(a, b),
+    ],
+    ids=["permutation", "paired", "bootstrap-difference", "bootstrap-mean", "cliffs-delta"],
+)
+def test_resampling_memory_stays_bounded_at_thousands_of_clips(method) -> None:
+    # 1,000 clips per arm: all 9,999 permutations at once would take 9,999 × 2,000 × 8 bytes =
+    # 160 MB per array; in batches a few MB.
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0.10, 0.05, 1000), rng.normal(0.11, 0.05, 1000)
+    tracemalloc.start()
+    try:
+        assert method(a, b) is not None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 24 * 1024 * 1024

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from promptkit.errors import InputError
-from promptkit.runner.results import ClipRecord, RunResults, load_results, write_results
+from promptkit.runner.results import (
+    ClipRecord,
+    RunResults,
+    load_results,
+    results_json,
+    write_results,
+)
 
 
 def _results() -> RunResults:
@@ -51,3 +57,19 @@ def test_unknown_schema_version_is_a_one_line_error(tmp_path: Path) -> None:
 def test_missing_results_says_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no results file"):
         load_results(tmp_path)
+
+
+@pytest.mark.parametrize("clips", [0, 1, 3])
+def test_results_are_written_a_clip_at_a_time_as_one_dump_would_write_them(
+    tmp_path: Path, clips: int
+) -> None:
+    one = _results().clips[0]
+    many = [one.model_copy(update={"job_id": f"abcdef0123-r{i}", "prompt": f"Ünïcode «{i}»\nx"})
+            for i in range(1, clips + 1)]  # fmt: skip
+    results = _results().model_copy(update={"clips": many})
+    pieces = list(results_json(results))
+    assert len(pieces) == clips + 2 - (clips == 0) * 1
+    whole = json.dumps(results.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(pieces) == whole
+    write_results(tmp_path, results)
+    assert (tmp_path / "results.json").read_text(encoding="utf-8") == whole

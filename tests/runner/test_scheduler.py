@@ -1,11 +1,9 @@
-"""The scheduler on its own: budget guard, adaptive polling, latency learning."""
+"""The scheduler on its own: budget guard, adaptive polling, the request gate."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-
-import pytest
 
 from promptkit.client import ClientConfig, PollPolicy, VideoClient
 from promptkit.models import GenerationParams
@@ -16,7 +14,6 @@ from promptkit.runner.pacing import (
     DOWNLOAD_FIRST,
     POLL_NEXT,
     SUBMIT_LAST,
-    LatencyModel,
     RequestGate,
 )
 from promptkit.runner.progress import Progress
@@ -88,17 +85,6 @@ def test_adaptive_polling_needs_few_polls_per_clip(tmp_path: Path) -> None:
         _, stats = _run(journal, layout, sim, options)
     assert stats.downloads == 8
     assert stats.polls / 8 <= 2.5
-
-
-def test_latency_model_learns_total_time_from_progress() -> None:
-    model = LatencyModel()
-    key = ("m", "480p", 1)
-    assert model.estimate(key, 0.9) is None
-    model.observe(key, 2.0, 50)  # half way after 2 s: about 4 s in all
-    model.observe(key, 3.0, 60)  # 5 s in all
-    model.observe(key, 1.0, 100)  # done says nothing about the rate: ignored
-    assert model.estimate(key, 0.0) == pytest.approx(4.0)
-    assert model.estimate(key, 0.99) == pytest.approx(5.0, rel=0.02)
 
 
 def test_gate_lets_downloads_in_first_then_the_rest_in_arrival_order() -> None:

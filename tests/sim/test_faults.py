@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from promptkit.sim import ConnectionDropped
+from promptkit.sim import ConnectionDropped, SimConfig
 from tests.sim.conftest import AUTH
 
 BODY = {"prompt": "a kite", "duration": 1}
@@ -15,7 +15,7 @@ async def _post(sim, body=BODY):
 
 
 async def test_rps_limit_answers_429_with_retry_after_until_time_passes(make_sim) -> None:
-    sim = await make_sim(rps=1.0, rpm=None)
+    sim = await make_sim(rps=1.0, rpm=None, burst_s=1.0)
     assert (await _post(sim)).status_code == 200
     limited = await _post(sim)
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "1"
@@ -24,12 +24,56 @@ async def test_rps_limit_answers_429_with_retry_after_until_time_passes(make_sim
     assert (await _post(sim)).status_code == 200
 
 
+async def test_the_per_second_bucket_holds_burst_seconds_of_requests(make_sim) -> None:
+    sim = await make_sim(rps=2.0, rpm=None, burst_s=3.0)
+    codes = [(await _post(sim)).status_code for _ in range(7)]
+    assert codes == [200] * 6 + [429]  # 2 rps x 3 s, then the steady rate
+    sim.clock.advance(0.5)
+    assert [(await _post(sim)).status_code for _ in range(2)] == [200, 429]
+
+
+async def test_default_limits_let_a_submit_and_an_immediate_poll_through(make_sim) -> None:
+    # The official SDK polls as soon as its submit is answered, then once a second.
+    defaults = SimConfig()
+    sim = await make_sim(rps=defaults.rps, rpm=defaults.rpm, burst_s=defaults.burst_s)
+    rid = (await _post(sim)).json()["request_id"]
+    assert (await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)).status_code == 202
+    for _ in range(30):  # a minute-long wait polled every second never meets a 429
+        sim.clock.advance(1.0)
+        assert (await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)).status_code == 202
+
+
 async def test_polls_count_against_the_rate_limit(make_sim) -> None:
-    sim = await make_sim(rps=1.0, rpm=None)
+    sim = await make_sim(rps=1.0, rpm=None, burst_s=1.0)
     rid = (await _post(sim)).json()["request_id"]
     sim.clock.advance(1.0)
     assert (await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)).status_code == 202
     assert (await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)).status_code == 429
+
+
+async def test_metered_answers_carry_the_allowance_and_clip_downloads_are_not_metered(
+    make_sim,
+) -> None:
+    sim = await make_sim(rps=1.0, rpm=None, burst_s=2.0, speed=0)
+    first = await _post(sim)
+    assert first.headers["x-ratelimit-limit-requests"] == "2"
+    assert first.headers["x-ratelimit-remaining-requests"] == "1"
+    assert first.headers["x-ratelimit-reset-requests"] == "1s"
+    rid = first.json()["request_id"]
+    await sim.rendered()
+    done = await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)
+    assert done.status_code == 200 and done.headers["x-ratelimit-remaining-requests"] == "0"
+    url = done.json()["video"]["url"]
+    # The bucket is empty, yet the clip comes: downloads are not API calls.
+    clips = [await sim.client.get(url) for _ in range(3)]
+    assert [c.status_code for c in clips] == [200, 200, 200]
+    assert all("x-ratelimit-limit-requests" not in c.headers for c in clips)
+    limited = await sim.client.get(f"/v1/videos/{rid}", headers=AUTH)
+    assert limited.status_code == 429 and limited.headers["x-ratelimit-remaining-requests"] == "0"
+    bad_key = await sim.client.get(f"/v1/videos/{rid}", headers={"Authorization": "Bearer x"})
+    assert bad_key.status_code == 400 and "x-ratelimit-limit-requests" not in bad_key.headers
+    stats = sim.state.stats()
+    assert (stats["metered"], stats["rate_limited"], stats["downloads"]) == (2, 1, 3)
 
 
 async def test_rpm_limit_retry_after_counts_the_minute_window(make_sim) -> None:
@@ -41,7 +85,7 @@ async def test_rpm_limit_retry_after_counts_the_minute_window(make_sim) -> None:
 
 
 async def test_limits_are_per_account_so_rotating_keys_buys_nothing(make_sim) -> None:
-    sim = await make_sim(api_key=None, rps=1.0, rpm=None)
+    sim = await make_sim(api_key=None, rps=1.0, rpm=None, burst_s=1.0)
     codes = []
     for key in ("a", "b", "c"):
         r = await sim.client.post(

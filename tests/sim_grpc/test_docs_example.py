@@ -26,8 +26,9 @@ def _example(repo_root: Path) -> str:
 def test_the_sdk_example_runs_against_the_simulator(repo_root: Path, tmp_path: Path) -> None:
     code = _example(repo_root)
     assert code.count(DOC_TARGET) == 1
-    # As started in the docs: promptkit sim --speed 20 --rps 0 --grpc-port 50051 (any key).
-    config = SimConfig(speed=20, rps=None, rpm=60, frozen_rate=0.0, drift_rate=0.0)
+    # As started in the docs: promptkit sim --speed 20 --grpc-port 50051 (any key), so with the
+    # default limits, which must let the SDK's submit-then-poll-at-once flow through.
+    config = SimConfig(speed=20, frozen_rate=0.0, drift_rate=0.0)
     with SimServer(config, grpc_port=0) as sim:
         assert sim.grpc_target is not None
         out = subprocess.run(
@@ -44,7 +45,12 @@ def test_the_sdk_example_runs_against_the_simulator(repo_root: Path, tmp_path: P
     assert url.startswith(f"{sim.base_url}/clips/") and (duration, cost) == ("2", "0.1")
     assert second == "4"
     assert len(decoded_frames(tmp_path / "clip.mp4")) == 48
-    assert stats["by_via"] == {"grpc": 2} and stats["by_endpoint"] == {
-        "extensions": 1,
-        "generations": 1,
-    }
+    assert (
+        stats["rate_limited"] == 0
+        and stats["by_via"] == {"grpc": 2}
+        and stats["by_endpoint"]
+        == {
+            "extensions": 1,
+            "generations": 1,
+        }
+    )

@@ -50,3 +50,33 @@
   controls.hidden = false;
   apply();
 })();
+
+// A replicate's picture, motion curve and clip are put in the page as it nears the viewport:
+// a run of a thousand clips would otherwise build a thousand video players and fetch a
+// thousand pictures before the page could be read. They wait as the text of a <noscript>
+// element (which is how a browser running this script parses it); without the script the
+// browser shows them at once. Clips themselves are fetched only when played (preload="none").
+(function () {
+  "use strict";
+  var waiting = Array.prototype.slice.call(document.querySelectorAll(".media[data-later]"));
+  if (!waiting.length) { return; }
+  function show(box) {
+    var hidden = box.querySelector("noscript");
+    if (hidden) {
+      box.insertAdjacentHTML("beforeend", hidden.textContent);
+      box.removeChild(hidden);
+    }
+    box.removeAttribute("data-later");
+  }
+  document.documentElement.classList.add("lazy-media");
+  if (!("IntersectionObserver" in window)) { waiting.forEach(show); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        show(entry.target);
+      }
+    });
+  }, { rootMargin: "800px 0px" });
+  waiting.forEach(function (box) { observer.observe(box); });
+})();
