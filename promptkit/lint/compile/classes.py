@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from promptkit.lint.compile.wordnet import Synset, WordNet
 from promptkit.lint.lexicon import PARTICLES
@@ -337,30 +337,31 @@ class Classifier:
             return "water"
         return None
 
-    def abstract(self, lemma: str) -> bool:
-        """Whether most of a noun's weight is in senses of qualities, states, feelings,
-        ideas or relations (:data:`ABSTRACT_FILES`): "color", "contrast", "warmth"."""
+    def _share(self, lemma: str, sense: Callable[[Synset], bool]) -> float:
+        """The share of a noun's weight (tagged counts plus the sense-order prior) in the
+        senses ``sense`` accepts (0 for a word that is no noun)."""
         total = share = 0.0
         for n, synset in enumerate(self.wn.senses(lemma, "n")):
             weight = self.wn.count(lemma, synset) + 1 / (n + 1)
             total += weight
-            if synset.lexname in ABSTRACT_FILES:
-                share += weight
-        return share > total / 2
+            share += weight if sense(synset) else 0.0
+        return share / total if total else 0.0
+
+    def abstract(self, lemma: str) -> bool:
+        """Whether most of a noun's weight is in senses of qualities, states, feelings,
+        ideas or relations (:data:`ABSTRACT_FILES`): "color", "contrast", "warmth"."""
+        return self._share(lemma, lambda s: s.lexname in ABSTRACT_FILES) > 0.5
 
     def depiction(self, lemma: str) -> bool:
         """Whether a noun often names a still image or an image on a surface (a picture,
         photo, painting, poster, sign, statue): its senses under :data:`DEPICTION_NOUNS` carry
         at least :data:`ANIMATE_SHARE` of its weight."""
-        total = share = 0.0
-        for n, synset in enumerate(self.wn.senses(lemma, "n")):
-            weight = self.wn.count(lemma, synset) + 1 / (n + 1)
-            total += weight
-            if synset.lexname in DEPICTION_FILES and any(
-                s.key in self.depiction_nouns for s in self.wn.closure(synset)
-            ):
-                share += weight
-        return total > 0 and share >= ANIMATE_SHARE * total
+        return self._share(lemma, self._depicts) >= ANIMATE_SHARE
+
+    def _depicts(self, synset: Synset) -> bool:
+        return synset.lexname in DEPICTION_FILES and any(
+            s.key in self.depiction_nouns for s in self.wn.closure(synset)
+        )
 
     def _from_motion_verb(self, synset: Synset) -> bool:
         for symbol, offset, pos in synset.pointers:
