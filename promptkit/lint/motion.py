@@ -12,6 +12,12 @@ rule fired:
   illumination; an infinitive after an adjective or noun ("easy to carry") is a purpose;
 * a motion verb whose subject is a place (a way, land form or structure) describes its
   shape, not motion: "a winding road", "the path runs along the river" (fictive motion);
+  so does one whose subject is a body of water when the verb's stative sense is attested
+  ("a river winding through the forest"; "a river flowing" moves);
+* what a still image shows does not move: a verb whose subject is the "of" phrase of a
+  picture, photo, painting, poster or sign inside the scene ("a sign featuring a picture of
+  children walking"); an image that opens the prompt names its medium ("a photo of a dog
+  running" asks for the running dog);
 * the verb's form matters: a past participle describes a resulting state ("a van parked",
   "a cave filled with crystals") unless it is a progressive passive or has a path ("is
   thrown across"); a participle before a noun is a modifier ("a smiling skull") and only
@@ -44,6 +50,9 @@ COERCIBLE = frozenset(
     {"state", "social", "communication", "creation", "possession", "perception", "cognition"}
 )
 MODIFIER_MOTION = frozenset({"motion"})
+# Verbs that move their subject or its body: with an abstract object they still move ("a
+# dancer turning a full circle"); other classes act on the object.
+SELF_MOVING = frozenset({"motion", "body", "weather", "competition"})
 AUXILIARIES = frozenset({"be", "have", "do"})
 VERB_NEGATORS = frozenset({"not", "n't", "never", "don't", "doesn't", "didn't", "won't", "can't"})
 NO = frozenset({"no", "without"})
@@ -146,6 +155,8 @@ class MotionReading(Clauses):
                 continue
             if m.category == "camera_move":
                 family = m.camera()[0]
+                if self._other_subject_verb(m):
+                    continue  # "a scooter zooms": the subject's verb, read with the verbs
                 if self._camera_move_counts(m):
                     counted = family != "static"
                     why = "a camera move" if counted else "a fixed camera: framing, not motion"
@@ -214,6 +225,10 @@ class MotionReading(Clauses):
             return Cue(i, end, "verb", lemma, klass, False, why)
         if self._negated(i):
             return Cue(i, end, "verb", lemma, klass, False, "negated")
+        image = self._depicted(i)
+        if image is not None:
+            why = f"'{word}' is what the {a.raw[image]} shows: a still image does not move"
+            return Cue(i, end, "verb", lemma, klass, False, why)
         dominant, _, physical = klass.partition("/")
         progressive = prev_word(a, i) in BE_AUX and tag == "VBG"
         if (
@@ -243,7 +258,14 @@ class MotionReading(Clauses):
                 or (dominant == "perception" and end > i + 1 and a.words[end - 1] in PATHS)
             ):  # "looks back", "glances up": the gaze moves
                 # A path phrase makes an activity a movement: "leading her ducklings across".
-                return Cue(i, end, "verb", lemma, klass, True, f"'{word}' with a path: a movement")
+                # With a thing as subject, a path after a verb of state traces where the thing
+                # lies (Talmy's coextension path): "a scar slanting across his face", "a road
+                # leading to the castle", "the awning extends over the sidewalk".
+                if not self._thing_in_place(i, dominant, physical):
+                    why = f"'{word}' with a path: a movement"
+                    return Cue(i, end, "verb", lemma, klass, True, why)
+                why = f"'{word}' with a path and a thing as subject says where it lies"
+                return Cue(i, end, "verb", lemma, klass, False, why)
             elif dominant in AGENTIVE or physical:
                 why = f"'{word}' ({dominant}) needs a person or animal doing it"
                 return Cue(i, end, "verb", lemma, dominant, False, why)
@@ -272,7 +294,7 @@ class MotionReading(Clauses):
             if klass not in MODIFIER_MOTION:
                 why = f"'{word}' modifies a noun and is not a motion verb"
                 return Cue(i, end, "verb", lemma, klass, False, why)
-            if shape and a.classes[nxt0 or i] == "place":
+            if shape and self._course(i, nxt0 or i):
                 why = f"'{word}' describes the shape of a place, which cannot move"
                 return Cue(i, end, "verb", lemma, klass, False, why)
         if klass == "contact" and self._place_subject(i):
@@ -288,7 +310,10 @@ class MotionReading(Clauses):
             # is a body moving. Light that changes by itself ("the light fades") is a change.
             why = f"'{word}' with light as its subject is illumination, not movement"
             return Cue(i, end, "verb", lemma, klass, False, why)
-        if shape and self._place_subject(i):
+        if klass not in SELF_MOVING and self._effect(i, end):
+            why = f"'{word}' acts on a quality or state of the scene: nothing visible moves"
+            return Cue(i, end, "verb", lemma, klass, False, why)
+        if shape and self._place_subject(i, course=True):
             why = f"'{word}' describes the shape of a place, which cannot move"
             return Cue(i, end, "verb", lemma, klass, False, why)
         return Cue(i, end, "verb", lemma, klass, True, f"'{word}': an action ({klass})")
@@ -314,22 +339,6 @@ class MotionReading(Clauses):
         if end >= len(a.words) or a.boundary[end]:
             return False
         return a.tags[end] in ("DT", "PRP$", "NN", "NNS", "PRP", "CD") and a.words[end] != "there"
-
-    def _light_subject(self, i: int) -> bool:
-        """The verb's subject is light ("sunlight streaming through", "rays breaking", "a
-        beam of light filtering through")."""
-        a = self.a
-        k = self._subject_of(i)
-        if k is None:
-            return False
-        if a.classes[k] == "light":
-            return True
-        return k + 2 < i and a.words[k + 1] == "of" and a.classes[k + 2] == "light"
-
-    def _place_subject(self, i: int) -> bool:
-        """The verb's subject is a way, land form or structure ("the road winds")."""
-        k = self._subject_of(i)
-        return k is not None and k == i - 1 and self.a.classes[k] == "place"
 
     def _path_follows(self, i: int, klass: str) -> bool:
         """A directional preposition after token ``i`` in the same clause: right after it for
@@ -454,8 +463,14 @@ class MotionReading(Clauses):
 
     @cached_property
     def camera_moves(self) -> list[Match]:
-        """Camera moves actually requested (static shots included), in prompt order."""
-        moves = [m for m in self.a.matches if m.category == "camera_move"]
+        """Camera moves actually requested (static shots included), in prompt order. A
+        camera word used as a finite verb right after its subject is that subject's verb
+        ("a scooter zooms through the aisles"), not a move of the camera."""
+        moves = [
+            m
+            for m in self.a.matches
+            if m.category == "camera_move" and not self._other_subject_verb(m)
+        ]
         # "pan left" holds "pan": keep the longest phrase at each place.
         return [
             m
@@ -469,6 +484,14 @@ class MotionReading(Clauses):
             )
             and self._camera_move_counts(m)
         ]
+
+    def _other_subject_verb(self, m: Match) -> bool:
+        """A camera word as the finite verb of a subject that is not the camera ("a scooter
+        zooms"; "the camera pans left" is a move)."""
+        if not self._verb_after_subject(m):
+            return False
+        k = m.start - 1
+        return not any(o.category == "camera_term" and o.start <= k < o.end for o in self.a.matches)
 
     @cached_property
     def stillness(self) -> Match | None:

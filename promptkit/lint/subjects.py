@@ -6,6 +6,9 @@ set a subject apart (read from an :class:`~promptkit.lint.analysis.Analysis`).
   complement ("a person is finger snapping": the person) and a frame noun ("clips of an
   actress speaking": the actress);
 * a subject is animate when WordNet says its noun can name a person or an animal;
+* some subjects cannot move what their verb says: a place, a body of water's course, light,
+  a thing lying along a path, what a still image in the scene shows, and a scene acting on
+  a quality of itself (these predicates serve :mod:`promptkit.lint.motion`);
 * details are descriptive adjectives (WordNet adjectives that are not evaluative or about
   light), participles before a noun, compound modifiers, proper names and "with" attributes;
   camera, style and lighting tags are not details.
@@ -90,6 +93,8 @@ FRAME_NOUNS = frozenset(
         "sketch",
     ]
 )
+NOUN_ADJ = NOUN_TAGS | ADJ_TAGS | {"CD"}
+ARTICLES = frozenset({"a", "an", "the", "this", "that", "these", "those"})
 TAG_CATEGORIES = frozenset({"camera_term", "camera_move", "style", "lighting", "filler"})
 
 
@@ -225,6 +230,114 @@ class Clauses:
                     return a.classes[j] == "animate" or a.words[j] in PERSONS
                 j += 1
         return False
+
+    # -- subjects that cannot move: places, light, things in place, images, effects ------
+
+    def _light_subject(self, i: int) -> bool:
+        """The verb's subject is light ("sunlight streaming through", "rays breaking", "a
+        beam of light filtering through")."""
+        a = self.a
+        k = self._subject_of(i)
+        if k is None:
+            return False
+        if a.classes[k] == "light":
+            return True
+        return k + 2 < i and a.words[k + 1] == "of" and a.classes[k + 2] == "light"
+
+    def _place_subject(self, i: int, course: bool = False) -> bool:
+        """The verb's subject is a way, land form or structure ("the road winds"); with
+        ``course``, also a body of water whose course the verb describes (:meth:`_course`)."""
+        k = self._subject_of(i)
+        if k is None or k != i - 1:
+            return False
+        return self.a.classes[k] == "place" or (course and self._course(i, k))
+
+    def _course(self, i: int, k: int) -> bool:
+        """Shape verb ``i`` describes the course of noun ``k``: any place, or a body of water
+        when the verb's stative sense is attested in WordNet's tagged concordance (marked
+        "**"): "a river winding through the forest" describes its course, "a river flowing"
+        its water."""
+        a = self.a
+        if a.classes[k] == "place":
+            return True
+        if a.classes[k] != "water":
+            return False
+        found = a.vocab.classes.verb(a.words[i])
+        return found is not None and found[1].endswith("**")
+
+    def _thing_in_place(self, i: int, dominant: str, physical: str) -> bool:
+        """A verb of state ("extend", "stretch", "lie", "slant") with no reading that moves a
+        body, whose subject is a thing that is no person or animal: the path says where the
+        thing lies. Verbs with a reading of motion ("hover") or of activity ("steer") may
+        move it."""
+        if dominant != "state" or physical in ("motion", "body"):
+            return False
+        k = self._subject_of(i)
+        return k is not None and not self._animate_agent(i)
+
+    def _effect(self, i: int, end: int) -> bool:
+        """A participle clause after a comma, with a thing as its implied subject, whose
+        object is a quality, state, feeling, idea or relation ("A" in the lexicon: ",
+        adding a burst of color to the meadow", ", highlighting the contrast"): it says
+        what the scene does to the viewer, not that something moves. The object must have
+        an article: a bare noun is the subject's own attribute ("leaves changing color")."""
+        a = self.a
+        if a.tags[i] != "VBG" or not a.boundary[i] or a.sentence_start[i]:
+            return False
+        if end >= len(a.words) or a.boundary[end] or a.words[end] not in ARTICLES:
+            return False
+        if self._animate_agent(i):
+            return False
+        k = end + 1
+        while k < len(a.words) and not a.boundary[k] and a.tags[k] in NOUN_ADJ:
+            k += 1
+        head = k - 1
+        if head <= end or a.tags[head] not in NOUN_TAGS:
+            return False
+        if "A" in a.info[head]:
+            return True
+        # "a burst of color", "a sense of calm": an unclassed head whose "of" phrase is
+        # abstract measures that abstraction.
+        if k + 1 < len(a.words) and a.words[k] == "of" and a.classes[head] is None:
+            j = k + 1
+            while (
+                j < len(a.words)
+                and not a.boundary[j]
+                and (a.tags[j] in NOUN_ADJ or a.roles[j] == "determiner")
+            ):
+                j += 1
+            return j - 1 > k and "A" in a.info[j - 1] and a.tags[j - 1] in NOUN_TAGS
+        return False
+
+    def _depicted(self, i: int) -> int | None:
+        """The still image whose content verb ``i`` is: the verb's subject is the "of" phrase
+        of a noun WordNet files as a still image (a picture, photo, painting, poster, sign:
+        "D" in the lexicon), and that image is a thing in the scene, after a noun or verb of
+        its clause ("a sign featuring a picture of children walking"). An image opening
+        the prompt names the medium of the clip ("a photo of a dog running")."""
+        a = self.a
+        k = i - 1
+        while (
+            k >= 0
+            and not a.boundary[k + 1]
+            and (a.tags[k] in NP_INNER or a.roles[k] == "determiner")
+        ):
+            k -= 1
+        if k < 1 or a.boundary[k + 1] or a.words[k] != "of" or a.boundary[k]:
+            return None
+        image = k - 1
+        if "D" not in a.info[image] or a.tags[image] not in NOUN_TAGS:
+            return None
+        j = image - 1  # step over the image's own noun phrase ("a pencil drawing")
+        while j >= 0 and not a.boundary[j + 1] and a.tags[j] in NOUN_ADJ:
+            j -= 1
+        if j >= 0 and not a.boundary[j + 1] and a.roles[j] == "determiner":
+            j -= 1
+        while j >= 0 and not a.boundary[j + 1]:
+            if a.tags[j] in NOUN_TAGS or a.tags[j] in VERB_TAGS:
+                return image
+            j -= 1
+        return None
 
     # -- motion -----------------------------------------------------------------------------
 

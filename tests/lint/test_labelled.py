@@ -7,7 +7,7 @@ and checked on the other half, and both halves, both sources and the whole set a
 (``pytest -s``) and must meet the targets:
 
 * motionless (missing-motion OR static-request) precision and recall >= 0.92: precision is
-  asserted at the target; recall is not met yet (0.881: 0.922 on the development half, 0.836
+  asserted at the target; recall is not met yet (0.890: 0.934 on the development half, 0.842
   on the held-out half), so the test holds the measured level, ``MOTIONLESS_RECALL_FLOOR``,
   and a change can only improve it; docs/lint.md says where the rest is lost;
 * vague (vague-subject OR too-short) precision >= 0.95 and recall >= 0.90;
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.corpus
 CONFIG = LintConfig()
 MOTIONLESS = {"PK001", "PK002"}
 TARGET = 0.92
-MOTIONLESS_RECALL_FLOOR = 0.875  # target 0.92, not met: measured 0.881 (docs/lint.md)
+MOTIONLESS_RECALL_FLOOR = 0.885  # target 0.92, not met: measured 0.890 (docs/lint.md)
 VAGUE = {"PK003", "PK004"}
 Row = tuple[str, str, str]  # prompt, label, source
 

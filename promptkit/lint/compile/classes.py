@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from promptkit.lint.compile.wordnet import Synset, WordNet
 from promptkit.lint.lexicon import PARTICLES
@@ -90,6 +90,26 @@ PLACE_NOUNS = [
     ("wall", "n", "an architectural partition"),
     ("fence", "n", "a barrier that serves to enclose"),
 ]
+# Bodies of water are places whose water moves: a verb describes a river's course only in a
+# stative sense that is attested ("a river winding through the valley"), not in a rare one
+# ("flows": "the champagne flowed"); see ``verb_class``.
+WATER_NOUNS = [("body_of_water", "n", "the part of the earth's surface covered with water")]
+# Still images and images fixed on a surface: what they show does not move ("a sign featuring
+# a picture of children walking", "a mural of dancers"). Films and videos are not among them.
+DEPICTION_NOUNS = [
+    ("representation", "n", "a creation that is a visual or tangible rendering"),
+    ("graphic_art", "n", "the arts of drawing"),
+    ("sculpture", "n", "a three-dimensional work"),
+    ("artwork", "n", "photographs or other visual"),
+    ("sign", "n", "a public display of a message"),
+    ("signboard", "n", "structure displaying a board"),
+]
+DEPICTION_FILES = frozenset({"noun.artifact", "noun.communication"})
+# Nouns of qualities, states, feelings, ideas and relations name nothing that can move: a
+# scene "adding a burst of color" or "highlighting the contrast" acts on no visible thing.
+ABSTRACT_FILES = frozenset(
+    {"noun.attribute", "noun.cognition", "noun.feeling", "noun.state", "noun.relation"}
+)
 # Acts of physical exertion are motion even without a verb ("a person doing archery").
 EXERTION_NOUNS = [
     ("sport", "n", "an active diversion requiring physical exertion"),
@@ -176,6 +196,8 @@ class Classifier:
         self.motion_nouns = roots(wordnet, MOTION_NOUNS)
         self.exertion_nouns = roots(wordnet, EXERTION_NOUNS)
         self.place_nouns = roots(wordnet, PLACE_NOUNS)
+        self.water_nouns = roots(wordnet, WATER_NOUNS)
+        self.depiction_nouns = roots(wordnet, DEPICTION_NOUNS)
         self.light_nouns = roots(wordnet, LIGHT_NOUNS)
         self.time_roots = roots(wordnet, [s for s in LIGHT_NOUNS if s[0] in TIME_OF_DAY])
         self.style_nouns = roots(wordnet, STYLE_NOUNS)
@@ -222,8 +244,17 @@ class Classifier:
             return ""
         best = max(weights, key=lambda c: (weights[c], c))
         # A motion verb with a stative sense can describe a shape ("the road winds": WordNet's
-        # "extend in curves"): marked with "*" so a place as subject reads it that way.
-        shape = "*" if best == "motion" and "state" in weights else ""
+        # "extend in curves"): marked with "*" so a place as subject reads it that way, and
+        # with "**" when that stative sense is attested in the tagged concordance, as a
+        # river's course needs ("winds", "runs"; not "flows": "the champagne flowed").
+        shape = ""
+        if best == "motion" and "state" in weights:
+            attested = any(
+                self.sense_class(s) == "state" and self.wn.count(lemma, s) > 0
+                for s in self.wn.senses(lemma, "v")
+                if frames is None or s.frames_of(lemma) & frames
+            )
+            shape = "**" if attested else "*"
         if best in DYNAMIC:
             return best + shape
         physical = [c for c in weights if c in DYNAMIC]
@@ -302,7 +333,35 @@ class Classifier:
             return "animate"
         if keys & self.place_nouns:
             return "place"
+        if keys & self.water_nouns:
+            return "water"
         return None
+
+    def _share(self, lemma: str, sense: Callable[[Synset], bool]) -> float:
+        """The share of a noun's weight (tagged counts plus the sense-order prior) in the
+        senses ``sense`` accepts (0 for a word that is no noun)."""
+        total = share = 0.0
+        for n, synset in enumerate(self.wn.senses(lemma, "n")):
+            weight = self.wn.count(lemma, synset) + 1 / (n + 1)
+            total += weight
+            share += weight if sense(synset) else 0.0
+        return share / total if total else 0.0
+
+    def abstract(self, lemma: str) -> bool:
+        """Whether most of a noun's weight is in senses of qualities, states, feelings,
+        ideas or relations (:data:`ABSTRACT_FILES`): "color", "contrast", "warmth"."""
+        return self._share(lemma, lambda s: s.lexname in ABSTRACT_FILES) > 0.5
+
+    def depiction(self, lemma: str) -> bool:
+        """Whether a noun often names a still image or an image on a surface (a picture,
+        photo, painting, poster, sign, statue): its senses under :data:`DEPICTION_NOUNS` carry
+        at least :data:`ANIMATE_SHARE` of its weight."""
+        return self._share(lemma, self._depicts) >= ANIMATE_SHARE
+
+    def _depicts(self, synset: Synset) -> bool:
+        return synset.lexname in DEPICTION_FILES and any(
+            s.key in self.depiction_nouns for s in self.wn.closure(synset)
+        )
 
     def _from_motion_verb(self, synset: Synset) -> bool:
         for symbol, offset, pos in synset.pointers:
@@ -427,6 +486,17 @@ def build(wordnet: WordNet) -> str:
         items[lemma].append(f"N:{kind}")
     for form, lemma in noun_forms.items():
         items[form].append(f"n:{lemma}:{nouns[lemma]}:NNS")
+    for lemma in sorted(wordnet.index["n"]):
+        if not single(lemma) or lemma not in common:
+            continue
+        if classify.depiction(lemma):
+            for form in [lemma, *sorted(inflections(lemma, "NOUN"))]:
+                if "D" not in items[form]:
+                    items[form].append("D")  # a still image: what it shows does not move
+        if classify.abstract(lemma):
+            for form in [lemma, *sorted(inflections(lemma, "NOUN"))]:
+                if "A" not in items[form]:
+                    items[form].append("A")  # a quality or state: nothing that moves
     for lemma in wordnet.index["a"]:
         if single(lemma):
             items[lemma].append(f"J:{classify.adjective_class(lemma)}")
@@ -446,6 +516,7 @@ def build(wordnet: WordNet) -> str:
         "word<TAB>items: V:class verb | v:lemma:class:tags verb form (a verb's class may be",
         "all|with-somebody|with-something) | N:class noun |",
         "n:lemma:class:tags noun form | J:class adjective | C compound noun (and its N:class) |",
-        "c first word of a compound",
+        "c first word of a compound | D a noun of a still image | A an abstract noun; a verb",
+        "class ending in * has a stative sense (** one attested in the tagged concordance)",
     ]
     return write(header, {word: " ".join(values) for word, values in items.items()})
