@@ -246,6 +246,20 @@ def read_pytest_plugin(out: str) -> list[Row]:
                 f"{on[1]} ms", f"plugin off {off[1]} ms", f"{on[2]}x")]  # fmt: skip
 
 
+def read_precommit(out: str) -> list[Row]:
+    full = _find(rf"^baseline  pip install '\.\[all\]'.*?{NUM} MB in\s+{NUM} s", out)
+    hook = _find(rf"^hook      pre-commit install-hooks.*?{NUM} MB in\s+{NUM} s \(x{NUM} the size, "
+                 rf"x{NUM} the time", out)  # fmt: skip
+    wrong = _find(r"non-prompt files flagged: ([^(]+?) \(", out)
+    if not (full and hook and wrong):
+        return []
+    what = "`pre-commit install-hooks`, fresh machine:"
+    return [Row("precommit", f"{what} hook environment on disk", f"{hook[1]} MB",
+                f"`pip install '.[all]'` {full[1]} MB", f"{hook[3]}x"),
+            Row("precommit", f"{what} wall time (non-prompt files flagged: {wrong[1]})",
+                f"{hook[2]} s", f"`pip install '.[all]'` {full[2]} s", f"{hook[4]}x")]  # fmt: skip
+
+
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "lint": read_lint,
     "templates": read_templates,
@@ -255,6 +269,7 @@ READERS: dict[str, Callable[[str], list[Row]]] = {
     "sim_grpc": read_sim_grpc,
     "runner": read_runner,
     "pytest_plugin": read_pytest_plugin,
+    "precommit": read_precommit,
 }
 
 
