@@ -225,11 +225,11 @@ def read_runner(out: str) -> list[Row]:
                         f"aim {stall[1]} s before, peak {stall[2]} s", "-"))  # fmt: skip
     loop_ceiling = _find(rf"= {NUM} clips/min", out)
     for label in ("runner (adaptive)", "fixed 5 s polling"):
-        m = _find(rf"^{re.escape(label)}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}", out)
-        if m and loop_ceiling:
+        hit = _find(rf"^{re.escape(label)}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}", out)
+        if hit and loop_ceiling:
             rows.append(Row("runner", f"1 rps, jobs of ~11 s: throughput, {label}",
-                            f"{m[1]} clips/min", f"provider's ceiling {loop_ceiling[1]} clips/min",
-                            f"{m[2]}x"))  # fmt: skip
+                            f"{hit[1]} clips/min", f"provider's ceiling {loop_ceiling[1]} clips/min",
+                            f"{hit[2]}x"))  # fmt: skip
     vs = _find(rf"runner / fixed-5s: throughput ×{NUM}, polls per clip ×{NUM}", out)
     if vs:
         rows.append(Row("runner", "1 rps: polls per clip, runner vs fixed 5 s loop", "-", "-",
@@ -304,7 +304,10 @@ def run_one(area: str, timeout: float) -> Result:
                               text=True, timeout=timeout)  # fmt: skip
         code, output = done.returncode, done.stdout + done.stderr
     except subprocess.TimeoutExpired as exc:
-        code, output = -1, f"timed out after {timeout:g} s\n{exc.stdout or ''}"
+        partial = exc.stdout or ""
+        if isinstance(partial, bytes):  # the text=True decoding is skipped on a timeout
+            partial = partial.decode("utf-8", "replace")
+        code, output = -1, f"timed out after {timeout:g} s\n{partial}"
     seconds = time.perf_counter() - started
     reader = READERS.get(area)
     rows = reader(output) if reader and code == 0 else []
