@@ -228,7 +228,8 @@ def read_runner(out: str) -> list[Row]:
         hit = _find(rf"^{re.escape(label)}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}", out)
         if hit and loop_ceiling:
             rows.append(Row("runner", f"1 rps, jobs of ~11 s: throughput, {label}",
-                            f"{hit[1]} clips/min", f"provider's ceiling {loop_ceiling[1]} clips/min",
+                            f"{hit[1]} clips/min",
+                            f"provider's ceiling {loop_ceiling[1]} clips/min",
                             f"{hit[2]}x"))  # fmt: skip
     vs = _find(rf"runner / fixed-5s: throughput ×{NUM}, polls per clip ×{NUM}", out)
     if vs:
