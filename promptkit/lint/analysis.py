@@ -11,7 +11,6 @@ layers by :mod:`promptkit.lint.reading`; ``promptkit explain`` prints it.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from promptkit.lint.lexicon import Vocabulary
 from promptkit.lint.tagger import tagger
@@ -19,7 +18,30 @@ from promptkit.lint.tokens import TOKEN
 
 TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
+    from functools import cached_property as cached_property
+
     from promptkit.lint.reading import Reading
+else:
+
+    class cached_property:  # noqa: N801 (named as the decorator it stands in for)
+        """``functools.cached_property`` without its lock: Python 3.11's takes a lock on
+        every first read, and the readings of one prompt are read for the first time a
+        dozen times per prompt. An analysis belongs to one thread."""
+
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
+
+        def __set_name__(self, owner, name):
+            self.name = name
+
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = instance.__dict__[self.name] = self.func(instance)
+            return value
+
 
 GAP_TOKEN = re.compile(rf"([^A-Za-z0-9]*)({TOKEN})")
 BOUNDARY_CHARS = frozenset('.,;:!?()[]"“”\n')

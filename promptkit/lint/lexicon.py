@@ -160,6 +160,16 @@ def raw_entries() -> list[tuple[str, str, object]]:
     return out
 
 
+NOTHING: dict[str, tuple[str, str]] = {}  # what the lexicon knows of a word it lacks; read only
+_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(found: frozenset[str]) -> frozenset[str]:
+    """One object per distinct set of tags or classes (there are a few dozen): the per-word
+    memos then hold a pointer per word, not a 200-byte set."""
+    return _SETS.setdefault(found, found)
+
+
 class WordClasses:
     """Lookups in ``data/wordnet.tsv``: a word's lemma and class as verb, noun, adjective."""
 
@@ -177,9 +187,11 @@ class WordClasses:
         """
         hit = self._cache.get(word)
         if hit is None:
-            hit = {}
             raw = self.table.get(word)
-            for item in raw.split(" ") if raw else ():
+            if not raw:  # most words of a prompt file's long tail: one shared empty answer
+                return remember(self._cache, word, NOTHING)
+            hit = {}
+            for item in raw.split(" "):
                 kind, _, rest = item.partition(":")
                 if kind in ("v", "n"):
                     lemma, klass, _ = rest.split(":")
@@ -201,7 +213,7 @@ class WordClasses:
                     out.update(rest.split(":")[2].split(","))
                 elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
-            hit = remember(self._tags, word, frozenset(out))
+            hit = remember(self._tags, word, _shared(frozenset(out)))
         return hit
 
     def inflection_tags(self, word: str) -> frozenset[str]:
@@ -213,7 +225,9 @@ class WordClasses:
             hit = remember(
                 self._inflected,
                 word,
-                frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")),
+                _shared(
+                    frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ"))
+                ),
             )
         return hit
 
@@ -323,7 +337,9 @@ class Vocabulary:
             noun = info.get("N") or info.get("n")
             adj = info.get("J")
             hit = remember(
-                self._named, word, frozenset(x[1] for x in (noun, adj) if x is not None and x[1])
+                self._named,
+                word,
+                _shared(frozenset(x[1] for x in (noun, adj) if x is not None and x[1])),
             )
         return hit
 

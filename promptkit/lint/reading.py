@@ -10,9 +10,7 @@ show"); "are not alone" is description.
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, cached_property
 from promptkit.lint.motion import Cue, MotionReading
 
 __all__ = ["Cue", "Negation", "Reading"]

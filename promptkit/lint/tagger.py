@@ -87,6 +87,7 @@ class Tagger:
         # word -> (fixed tag, or None with its candidate tags and word-only scores; its
         # normalised form)
         self._words: dict[str, Entry] = {}
+        self._options: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._around: dict[str, Around] = {}  # normalised word -> its weights as a neighbour
         # (word, previous tag, the one before) -> scores of the word's candidate tags
         self._scored: dict[tuple[str, str, str], tuple[float, ...]] = {}
@@ -212,6 +213,7 @@ class Tagger:
         if fixed is not None or len(options) == 1:
             return fixed or options[0], (), (), norm
         tags = tuple(options)
+        tags = self._options.setdefault(tags, tags)  # a few hundred distinct candidate sets
         rows = (
             self._common("bias"),
             self._common("i suffix " + word[-3:]),
