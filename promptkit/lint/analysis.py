@@ -149,7 +149,7 @@ class Analysis:
         self.sentence_start = sentence_start
         # What the lexicon knows of each word (role; verb, noun, adjective readings; verb
         # lemma), looked up once per word and process.
-        known = [vocab.word(w) for w in raw]
+        known = vocab.words(raw)
         self.words = [k[0] for k in known]
         self.roles = [k[1] for k in known]
         self.info = [k[2] for k in known]
@@ -478,13 +478,12 @@ class Analysis:
         lemmas: list[str] = []
         kinds: list[str | None] = []
         compound_class = self.compound_class
-        reading = self.vocab.reading
-        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
+        words = self.words
+        for i, (lemma, kind, shape, frames) in enumerate(self.vocab.readings(words, self.tags)):
             if i in compound_class:  # the last word of a compound carries its class
-                lemmas.append(word)
+                lemmas.append(words[i])
                 kinds.append(compound_class[i])
                 continue
-            lemma, kind, shape, frames = reading(word, tag)
             lemmas.append(lemma)
             kinds.append(kind)
             if shape:
@@ -553,6 +552,11 @@ class Analysis:
         while i > 0 and not self.boundary[i]:
             i -= 1
         return i
+
+    @cached_property
+    def named(self) -> list[frozenset[str]]:
+        """The classes each word has as a noun or an adjective (lighting, style, ...)."""
+        return self.vocab.named_classes(self.words)
 
     @cached_property
     def content(self) -> list[int]:

@@ -104,6 +104,10 @@ PARTICLES = frozenset(
 LEXICAL_TAGS = {"V": ("VB", "VBP"), "N": ("NN",), "J": ("JJ",)}
 # (phrase as a tuple of words, category, payload)
 Entry = tuple[tuple[str, ...], str, object]
+# A token: (lower-case form, function-word role, lexicon readings, verb lemma)
+Known = tuple[str, "str | None", dict[str, tuple[str, str]], "str | None"]
+# A word under a tag: (lemma, class, shape verb, classes by subject)
+Reading = tuple[str, "str | None", bool, str]
 
 
 def _lines(name: str) -> Iterator[str]:
@@ -301,9 +305,9 @@ class Vocabulary:
         self.classes = classes
         self.index: dict[str, list[Entry]] = {}
         self.extra: dict[str, set[str]] = {}
-        self._words: dict[str, tuple[str, str | None, dict[str, tuple[str, str]], str | None]]
+        self._words: dict[str, Known]
         self._words = {}
-        self._readings: dict[tuple[str, str], tuple[str, str | None, bool, str]] = {}
+        self._readings: dict[tuple[str, str], Reading] = {}
         self._named: dict[str, frozenset[str]] = {}
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:
@@ -319,7 +323,7 @@ class Vocabulary:
                 bucket.append(entry)
                 bucket.sort(key=lambda e: -len(e[0]))
 
-    def word(self, raw: str) -> tuple[str, str | None, dict[str, tuple[str, str]], str | None]:
+    def word(self, raw: str) -> Known:
         """(lower-case form, function-word role, lexicon readings, verb lemma) of a token."""
         hit = self._words.get(raw)
         if hit is None:
@@ -328,6 +332,15 @@ class Vocabulary:
             verb = info.get("v") or info.get("V")
             hit = remember(self._words, raw, (lower, self.roles.get(lower), info, verb and verb[0]))
         return hit
+
+    def words(self, raw: list[str]) -> list[Known]:
+        """:meth:`word` of each token (the memo read in one loop, not a call per token)."""
+        memo = self._words
+        out = []
+        for token in raw:
+            hit = memo.get(token)
+            out.append(self.word(token) if hit is None else hit)
+        return out
 
     def noun_adjective_classes(self, word: str) -> frozenset[str]:
         """The classes a word has as a noun or an adjective ("dusk": daytime)."""
@@ -343,13 +356,31 @@ class Vocabulary:
             )
         return hit
 
-    def reading(self, word: str, tag: str) -> tuple[str, str | None, bool, str]:
+    def named_classes(self, words: list[str]) -> list[frozenset[str]]:
+        """:meth:`noun_adjective_classes` of each word."""
+        memo = self._named
+        out = []
+        for word in words:
+            hit = memo.get(word)
+            out.append(self.noun_adjective_classes(word) if hit is None else hit)
+        return out
+
+    def reading(self, word: str, tag: str) -> Reading:
         """(lemma, class, shape verb, classes by subject) of a word read with a Penn tag."""
         key = (word, tag)
         hit = self._readings.get(key)
         if hit is None:
             hit = remember(self._readings, key, _reading(self.classes.items(word), word, tag))
         return hit
+
+    def readings(self, words: list[str], tags: list[str]) -> list[Reading]:
+        """:meth:`reading` of each word under its tag."""
+        memo = self._readings
+        out = []
+        for key in zip(words, tags, strict=True):
+            hit = memo.get(key)
+            out.append(self.reading(*key) if hit is None else hit)
+        return out
 
     def add_extra(self, category: str, word: str) -> None:
         """A user's extra word: matched as a phrase and as a lemma of its class."""

@@ -102,9 +102,7 @@ class Reading(MotionReading):
         if any(m.start not in a.quoted for m in a.spans(category)):
             return True
         kinds = CLASS_GROUPS.get(klass, (klass,))
-        vocab = a.vocab
-        for i, word in enumerate(a.words):
-            named = vocab.noun_adjective_classes(word)
+        for i, named in enumerate(a.named):
             if (
                 named
                 and not named.isdisjoint(kinds)
