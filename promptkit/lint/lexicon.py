@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table, remember
+from promptkit.lint.table import Table, recall, remember
 
 DATA = Path(__file__).parent / "data"
 WORDNET = DATA / "wordnet.tsv"
@@ -334,13 +334,8 @@ class Vocabulary:
         return hit
 
     def words(self, raw: list[str]) -> list[Known]:
-        """:meth:`word` of each token (the memo read in one loop, not a call per token)."""
-        memo = self._words
-        out = []
-        for token in raw:
-            hit = memo.get(token)
-            out.append(self.word(token) if hit is None else hit)
-        return out
+        """:meth:`word` of each token."""
+        return recall(self._words, raw, self.word)
 
     def noun_adjective_classes(self, word: str) -> frozenset[str]:
         """The classes a word has as a noun or an adjective ("dusk": daytime)."""
@@ -358,12 +353,7 @@ class Vocabulary:
 
     def named_classes(self, words: list[str]) -> list[frozenset[str]]:
         """:meth:`noun_adjective_classes` of each word."""
-        memo = self._named
-        out = []
-        for word in words:
-            hit = memo.get(word)
-            out.append(self.noun_adjective_classes(word) if hit is None else hit)
-        return out
+        return recall(self._named, words, self.noun_adjective_classes)
 
     def reading(self, word: str, tag: str) -> Reading:
         """(lemma, class, shape verb, classes by subject) of a word read with a Penn tag."""
@@ -375,12 +365,7 @@ class Vocabulary:
 
     def readings(self, words: list[str], tags: list[str]) -> list[Reading]:
         """:meth:`reading` of each word under its tag."""
-        memo = self._readings
-        out = []
-        for key in zip(words, tags, strict=True):
-            hit = memo.get(key)
-            out.append(self.reading(*key) if hit is None else hit)
-        return out
+        return recall(self._readings, zip(words, tags, strict=True), lambda key: self.reading(*key))
 
     def add_extra(self, category: str, word: str) -> None:
         """A user's extra word: matched as a phrase and as a lemma of its class."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from typing import TypeVar
 
     K = TypeVar("K")
@@ -44,6 +45,16 @@ def remember(memo: dict[K, V], key: K, value: V) -> V:
         memo.clear()
     memo[key] = value
     return value
+
+
+def recall(memo: dict[K, V], keys: Iterable[K], compute: Callable[[K], V]) -> list[V]:
+    """``memo[key]`` for each key, ``compute(key)`` (which memoises it) where missing: a hot
+    loop reads the memo itself instead of calling a method per word."""
+    out = []
+    for key in keys:
+        hit = memo.get(key)
+        out.append(compute(key) if hit is None else hit)
+    return out
 
 
 class Table:
