@@ -11,7 +11,6 @@ layers by :mod:`promptkit.lint.reading`; ``promptkit explain`` prints it.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from promptkit.lint.lexicon import Vocabulary
 from promptkit.lint.tagger import tagger
@@ -19,7 +18,30 @@ from promptkit.lint.tokens import TOKEN
 
 TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
+    from functools import cached_property as cached_property
+
     from promptkit.lint.reading import Reading
+else:
+
+    class cached_property:  # noqa: N801 (named as the decorator it stands in for)
+        """``functools.cached_property`` without its lock: Python 3.11's takes a lock on
+        every first read, and the readings of one prompt are read for the first time a
+        dozen times per prompt. An analysis belongs to one thread."""
+
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
+
+        def __set_name__(self, owner, name):
+            self.name = name
+
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = instance.__dict__[self.name] = self.func(instance)
+            return value
+
 
 GAP_TOKEN = re.compile(rf"([^A-Za-z0-9]*)({TOKEN})")
 BOUNDARY_CHARS = frozenset('.,;:!?()[]"“”\n')
@@ -127,7 +149,7 @@ class Analysis:
         self.sentence_start = sentence_start
         # What the lexicon knows of each word (role; verb, noun, adjective readings; verb
         # lemma), looked up once per word and process.
-        known = [vocab.word(w) for w in raw]
+        known = vocab.words(raw)
         self.words = [k[0] for k in known]
         self.roles = [k[1] for k in known]
         self.info = [k[2] for k in known]
@@ -456,13 +478,12 @@ class Analysis:
         lemmas: list[str] = []
         kinds: list[str | None] = []
         compound_class = self.compound_class
-        reading = self.vocab.reading
-        for i, (word, tag) in enumerate(zip(self.words, self.tags, strict=True)):
+        words = self.words
+        for i, (lemma, kind, shape, frames) in enumerate(self.vocab.readings(words, self.tags)):
             if i in compound_class:  # the last word of a compound carries its class
-                lemmas.append(word)
+                lemmas.append(words[i])
                 kinds.append(compound_class[i])
                 continue
-            lemma, kind, shape, frames = reading(word, tag)
             lemmas.append(lemma)
             kinds.append(kind)
             if shape:
@@ -531,6 +552,11 @@ class Analysis:
         while i > 0 and not self.boundary[i]:
             i -= 1
         return i
+
+    @cached_property
+    def named(self) -> list[frozenset[str]]:
+        """The classes each word has as a noun or an adjective (lighting, style, ...)."""
+        return self.vocab.named_classes(self.words)
 
     @cached_property
     def content(self) -> list[int]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from promptkit.lint.table import Table, remember
+from promptkit.lint.table import Table, recall, remember
 
 DATA = Path(__file__).parent / "data"
 WORDNET = DATA / "wordnet.tsv"
@@ -104,6 +104,10 @@ PARTICLES = frozenset(
 LEXICAL_TAGS = {"V": ("VB", "VBP"), "N": ("NN",), "J": ("JJ",)}
 # (phrase as a tuple of words, category, payload)
 Entry = tuple[tuple[str, ...], str, object]
+# A token: (lower-case form, function-word role, lexicon readings, verb lemma)
+Known = tuple[str, "str | None", dict[str, tuple[str, str]], "str | None"]
+# A word under a tag: (lemma, class, shape verb, classes by subject)
+Reading = tuple[str, "str | None", bool, str]
 
 
 def _lines(name: str) -> Iterator[str]:
@@ -160,6 +164,16 @@ def raw_entries() -> list[tuple[str, str, object]]:
     return out
 
 
+NOTHING: dict[str, tuple[str, str]] = {}  # what the lexicon knows of a word it lacks; read only
+_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(found: frozenset[str]) -> frozenset[str]:
+    """One object per distinct set of tags or classes (there are a few dozen): the per-word
+    memos then hold a pointer per word, not a 200-byte set."""
+    return _SETS.setdefault(found, found)
+
+
 class WordClasses:
     """Lookups in ``data/wordnet.tsv``: a word's lemma and class as verb, noun, adjective."""
 
@@ -177,9 +191,11 @@ class WordClasses:
         """
         hit = self._cache.get(word)
         if hit is None:
-            hit = {}
             raw = self.table.get(word)
-            for item in raw.split(" ") if raw else ():
+            if not raw:  # most words of a prompt file's long tail: one shared empty answer
+                return remember(self._cache, word, NOTHING)
+            hit = {}
+            for item in raw.split(" "):
                 kind, _, rest = item.partition(":")
                 if kind in ("v", "n"):
                     lemma, klass, _ = rest.split(":")
@@ -201,7 +217,7 @@ class WordClasses:
                     out.update(rest.split(":")[2].split(","))
                 elif rest:
                     out.update(LEXICAL_TAGS.get(kind, ()))
-            hit = remember(self._tags, word, frozenset(out))
+            hit = remember(self._tags, word, _shared(frozenset(out)))
         return hit
 
     def inflection_tags(self, word: str) -> frozenset[str]:
@@ -213,7 +229,9 @@ class WordClasses:
             hit = remember(
                 self._inflected,
                 word,
-                frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ")),
+                _shared(
+                    frozenset(t for t in self.tags(word) if t not in ("VB", "VBP", "NN", "JJ"))
+                ),
             )
         return hit
 
@@ -287,9 +305,9 @@ class Vocabulary:
         self.classes = classes
         self.index: dict[str, list[Entry]] = {}
         self.extra: dict[str, set[str]] = {}
-        self._words: dict[str, tuple[str, str | None, dict[str, tuple[str, str]], str | None]]
+        self._words: dict[str, Known]
         self._words = {}
-        self._readings: dict[tuple[str, str], tuple[str, str | None, bool, str]] = {}
+        self._readings: dict[tuple[str, str], Reading] = {}
         self._named: dict[str, frozenset[str]] = {}
 
     def add(self, phrase: str, category: str, payload: object = None) -> None:
@@ -305,7 +323,7 @@ class Vocabulary:
                 bucket.append(entry)
                 bucket.sort(key=lambda e: -len(e[0]))
 
-    def word(self, raw: str) -> tuple[str, str | None, dict[str, tuple[str, str]], str | None]:
+    def word(self, raw: str) -> Known:
         """(lower-case form, function-word role, lexicon readings, verb lemma) of a token."""
         hit = self._words.get(raw)
         if hit is None:
@@ -315,6 +333,10 @@ class Vocabulary:
             hit = remember(self._words, raw, (lower, self.roles.get(lower), info, verb and verb[0]))
         return hit
 
+    def words(self, raw: list[str]) -> list[Known]:
+        """:meth:`word` of each token."""
+        return recall(self._words, raw, self.word)
+
     def noun_adjective_classes(self, word: str) -> frozenset[str]:
         """The classes a word has as a noun or an adjective ("dusk": daytime)."""
         hit = self._named.get(word)
@@ -323,17 +345,27 @@ class Vocabulary:
             noun = info.get("N") or info.get("n")
             adj = info.get("J")
             hit = remember(
-                self._named, word, frozenset(x[1] for x in (noun, adj) if x is not None and x[1])
+                self._named,
+                word,
+                _shared(frozenset(x[1] for x in (noun, adj) if x is not None and x[1])),
             )
         return hit
 
-    def reading(self, word: str, tag: str) -> tuple[str, str | None, bool, str]:
+    def named_classes(self, words: list[str]) -> list[frozenset[str]]:
+        """:meth:`noun_adjective_classes` of each word."""
+        return recall(self._named, words, self.noun_adjective_classes)
+
+    def reading(self, word: str, tag: str) -> Reading:
         """(lemma, class, shape verb, classes by subject) of a word read with a Penn tag."""
         key = (word, tag)
         hit = self._readings.get(key)
         if hit is None:
             hit = remember(self._readings, key, _reading(self.classes.items(word), word, tag))
         return hit
+
+    def readings(self, words: list[str], tags: list[str]) -> list[Reading]:
+        """:meth:`reading` of each word under its tag."""
+        return recall(self._readings, zip(words, tags, strict=True), lambda key: self.reading(*key))
 
     def add_extra(self, category: str, word: str) -> None:
         """A user's extra word: matched as a phrase and as a lemma of its class."""

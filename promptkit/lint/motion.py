@@ -30,9 +30,7 @@ rule fired:
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Match
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Match, cached_property
 from promptkit.lint.lexicon import DIRECTIONS, PARTICLES
 from promptkit.lint.subjects import BE_AUX, PERSONS, PRENOMINAL, Clauses, prev_word
 

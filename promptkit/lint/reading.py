@@ -10,9 +10,7 @@ show"); "are not alone" is description.
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, cached_property
 from promptkit.lint.motion import Cue, MotionReading
 
 __all__ = ["Cue", "Negation", "Reading"]
@@ -104,9 +102,7 @@ class Reading(MotionReading):
         if any(m.start not in a.quoted for m in a.spans(category)):
             return True
         kinds = CLASS_GROUPS.get(klass, (klass,))
-        vocab = a.vocab
-        for i, word in enumerate(a.words):
-            named = vocab.noun_adjective_classes(word)
+        for i, named in enumerate(a.named):
             if (
                 named
                 and not named.isdisjoint(kinds)

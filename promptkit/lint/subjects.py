@@ -16,9 +16,7 @@ set a subject apart (read from an :class:`~promptkit.lint.analysis.Analysis`).
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Analysis, Match
+from promptkit.lint.analysis import ADJ_TAGS, NOUN_TAGS, VERB_TAGS, Analysis, Match, cached_property
 
 BE_AUX = frozenset(
     [

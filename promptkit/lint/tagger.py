@@ -38,7 +38,10 @@ OPEN_CLASS = (
     "VBZ",
 )
 Lexical = Callable[[str], frozenset[str]]
-Entry = tuple["str | None", tuple[str, ...], list[float], str]
+Weights = dict[str, float]
+EMPTY: Weights = {}
+Around = tuple[Weights, Weights, Weights, Weights, Weights, Weights]
+Entry = tuple["str | None", tuple[str, ...], tuple[float, ...], str]
 END = ("-END-", "-END2-")
 
 
@@ -65,17 +68,29 @@ def normalize(word: str) -> str:
 
 
 class Tagger:
-    """Greedy left-to-right tagging of one sentence at a time."""
+    """Greedy left-to-right tagging of one sentence at a time.
+
+    A word's score for a tag is NLTK's: its feature weights added one by one, in a fixed
+    order. The order matters: float sums round, and exact ties are common (weights are
+    tenths), so the same weights added in another order can pick another tag. What is
+    memoised is therefore a *prefix* of that sum, never a regrouping of it: the word's own
+    features (bias, suffix, first letter, the word: :meth:`_word_entry`), then the previous
+    tags and the previous tag with the word (:meth:`_start`, once per word and tag history);
+    the neighbours' six features are added last, from weights parsed once per neighbour
+    word (:meth:`_neighbour`).
+    """
 
     def __init__(self, path: Path = MODEL) -> None:
         self.table = Table(path)
-        self._weights: dict[str, dict[str, float]] = {}
         self._classes: tuple[str, ...] | None = None
+        self._shared: dict[str, Weights] = {}  # bias, suffix, first-letter and tag features
         # word -> (fixed tag, or None with its candidate tags and word-only scores; its
         # normalised form)
         self._words: dict[str, Entry] = {}
-        self._projections: dict[tuple[str, ...], dict[str, tuple[tuple[int, float], ...]]] = {}
-        self._indices: dict[tuple[str, ...], dict[str, int]] = {}
+        self._options: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._around: dict[str, Around] = {}  # normalised word -> its weights as a neighbour
+        # (word, previous tag, the one before) -> scores of the word's candidate tags
+        self._scored: dict[tuple[str, str, str], tuple[float, ...]] = {}
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -83,15 +98,19 @@ class Tagger:
             self._classes = tuple((self.table.get("!classes") or "NN").split())
         return self._classes
 
-    def weights(self, feature: str) -> dict[str, float]:
-        found = self._weights.get(feature)
+    def weights(self, feature: str) -> Weights:
+        """A feature's weights by tag (empty when the model has none)."""
+        raw = self.table.get(feature)
+        if not raw:
+            return EMPTY
+        parts = raw.split(" ")
+        return {parts[k]: float(parts[k + 1]) for k in range(0, len(parts), 2)}
+
+    def _common(self, feature: str) -> Weights:
+        """:meth:`weights` of a feature many words share (memoised)."""
+        found = self._shared.get(feature)
         if found is None:
-            raw = self.table.get(feature)
-            found = {}
-            if raw:
-                parts = raw.split(" ")
-                found = {parts[k]: float(parts[k + 1]) for k in range(0, len(parts), 2)}
-            remember(self._weights, feature, found)
+            found = remember(self._shared, feature, self.weights(feature))
         return found
 
     def candidates(
@@ -142,13 +161,47 @@ class Tagger:
                 entry = remember(cache, word, self._word_entry(word, lexical))
             entries.append(entry)
         context = [*START, *(e[3] for e in entries), *END]
-        prev, prev2 = START
+        around = self._around
+        scored = self._scored
         out: list[str] = []
-        for i, (fixed, options, base, _) in enumerate(entries):
-            if fixed is None:
-                fixed = self._predict(i + 2, context, prev, prev2, options, base)
-            out.append(fixed)
-            prev2, prev = prev, fixed
+        prev, prev2 = START
+        for i, entry in enumerate(entries):
+            tag = entry[0]
+            if tag is None:
+                key = (words[i], prev, prev2)
+                start = scored.get(key)
+                if start is None:
+                    start = remember(scored, key, self._start(entry, prev, prev2))
+                near = []
+                for word in (context[i + 1], context[i], context[i + 3], context[i + 4]):
+                    found = around.get(word)
+                    if found is None:
+                        found = remember(around, word, self._neighbour(word))
+                    near.append(found)
+                # The rest of NLTK's sum, in its order: the word before (word, suffix), two
+                # before, the word after (word, suffix), two after.
+                rows = [
+                    row
+                    for row in (
+                        near[0][1],
+                        near[0][2],
+                        near[1][0],
+                        near[2][3],
+                        near[2][4],
+                        near[3][5],
+                    )
+                    if row
+                ]
+                best, tag = -1e300, ""
+                for k, option in enumerate(entry[1]):
+                    score = start[k]
+                    for row in rows:
+                        score += row.get(option, 0.0)
+                    # (score, tag) compared as NLTK compares them: the later tag wins a tie
+                    if score > best or (score == best and option > tag):
+                        best, tag = score, option
+            out.append(tag)
+            prev2, prev = prev, tag
         return out
 
     def _word_entry(self, word: str, lexical: Lexical | None) -> Entry:
@@ -158,68 +211,51 @@ class Tagger:
         norm = normalize(word)
         fixed, options = self.candidates(word, lexical)
         if fixed is not None or len(options) == 1:
-            return fixed or options[0], (), [], norm
+            return fixed or options[0], (), (), norm
         tags = tuple(options)
-        base = [0.0] * len(tags)
-        for feature in ("bias", "i suffix " + word[-3:], "i pref1 " + word[0], "i word " + norm):
-            weights = self.weights(feature)
-            if weights:
-                for k, tag in enumerate(tags):
-                    base[k] += weights.get(tag, 0.0)
-        return None, tags, base, norm
-
-    def _predict(
-        self,
-        i: int,
-        context: list[str],
-        prev: str,
-        prev2: str,
-        options: tuple[str, ...],
-        base: list[float],
-    ) -> str:
-        word = context[i]
-        features = (
-            "i-1 tag " + prev,
-            "i-2 tag " + prev2,
-            f"i tag+i-2 tag {prev} {prev2}",
-            f"i-1 tag+i word {prev} {word}",
-            "i-1 word " + context[i - 1],
-            "i-1 suffix " + context[i - 1][-3:],
-            "i-2 word " + context[i - 2],
-            "i+1 word " + context[i + 1],
-            "i+1 suffix " + context[i + 1][-3:],
-            "i+2 word " + context[i + 2],
+        tags = self._options.setdefault(tags, tags)  # a few hundred distinct candidate sets
+        rows = (
+            self._common("bias"),
+            self._common("i suffix " + word[-3:]),
+            self._common("i pref1 " + word[0]),
+            self.weights("i word " + norm),
         )
-        scores = list(base)
-        # Each feature's weights projected onto this candidate set: (index, weight) pairs,
-        # read from the table row without parsing the weights of other tags.
-        projections = self._projections.get(options)
-        if projections is None:
-            projections = self._projections[options] = {}
-            self._indices[options] = {tag: k for k, tag in enumerate(options)}
-        get = self.table.get
-        for feature in features:
-            pairs = projections.get(feature)
-            if pairs is None:
-                raw = get(feature)
-                if raw:
-                    index = self._indices[options]
-                    parts = raw.split(" ")
-                    pairs = tuple(
-                        (index[parts[k]], float(parts[k + 1]))
-                        for k in range(0, len(parts), 2)
-                        if parts[k] in index
-                    )
-                else:
-                    pairs = ()
-                remember(projections, feature, pairs)
-            for k, value in pairs:
-                scores[k] += value
-        best = 0
-        for k in range(1, len(options)):
-            if (scores[k], options[k]) > (scores[best], options[best]):
-                best = k
-        return options[best]
+        return None, tags, _added([0.0] * len(tags), tags, rows), norm
+
+    def _start(self, entry: Entry, prev: str, prev2: str) -> tuple[float, ...]:
+        """A word's scores from its own features, then the previous tags' features."""
+        common = self._common
+        rows = (
+            common("i-1 tag " + prev),
+            common("i-2 tag " + prev2),
+            common(f"i tag+i-2 tag {prev} {prev2}"),
+            self.weights(f"i-1 tag+i word {prev} {entry[3]}"),
+        )
+        return _added(list(entry[2]), entry[1], rows)
+
+    def _neighbour(self, word: str) -> Around:
+        """The weights of a normalised word (or a sentence-edge marker) as the features
+        "i-2 word", "i-1 word", "i-1 suffix", "i+1 word", "i+1 suffix", "i+2 word"."""
+        suffix = word[-3:]
+        return (
+            self.weights("i-2 word " + word),
+            self.weights("i-1 word " + word),
+            self._common("i-1 suffix " + suffix),
+            self.weights("i+1 word " + word),
+            self._common("i+1 suffix " + suffix),
+            self.weights("i+2 word " + word),
+        )
+
+
+def _added(
+    scores: list[float], tags: tuple[str, ...], rows: tuple[Weights, ...]
+) -> tuple[float, ...]:
+    """``scores`` plus each row's weight for each tag, row by row (the order of NLTK's sum)."""
+    for row in rows:
+        if row:
+            for k, tag in enumerate(tags):
+                scores[k] += row.get(tag, 0.0)
+    return tuple(scores)
 
 
 @lru_cache(maxsize=1)
