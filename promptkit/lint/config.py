@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from promptkit.errors import ConfigError
-from promptkit.lint.diagnostic import SEVERITY_RANK
+from promptkit.lint.diagnostic import SEVERITY_RANK, Frozen
 
 TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ FIELDS = (
 # fmt: on
 
 
-class LintConfig:
+class LintConfig(Frozen):
     """Rule selection and rule settings. Build with :meth:`from_settings` or directly.
 
     Immutable and compared by value, like a frozen dataclass; written out because
@@ -94,6 +94,7 @@ class LintConfig:
     """
 
     __slots__ = (*FIELDS, "_cache")
+    _fields = FIELDS
 
     select: tuple[str, ...]
     ignore: tuple[str, ...]
@@ -195,24 +196,6 @@ class LintConfig:
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in FIELDS)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}: a LintConfig is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: a LintConfig is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, LintConfig) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in zip(FIELDS, self._values(), strict=True))
-        return f"LintConfig({inner})"
 
     @classmethod
     def from_mapping(

@@ -14,13 +14,46 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 FIELDS = ("path", "line", "column", "code", "name", "severity", "message", "help")
 
 
-class Diagnostic:
+class Frozen:
+    """Immutable, compared and hashed by value, like a frozen dataclass: the lint path's value
+    classes name their fields in ``_fields`` and return them from ``_values()``."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __setattr__(self, name: str, value: object) -> None:
+        kind = type(self).__name__
+        raise AttributeError(f"cannot assign to field {name!r}: a {kind} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        kind = type(self).__name__
+        raise AttributeError(f"cannot delete field {name!r}: a {kind} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Frozen)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self._values(), strict=True))
+        return f"{type(self).__name__}({inner})"
+
+
+class Diagnostic(Frozen):
     """One lint finding. ``line`` and ``column`` are 1-based positions in ``path``.
 
     Immutable, compared and hashed by value, like a frozen dataclass.
     """
 
     __slots__ = FIELDS
+    _fields = FIELDS
 
     path: str
     line: int
@@ -63,24 +96,6 @@ class Diagnostic:
             self.message,
             self.help,
         )
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}: a Diagnostic is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: a Diagnostic is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Diagnostic) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in zip(FIELDS, self._values(), strict=True))
-        return f"Diagnostic({inner})"
 
     def __reduce__(self) -> tuple[type[Diagnostic], tuple[str, int, int, str, str, str, str, str]]:
         return (Diagnostic, self._values())
