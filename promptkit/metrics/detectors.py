@@ -201,7 +201,6 @@ class DiffDetector(Detector):
         self._tiled = (slice(0, self._grid[1] * ch), slice(0, self._grid[0] * cw))
         self._signed = np.empty((ah, aw), np.float32)
         self._diff = np.empty((ah, aw), np.float32)
-        self._zeros = np.zeros((ah, aw), np.float32)
         self._motion = _GlobalMotion(analysis_size)
         self._ring: deque[_Prepared] = deque(maxlen=clock.lag_long + 1)
         self._prev_small: np.ndarray | None = None
@@ -228,7 +227,7 @@ class DiffDetector(Detector):
 
     def _blocks(self, signed: np.ndarray) -> np.ndarray:
         """Per-block mean of |signed|."""
-        magnitude = cv2.absdiff(signed, self._zeros, self._diff)
+        magnitude = np.abs(signed, out=self._diff)  # no zero frame to stream through the cache
         return cv2.resize(magnitude[self._tiled], self._grid, interpolation=cv2.INTER_AREA)
 
     @staticmethod
