@@ -226,8 +226,8 @@ class DiffDetector(Detector):
         return cv2.addWeighted(b.small, gain, a.small, -1.0, offset, self._signed, dtype=cv2.CV_32F)
 
     def _blocks(self, signed: np.ndarray) -> np.ndarray:
-        """Per-block mean of |signed|."""
-        magnitude = np.abs(signed, out=self._diff)  # no zero frame to stream through the cache
+        """Per-block mean of |signed| (``np.abs``: no zero frame streamed through the cache)."""
+        magnitude: np.ndarray = np.abs(signed, out=self._diff)
         return cv2.resize(magnitude[self._tiled], self._grid, interpolation=cv2.INTER_AREA)
 
     @staticmethod
