@@ -66,7 +66,7 @@ class _SimilarityFit:
     are a 2×2 complex system with a closed-form solution in five weighted sums (Σw, Σwz, Σw|z|²,
     Σw·w, Σw·z̄w), taken in one matrix product. Each reweighting is then a handful of array
     operations on ~150 points: 0.03 ms, where the real 4×4 form cost 0.07 ms — at 8–12 fps,
-    where every frame starts a flow pair, that was a fifth of the analysis.
+    where every frame starts a flow pair, that was a sixth of the analysis.
     """
 
     def __init__(self, analysis_size: tuple[int, int]) -> None:
