@@ -145,10 +145,12 @@ class _GlobalMotion:
         if g is None or inv is None:
             return 0.0
         d = signed[self.window].ravel()
-        params = inv @ (g @ d)
-        resid = d - params @ g
+        gd = g @ d
+        params = inv @ gd
         total = float(d @ d)
-        if total <= 0 or float(resid @ resid) > (1.0 - EXPLAINED) * total:
+        # The residual's energy without forming it: |d − gᵀp|² = |d|² − p·(g d) at the
+        # least-squares solution p = (g gᵀ)⁻¹ g d.
+        if total <= 0 or total - float(params @ gd) > (1.0 - EXPLAINED) * total:
             return 0.0
         tx, ty, zoom, roll = (float(p) for p in params)
         return max(float(np.hypot(tx, ty)), abs(zoom), abs(roll))
@@ -199,7 +201,6 @@ class DiffDetector(Detector):
         self._tiled = (slice(0, self._grid[1] * ch), slice(0, self._grid[0] * cw))
         self._signed = np.empty((ah, aw), np.float32)
         self._diff = np.empty((ah, aw), np.float32)
-        self._zeros = np.zeros((ah, aw), np.float32)
         self._motion = _GlobalMotion(analysis_size)
         self._ring: deque[_Prepared] = deque(maxlen=clock.lag_long + 1)
         self._prev_small: np.ndarray | None = None
@@ -225,8 +226,8 @@ class DiffDetector(Detector):
         return cv2.addWeighted(b.small, gain, a.small, -1.0, offset, self._signed, dtype=cv2.CV_32F)
 
     def _blocks(self, signed: np.ndarray) -> np.ndarray:
-        """Per-block mean of |signed|."""
-        magnitude = cv2.absdiff(signed, self._zeros, self._diff)
+        """Per-block mean of |signed| (``np.abs``: no zero frame streamed through the cache)."""
+        magnitude: np.ndarray = np.abs(signed, out=self._diff)
         return cv2.resize(magnitude[self._tiled], self._grid, interpolation=cv2.INTER_AREA)
 
     @staticmethod
@@ -248,11 +249,12 @@ class DiffDetector(Detector):
         rows[self.CONTRAST].append(cur.std)
         ring = self._ring
         nan = float("nan")
+        adjacent = None
         if self._prev_small is not None:
             rows[self.RAW1].append(
                 float(cv2.norm(small, self._prev_small, cv2.NORM_L1)) / small.size
             )
-            d, top, med = self._stats(self._blocks(self._compensated(cur, ring[-1])))
+            adjacent = d, top, med = self._stats(self._blocks(self._compensated(cur, ring[-1])))
             rows[self.DIFF1].append(d)
             rows[self.BLOCK1].append(top)
             rows[self.NOISE1].append(med)
@@ -265,8 +267,13 @@ class DiffDetector(Detector):
             self._motion.prepare(small)
             for lag, every, taken in self._spans:
                 if index % every == 0 and len(ring) >= lag:
-                    signed = self._compensated(cur, ring[-lag])
-                    d, top, med = self._stats(self._blocks(signed))
+                    if lag == 1 and adjacent is not None:
+                        # At 12 fps or less the ≈1/8 s span is the adjacent pair, whose
+                        # difference is still in the buffer (the first span comes first).
+                        signed, (d, top, med) = self._signed, adjacent
+                    else:
+                        signed = self._compensated(cur, ring[-lag])
+                        d, top, med = self._stats(self._blocks(signed))
                     taken.append((index, d, top, med, self._motion.displacement(signed)))
         ring.append(cur)
         self._prev_small = small

@@ -61,9 +61,12 @@ class FlowPair:
 class _SimilarityFit:
     """Robust similarity fit of a flow field on a sparse interior grid (see the module doc).
 
-    The weighted normal equations of the similarity model have a closed form in a handful of
-    weighted sums (Σw, Σwx, Σwy, Σw(x²+y²) and four of the flow), so each reweighting is a few
-    dot products and one 4×4 solve.
+    In complex numbers the model is one line, ``w = t + c·z`` (``z = x + iy`` a point, ``w = u +
+    iv`` its flow, ``t = tx + i·ty``, ``c = zoom + i·roll``), and its weighted normal equations
+    are a 2×2 complex system with a closed-form solution in five weighted sums (Σw, Σwz, Σw|z|²,
+    Σw·w, Σw·z̄w), taken in one matrix product. Each reweighting is then a handful of array
+    operations on ~150 points: 0.03 ms, where the real 4×4 form cost 0.07 ms — at 8–12 fps,
+    where every frame starts a flow pair, that was a sixth of the analysis.
     """
 
     def __init__(self, analysis_size: tuple[int, int]) -> None:
@@ -74,43 +77,49 @@ class _SimilarityFit:
         self.window = (slice(by, ah - by, GRID_STEP), slice(bx, aw - bx, GRID_STEP))
         ys, xs = np.mgrid[self.window]
         # Coordinates in short sides, centred: parameters do not depend on resolution.
-        self.x = ((xs.ravel() - (aw - 1) / 2) / self.short).astype(np.float64)
-        self.y = ((ys.ravel() - (ah - 1) / 2) / self.short).astype(np.float64)
-        self.r2 = self.x**2 + self.y**2
-        self.n = self.x.size
+        self.z = (xs.ravel() - (aw - 1) / 2) / self.short + 1j * (
+            (ys.ravel() - (ah - 1) / 2) / self.short
+        )
+        self.n = self.z.size
+        # The rows the weighted sums are taken over: 1, z, |z|², then per field w and z̄·w.
+        self._rows = np.empty((5, self.n), np.complex128)
+        self._rows[0] = 1.0
+        self._rows[1] = self.z
+        self._rows[2] = np.abs(self.z) ** 2
 
     def __call__(self, flow: np.ndarray) -> tuple[float, float, float, float, float]:
         """(tx, ty in analysis px; zoom; roll in rad; mean unexplained flow in analysis px)."""
         n = self.n
         if n < 8:
             return 0.0, 0.0, 0.0, 0.0, 0.0
-        field = flow[self.window].reshape(-1, 2).astype(np.float64) / self.short
-        u, v = field[:, 0], field[:, 1]
-        x, y, r2 = self.x, self.y, self.r2
-        radial, tangential = u * x + v * y, v * x - u * y
-        ru, rv = u, v  # residuals of "nothing moves"
-        tx = ty = zoom = roll = 0.0
+        rows, z = self._rows, self.z
+        field = rows[3]
+        # (u, v) float32 pairs read as complex64 (the same bytes), then in short sides.
+        field[:] = flow[self.window].reshape(-1, 2).view(np.complex64).ravel()
+        field /= self.short
+        np.multiply(z.conj(), field, out=rows[4])
+        t = c = 0j
+        resid = field  # the residuals of "nothing moves"
         # The reweighting starts from "nothing moves", not from a plain least-squares fit: the
         # majority of the picture decides, so a large subject walking across a still background
         # does not drag the camera along, while under a real camera move every point is far from
         # "nothing moves" alike and keeps its weight.
         for _ in range(REWEIGHTS):
-            per_point = np.hypot(ru, rv)
-            middle = np.partition(per_point, n // 2)[n // 2]  # the median (upper, for even n)
+            w = np.abs(resid)
+            middle = np.partition(w, n // 2)[n // 2]  # the median (upper, for even n)
             # Cauchy weights at twice the robust spread: a point far from the model (a subject
             # moving on its own) pulls less and less; the noise of the field keeps its weight.
-            scale = 2.0 * 1.4826 * float(middle) + 1e-5
-            w = 1.0 / (1.0 + (per_point / scale) ** 2)
-            s0, sx, sy, sr = w.sum(), w @ x, w @ y, w @ r2
-            normal = np.array(
-                [[s0, 0.0, sx, -sy], [0.0, s0, sy, sx], [sx, sy, sr, 0.0], [-sy, sx, 0.0, sr]]
-            )
-            rhs = np.array([w @ u, w @ v, w @ radial, w @ tangential])
-            tx, ty, zoom, roll = (float(p) for p in np.linalg.solve(normal, rhs))
-            ru = u - tx - zoom * x + roll * y
-            rv = v - ty - roll * x - zoom * y
-        res_mag = float(np.hypot(ru, rv).mean()) * self.short
-        return tx * self.short, ty * self.short, zoom, roll, res_mag
+            w /= 2.0 * 1.4826 * float(middle) + 1e-5
+            w *= w
+            w += 1.0
+            np.reciprocal(w, out=w)
+            s0, sz, szz, b0, b1 = (rows @ w).tolist()
+            det = s0.real * szz.real - abs(sz) ** 2
+            t = (b0 * szz.real - sz * b1) / det
+            c = (s0.real * b1 - sz.conjugate() * b0) / det
+            resid = field - t - c * z
+        res_mag = float(np.abs(resid).mean()) * self.short
+        return t.real * self.short, t.imag * self.short, c.real, c.imag, res_mag
 
 
 def _dis(size: tuple[int, int], finest: int) -> Any:

@@ -173,7 +173,7 @@ def _score(
     t = np.asarray(times)
     fps = n / duration if duration > 0 else clock.fps
     floor = events.noise_floor(series, th)
-    moving = events.moving_frames(series, clock, th, flow.short)
+    moving = events.moving_frames(series, clock, th, flow.short, floor)
     still, freezes = events.still_runs(moving, series, th, t, duration)
     cut_frames = events.cuts(series, clock, th)
     black = events.black_frames(series, th)
@@ -209,8 +209,8 @@ def _score(
         "still_fraction": round(still_s / duration if duration else 1.0, 4),
         "freeze_count": len(freezes),
         "longest_freeze_s": round(max((f.duration_s for f in freezes), default=0.0), 3),
-        "diff_median": round(float(np.median(finite_d1)) if finite_d1.size else 0.0, 4),
-        "diff_p90": round(float(np.percentile(finite_d1, 90)) if finite_d1.size else 0.0, 4),
+        "diff_median": round(events.median(finite_d1) if finite_d1.size else 0.0, 4),
+        "diff_p90": round(events.percentile(finite_d1, 90) if finite_d1.size else 0.0, 4),
         "diff_short": round(d8, 4),
         "diff_long": round(ds, 4),
         "diff_first_last": round(first_last, 4),
