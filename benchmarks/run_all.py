@@ -59,15 +59,19 @@ def _find(pattern: str, text: str) -> re.Match[str] | None:
 def read_lint(out: str) -> list[Row]:
     rows = []
     base = _find(rf"python -c pass\s+median\s+{NUM} ms", out)
-    cold = _find(rf"promptkit lint one\.txt\s+median\s+{NUM} ms \(x{NUM}", out)
+    cold = _find(rf"promptkit lint one\.txt\s+median\s+{NUM} ms \(.*?x{NUM} of baseline", out)
     if base and cold:
         rows.append(Row("lint", "cold start `promptkit lint one.txt`", f"{cold[1]} ms",
                         f"`python -c pass` {base[1]} ms", f"{cold[2]}x"))  # fmt: skip
+    else:
+        rows.append(Row("lint", "cold start `promptkit lint one.txt`", "not found", "-", "-"))
     tok = _find(rf"tokenise only\s+{NUM} prompts/s", out)
-    warm = _find(rf"lint_prompt \(all rules\)\s+{NUM} prompts/s \(x{NUM}", out)
+    warm = _find(rf"lint_prompt \(all rules\)\s+{NUM} prompts/s \(.*?x{NUM} the tokenise", out)
     if tok and warm:
         rows.append(Row("lint", "warm throughput, all rules", f"{warm[1]} prompts/s",
                         f"tokenise only {tok[1]} prompts/s", f"{warm[2]}x the time"))  # fmt: skip
+    else:
+        rows.append(Row("lint", "warm throughput, all rules", "not found", "-", "-"))
     memory = (rf"^memory lint --lines (\w+)\s+([0-9,]+) prompts: peak\s+{NUM} MiB .*?"
               rf"1,000 prompts: peak\s+{NUM} MiB \(x{NUM}")  # fmt: skip
     for m in re.finditer(memory, out, re.MULTILINE):
