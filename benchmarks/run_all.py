@@ -22,6 +22,7 @@ import platform
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DOC = REPO / "docs" / "benchmarks.md"
+README = REPO / "README.md"
 NUM = r"([0-9][0-9,]*\.?[0-9]*)"
 
 
@@ -390,6 +392,36 @@ the same way (Chromium's own start).
 """
 
 
+def sync_readme() -> None:
+    """Copy the table of ``docs/benchmarks.md`` into README's "Speed" section, with the machine
+    and its load, so the two never disagree. The section's table starts at its ``| area``
+    header line, after the paragraph naming the machine, and ends at the first blank line."""
+    page = DOC.read_text(encoding="utf-8").splitlines()
+    facts = dict(line[2:].split(": ", 1) for line in page if line.startswith("- ") and ": " in line)
+    start = page.index(next(line for line in page if line.startswith("| area |")))
+    end = page.index("", start)
+    when = next((line for line in page if line.startswith("Latest run: ")), "Latest run: ?")
+    start_load = facts.get("load average at start (1/5/15 min)", "?")
+    load = f"load average (1/5/15 min) {start_load} at the start"
+    if "load average at end (1/5/15 min)" in facts:
+        load += f" and {facts['load average at end (1/5/15 min)']} at the end"
+    intro = textwrap.fill(
+        "`python -m benchmarks` runs every benchmark and prints one table; each figure is a "
+        "ratio against a baseline measured in the same run. The latest table: "
+        f"{when.removeprefix('Latest run: ').removesuffix(', on')}, "
+        f"{facts.get('cores (nproc)', '?')} cores ({facts.get('CPU', '?')}), Python "
+        f"{facts.get('Python', '?')}, {load} (how to read it: "
+        "[docs/benchmarks.md](docs/benchmarks.md)):",
+        width=100,
+    )
+    readme = README.read_text(encoding="utf-8").splitlines()
+    head = readme.index("## Speed")
+    top = readme.index(next(line for line in readme[head:] if line.startswith("| area |")))
+    bottom = readme.index("", top)
+    new = [*readme[: head + 1], "", intro, "", *page[start:end], *readme[bottom:]]
+    README.write_text("\n".join(new) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run every benchmark; print one ratio table.")
     parser.add_argument("--only", default="", help="comma-separated areas to run (default: all)")
@@ -421,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         DOC.write_text(document(results, info, when), encoding="utf-8")
         print(f"wrote {DOC.relative_to(REPO)}", file=sys.stderr)
+        sync_readme()
+        print(f"wrote the table into {README.relative_to(REPO)}", file=sys.stderr)
     return 1 if any(r.code for r in results) else 0
 
 
