@@ -115,11 +115,8 @@ def lint(
     with _output(output_file) as out:
         if statistics:
             tally = Tally()
-            for item in found:
-                if isinstance(item, Diagnostic):
-                    tally.add(item)
-                else:
-                    tally.prompts += item
+            for _ in tally.counted(found):
+                pass
             out.write(render_statistics(fmt, tally, footer=not quiet))
         else:
             write(out, fmt, found, footer=bool(files) and not quiet)

@@ -23,7 +23,7 @@ GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 TYPE_CHECKING = False  # typing is for the type checker only: the lint path starts without it
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import Any, TextIO
 
 
@@ -45,6 +45,15 @@ class Tally:
         self.by_severity[d.severity] += 1
         self.by_code[d.code] += 1
         self.files.add(d.path)
+
+    def counted(self, items: Iterable[Diagnostic | int]) -> Iterator[Diagnostic]:
+        """The findings of ``items`` (findings and prompt counts), each counted as it passes."""
+        for item in items:
+            if isinstance(item, Diagnostic):
+                self.add(item)
+                yield item
+            else:
+                self.prompts += item
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -82,7 +91,7 @@ def write(
     if fmt in ("json", "sarif"):
         _write_document(out, fmt, items, tally)
         return tally
-    for item in _counted(items, tally):
+    for item in tally.counted(items):
         if fmt == "github":
             out.write(github_line(item) + "\n")
         else:
@@ -91,15 +100,6 @@ def write(
     if fmt == "text" and footer:
         out.write(_summary_line(tally) + "\n")
     return tally
-
-
-def _counted(items: Iterable[Diagnostic | int], tally: Tally) -> Iterable[Diagnostic]:
-    for item in items:
-        if isinstance(item, Diagnostic):
-            tally.add(item)
-            yield item
-        else:
-            tally.prompts += item
 
 
 _SLOT = "\x00finding\x00"
@@ -123,7 +123,7 @@ def _write_document(out: TextIO, fmt: str, items: Iterable[Diagnostic | int], ta
 
     started = False
     indent = ""
-    for d in _counted(items, tally):
+    for d in tally.counted(items):
         if not started:
             head = document([_SLOT]).split(json.dumps(_SLOT), 1)[0]
             indent = head[head.rindex("\n") + 1 :]
